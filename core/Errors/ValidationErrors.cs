@@ -1,0 +1,30 @@
+namespace Moosermail.Core.Errors;
+
+/// <summary>Collects per-field problems so a request reports all of them at once.</summary>
+public sealed class ValidationErrors
+{
+    private readonly Dictionary<string, List<string>> _errors = new(StringComparer.Ordinal);
+
+    public bool IsEmpty => _errors.Count == 0;
+
+    public ValidationErrors Add(string field, string message)
+    {
+        if (!_errors.TryGetValue(field, out var list))
+        {
+            list = [];
+            _errors[field] = list;
+        }
+
+        list.Add(message);
+        return this;
+    }
+
+    /// <exception cref="ApiProblemException">There is at least one error.</exception>
+    public void ThrowIfAny()
+    {
+        if (!IsEmpty)
+        {
+            throw ApiProblemException.Validation(_errors.ToDictionary(e => e.Key, e => e.Value.ToArray(), StringComparer.Ordinal));
+        }
+    }
+}

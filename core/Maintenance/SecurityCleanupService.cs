@@ -1,0 +1,28 @@
+using Dapper;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace Moosermail.Core.Maintenance;
+
+public sealed record CleanupResult(int RevokedTokens);
+
+/// <summary>
+/// Removes security rows that can no longer matter. Hygiene, not a guard: every check that depends on
+/// expiry compares times itself. Each statement is a single idempotent DELETE, safe on many instances.
+/// </summary>
+public sealed class SecurityCleanupService(NpgsqlDataSource dataSource, TimeProvider time, ILogger<SecurityCleanupService> logger)
+{
+    public async Task<CleanupResult> RunAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var revoked = await connection.ExecuteAsync(new CommandDefinition(
+            """
+            DELETE FROM revoked_tokens
+            WHERE expires_at < @Now
+            """,
+            new { Now = time.GetUtcNow() },
+            cancellationToken: cancellationToken));
+        logger.LogInformation("Security cleanup removed {RevokedTokens} revoked tokens", revoked);
+        return new CleanupResult(revoked);
+    }
+}

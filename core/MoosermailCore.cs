@@ -1,0 +1,27 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Moosermail.Core.Configuration;
+using Moosermail.Core.Data;
+using Moosermail.Core.Health;
+using Moosermail.Core.Maintenance;
+
+namespace Moosermail.Core;
+
+public static class MoosermailCore
+{
+    /// <summary>
+    /// Registers every core service. Validates settings first, so a bad configuration fails here, at start,
+    /// and not on the first request. Does no I/O.
+    /// </summary>
+    public static IServiceCollection AddMoosermailCore(this IServiceCollection services, IConfiguration configuration)
+    {
+        var settings = MoosermailSettings.Load(configuration);
+        services.AddSingleton(settings);
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton(_ => Database.CreateDataSource(settings.DatabaseUrl));
+        services.AddSingleton<HealthService>();
+        services.AddSingleton<SecurityCleanupService>();
+        return services;
+    }
+}

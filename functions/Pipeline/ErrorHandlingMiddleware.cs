@@ -1,0 +1,59 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Azure.Functions.Worker.Middleware;
+using Microsoft.Extensions.Logging;
+using Moosermail.Core.Errors;
+
+namespace Moosermail.Functions.Pipeline;
+
+/// <summary>
+/// The one switch from exception to response. Expected failures (<see cref="ApiProblemException"/>)
+/// become their ProblemDetails; anything else is logged with the correlation id and answered with a
+/// generic 500 that carries only that id — never exception text.
+/// </summary>
+public sealed class ErrorHandlingMiddleware(ILogger<ErrorHandlingMiddleware> logger) : IFunctionsWorkerMiddleware
+{
+    public async Task Invoke(FunctionContext context, FunctionExecutionDelegate next)
+    {
+        var http = context.GetHttpContext();
+        try
+        {
+            await next(context);
+        }
+        catch (Exception ex) when (http is not null && !http.Response.HasStarted)
+        {
+            var correlationId = CorrelationMiddleware.GetCorrelationId(context);
+            var problem = Map(ex, http);
+            if (problem.Status >= 500)
+            {
+                logger.LogError(ex, "Unhandled exception in {Function}", context.FunctionDefinition.Name);
+            }
+            else
+            {
+                logger.LogInformation("{Function} answered {Status} {Title}", context.FunctionDefinition.Name, problem.Status, problem.Title);
+            }
+
+            foreach (var header in problem.Headers)
+            {
+                http.Response.Headers[header.Key] = header.Value;
+            }
+
+            await ProblemResponse.WriteAsync(http, problem, correlationId);
+        }
+        catch (Exception ex) when (http is null)
+        {
+            logger.LogError(ex, "Unhandled exception in {Function}", context.FunctionDefinition.Name);
+            throw;
+        }
+    }
+
+    private static ApiProblemException Map(Exception ex, HttpContext http) => ex switch
+    {
+        ApiProblemException problem => problem,
+        BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => ApiProblemException.PayloadTooLarge("The request body is too large."),
+        BadHttpRequestException => ApiProblemException.BadRequest("The request could not be read; check its body and headers."),
+        OperationCanceledException when http.RequestAborted.IsCancellationRequested => new ApiProblemException(499, "Client closed request", "The client closed the request."),
+        _ => new ApiProblemException(500, "Internal server error", "An unexpected error occurred. Quote the correlation id when reporting it."),
+    };
+}

@@ -1,0 +1,66 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Azure.Functions.Worker.Middleware;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Moosermail.Functions.Pipeline;
+
+/// <summary>
+/// The cross-cutting steps every invocation passes through, in order, under both hosts: the Functions
+/// worker registers them as worker middleware, and the local host composes the very same list around its
+/// own invoker. A check added here runs under func start, in Azure and in the tests alike.
+/// </summary>
+public static class MoosermailPipeline
+{
+    /// <summary>Outermost first.</summary>
+    public static readonly IReadOnlyList<Type> Middleware =
+    [
+        typeof(CorrelationMiddleware),
+        typeof(ErrorHandlingMiddleware),
+    ];
+
+    public static void Use(IFunctionsWorkerApplicationBuilder builder)
+    {
+        foreach (var type in Middleware)
+        {
+            builder.Use(next => context => Resolve(context, type).Invoke(context, next));
+        }
+    }
+
+    /// <summary>Wraps <paramref name="terminal"/> (the function itself) in the middleware, as the worker does.</summary>
+    public static FunctionExecutionDelegate Compose(FunctionExecutionDelegate terminal)
+    {
+        var pipeline = terminal;
+        foreach (var type in Middleware.Reverse())
+        {
+            var next = pipeline;
+            pipeline = context => Resolve(context, type).Invoke(context, next);
+        }
+
+        return pipeline;
+    }
+
+    /// <summary>Services the functions layer needs under either host.</summary>
+    public static IServiceCollection AddMoosermailFunctions(this IServiceCollection services)
+    {
+        foreach (var type in Middleware)
+        {
+            services.AddSingleton(type);
+        }
+
+        services.Configure<JsonOptions>(options => ConfigureJson(options.SerializerOptions));
+        return services;
+    }
+
+    /// <summary>The API speaks snake_case JSON, like the original product and Resend.</summary>
+    public static void ConfigureJson(JsonSerializerOptions options)
+    {
+        options.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
+        options.DictionaryKeyPolicy = null;
+        options.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.Never;
+    }
+
+    private static IFunctionsWorkerMiddleware Resolve(FunctionContext context, Type type) =>
+        (IFunctionsWorkerMiddleware)context.InstanceServices.GetRequiredService(type);
+}

@@ -1,0 +1,85 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+using Moosermail.Core.Data;
+using Moosermail.Functions.Hosting;
+
+namespace Moosermail.Tests.Integration.Infrastructure;
+
+[CollectionDefinition(Name)]
+public sealed class AppCollection : ICollectionFixture<AppFixture>
+{
+    public const string Name = "app";
+}
+
+/// <summary>
+/// Owns one migrated database for the test run and the app served over real HTTP on a loopback port,
+/// through the same local host that scripts/run starts. Tests create their own data (fresh emails and
+/// ids), so they never depend on each other.
+/// </summary>
+public sealed class AppFixture : IAsyncLifetime
+{
+    public const string EncryptionKeyHex = "8d1f0b6a4c3e2f19a7b5c4d3e2f1a0b9c8d7e6f5a4b3c2d1e0f9a8b7c6d5e4f3";
+    public const string JwtSecretHex = "0f1e2d3c4b5a69788796a5b4c3d2e1f00112233445566778899aabbccddeeff0";
+
+    private IAsyncDisposable? _container;
+
+    public string ServerUrl { get; private set; } = string.Empty;
+
+    public string DatabaseUrl { get; private set; } = string.Empty;
+
+    public WebApplication App { get; private set; } = null!;
+
+    public Uri BaseAddress { get; private set; } = null!;
+
+    public LogCapture Logs { get; } = new();
+
+    public FakeTimeProvider Time { get; } = new(DateTimeOffset.UtcNow);
+
+    public async Task InitializeAsync()
+    {
+        (ServerUrl, _container) = await TestDatabase.StartServerAsync();
+        DatabaseUrl = await TestDatabase.CreateDatabaseAsync(ServerUrl, "moosermail_test");
+        await Migrator.MigrateAsync(DatabaseUrl, NullLogger.Instance);
+        App = BuildApp(Settings());
+        await App.StartAsync();
+        BaseAddress = new Uri(App.Urls.First().Replace("127.0.0.1", "localhost", StringComparison.Ordinal) + "/");
+    }
+
+    public async Task DisposeAsync()
+    {
+        await App.DisposeAsync();
+        await TestDatabase.DropDatabaseAsync(ServerUrl, DatabaseUrl);
+        if (_container is not null)
+        {
+            await _container.DisposeAsync();
+        }
+    }
+
+    public HttpClient CreateClient() => new(new HttpClientHandler { UseCookies = false }) { BaseAddress = BaseAddress };
+
+    public Dictionary<string, string?> Settings() => new()
+    {
+        ["MOOSERMAIL_DATABASE_URL"] = DatabaseUrl,
+        ["ENCRYPTION_KEY"] = EncryptionKeyHex,
+        ["JWT_SECRET"] = JwtSecretHex,
+        ["MOOSERMAIL_PUBLIC_URL"] = "https://moosermail.test",
+    };
+
+    /// <summary>Builds another instance of the app (not started) with the given settings, for tests that need one.</summary>
+    public WebApplication BuildApp(Dictionary<string, string?> settings, Action<WebApplicationBuilder>? configure = null) =>
+        LocalHost.Build([], builder =>
+        {
+            builder.WebHost.UseUrls("http://127.0.0.1:0");
+            builder.Configuration.AddInMemoryCollection(settings);
+            builder.Logging.ClearProviders();
+            builder.Logging.SetMinimumLevel(LogLevel.Trace);
+            builder.Logging.AddProvider(Logs);
+            builder.Services.AddSingleton<TimeProvider>(Time);
+            configure?.Invoke(builder);
+        });
+}
