@@ -45,7 +45,7 @@ public sealed class AppFixture : IAsyncLifetime
         (ServerUrl, _container) = await TestDatabase.StartServerAsync();
         DatabaseUrl = await TestDatabase.CreateDatabaseAsync(ServerUrl, "moosermail_test");
         await Migrator.MigrateAsync(DatabaseUrl, NullLogger.Instance);
-        App = BuildApp(Settings());
+        App = BuildApp(Settings(), Logs);
         await App.StartAsync();
         BaseAddress = new Uri(App.Urls.First().Replace("127.0.0.1", "localhost", StringComparison.Ordinal) + "/");
     }
@@ -70,15 +70,18 @@ public sealed class AppFixture : IAsyncLifetime
         ["MOOSERMAIL_PUBLIC_URL"] = "https://moosermail.test",
     };
 
-    /// <summary>Builds another instance of the app (not started) with the given settings, for tests that need one.</summary>
-    public WebApplication BuildApp(Dictionary<string, string?> settings, Action<WebApplicationBuilder>? configure = null) =>
+    /// <summary>
+    /// Builds another instance of the app (not started) with the given settings, for tests that need one.
+    /// Each app gets its own log capture: a logger factory installs its scope provider on the capture.
+    /// </summary>
+    public WebApplication BuildApp(Dictionary<string, string?> settings, LogCapture? logs = null, Action<WebApplicationBuilder>? configure = null) =>
         LocalHost.Build([], builder =>
         {
             builder.WebHost.UseUrls("http://127.0.0.1:0");
             builder.Configuration.AddInMemoryCollection(settings);
             builder.Logging.ClearProviders();
             builder.Logging.SetMinimumLevel(LogLevel.Trace);
-            builder.Logging.AddProvider(Logs);
+            builder.Logging.AddProvider(logs ?? new LogCapture());
             builder.Services.AddSingleton<TimeProvider>(Time);
             configure?.Invoke(builder);
         });
