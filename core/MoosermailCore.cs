@@ -1,10 +1,12 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Moosermail.Core.Accounts;
 using Moosermail.Core.Configuration;
 using Moosermail.Core.Data;
 using Moosermail.Core.Health;
 using Moosermail.Core.Maintenance;
+using Moosermail.Core.Security;
 
 namespace Moosermail.Core;
 
@@ -22,6 +24,10 @@ public static class MoosermailCore
         services.AddSingleton(_ => Database.CreateDataSource(settings.DatabaseUrl));
         services.AddSingleton<HealthService>();
         services.AddSingleton<SecurityCleanupService>();
+        services.AddSingleton<SessionTokens>();
+        services.AddSingleton<CallerResolver>();
+        services.AddSingleton<AccountRepository>();
+        services.AddSingleton<AccountService>();
         return services;
     }
 }

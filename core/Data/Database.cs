@@ -22,6 +22,20 @@ public static class Database
         if (Interlocked.Exchange(ref s_dapperConfigured, 1) == 0)
         {
             DefaultTypeMap.MatchNamesWithUnderscores = true;
+            SqlMapper.AddTypeHandler(new DateTimeOffsetHandler());
         }
+    }
+
+    /// <summary>Npgsql reads timestamptz as a UTC DateTime; our records speak DateTimeOffset.</summary>
+    private sealed class DateTimeOffsetHandler : SqlMapper.TypeHandler<DateTimeOffset>
+    {
+        public override void SetValue(System.Data.IDbDataParameter parameter, DateTimeOffset value) => parameter.Value = value;
+
+        public override DateTimeOffset Parse(object value) => value switch
+        {
+            DateTime dateTime => new DateTimeOffset(DateTime.SpecifyKind(dateTime, DateTimeKind.Utc)),
+            DateTimeOffset offset => offset,
+            _ => throw new InvalidCastException($"Cannot read {value.GetType().Name} as DateTimeOffset."),
+        };
     }
 }

@@ -1,12 +1,14 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
 using Moosermail.Core.Health;
+using Moosermail.Functions.Pipeline;
 
 namespace Moosermail.Functions.Health;
 
 public sealed class HealthFunction(HealthService health)
 {
     [Function(nameof(Health))]
+    [PublicFunction]
     public async Task<IResult> Health(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health")] HttpRequest request,
         CancellationToken cancellationToken)

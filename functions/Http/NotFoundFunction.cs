@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
 using Moosermail.Core.Errors;
+using Moosermail.Functions.Pipeline;
 
 namespace Moosermail.Functions.Http;
 
@@ -11,6 +12,7 @@ namespace Moosermail.Functions.Http;
 public static class NotFoundFunction
 {
     [Function(nameof(NotFound))]
+    [PublicFunction]
     public static IResult NotFound(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", "post", "put", "patch", "delete", Route = "{*path}")] HttpRequest request,
         string? path) =>

@@ -1,0 +1,47 @@
+namespace Moosermail.Core.Security;
+
+/// <summary>Permission strings and the default set of each role. Roles are data, not code paths.</summary>
+public static class Permissions
+{
+    public const string EmailsSend = "emails:send";
+    public const string EmailsRead = "emails:read";
+    public const string TemplatesRead = "templates:read";
+    public const string TemplatesWrite = "templates:write";
+    public const string TriggersRead = "triggers:read";
+    public const string TriggersWrite = "triggers:write";
+    public const string ContactsRead = "contacts:read";
+    public const string ContactsWrite = "contacts:write";
+    public const string SendersRead = "senders:read";
+    public const string SendersWrite = "senders:write";
+    public const string ApiKeysRead = "api_keys:read";
+    public const string ApiKeysWrite = "api_keys:write";
+    public const string WebhooksRead = "webhooks:read";
+    public const string WebhooksWrite = "webhooks:write";
+    public const string TeamAdmin = "team:admin";
+
+    public static readonly IReadOnlyList<string> All =
+    [
+        EmailsSend, EmailsRead, TemplatesRead, TemplatesWrite, TriggersRead, TriggersWrite, ContactsRead, ContactsWrite,
+        SendersRead, SendersWrite, ApiKeysRead, ApiKeysWrite, WebhooksRead, WebhooksWrite, TeamAdmin,
+    ];
+
+    private static readonly IReadOnlyList<string> s_member =
+    [
+        EmailsSend, EmailsRead, TemplatesRead, TemplatesWrite, TriggersRead, ContactsRead, ContactsWrite,
+        SendersRead, ApiKeysRead, ApiKeysWrite, WebhooksRead,
+    ];
+
+    public static IReadOnlyList<string> ForRole(string role) => role switch
+    {
+        Roles.Owner or Roles.Admin => All,
+        Roles.Member => s_member,
+        _ => [],
+    };
+}
+
+public static class Roles
+{
+    public const string Owner = "owner";
+    public const string Admin = "admin";
+    public const string Member = "member";
+}

@@ -1,0 +1,93 @@
+using System.Collections.Concurrent;
+using System.Reflection;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Azure.Functions.Worker.Middleware;
+using Moosermail.Core.Errors;
+using Moosermail.Core.Security;
+
+namespace Moosermail.Functions.Pipeline;
+
+/// <summary>
+/// Authenticates every HTTP invocation unless its function is marked <see cref="PublicFunctionAttribute"/>.
+/// Credentials: <c>Authorization: Bearer</c> (session JWT or mk_ API key) or the session cookie. A cookie
+/// is refused on cross-site unsafe requests (CSRF); bearer calls from servers are unaffected.
+/// </summary>
+public sealed class AuthenticationMiddleware(CallerResolver resolver) : IFunctionsWorkerMiddleware
+{
+    public const string TeamHeader = "X-Moosermail-Team";
+    private const string CallerKey = "moosermail.caller";
+    private static readonly ConcurrentDictionary<string, bool> s_isPublic = new(StringComparer.Ordinal);
+
+    public async Task Invoke(FunctionContext context, FunctionExecutionDelegate next)
+    {
+        var http = context.GetHttpContext();
+        if (http is not null && !IsPublic(context.FunctionDefinition))
+        {
+            var caller = await AuthenticateAsync(http, context.CancellationToken);
+            context.Items[CallerKey] = caller;
+            http.Response.Headers.CacheControl = "no-store";
+        }
+
+        await next(context);
+    }
+
+    /// <summary>The authenticated caller; only non-public functions may ask.</summary>
+    public static Caller GetCaller(FunctionContext context) =>
+        context.Items.TryGetValue(CallerKey, out var caller)
+            ? (Caller)caller
+            : throw new InvalidOperationException($"{context.FunctionDefinition.Name} is public and has no caller.");
+
+    public static bool IsPublic(FunctionDefinition function) =>
+        s_isPublic.GetOrAdd(function.EntryPoint, entryPoint =>
+        {
+            var split = entryPoint.LastIndexOf('.');
+            var type = typeof(AuthenticationMiddleware).Assembly.GetType(entryPoint[..split], throwOnError: true)!;
+            var method = type.GetMethod(entryPoint[(split + 1)..], BindingFlags.Public | BindingFlags.Instance | BindingFlags.Static)!;
+            return method.GetCustomAttribute<PublicFunctionAttribute>() is not null;
+        });
+
+    private async Task<Caller> AuthenticateAsync(HttpContext http, CancellationToken cancellationToken)
+    {
+        var teamId = TeamFromHeader(http.Request);
+        var bearer = BearerToken(http.Request);
+        if (bearer is not null)
+        {
+            return await resolver.ResolveAsync(bearer, teamId, cancellationToken);
+        }
+
+        if (SessionCookie.Read(http.Request) is { } cookie)
+        {
+            CrossSiteRequests.RejectUnsafe(http.Request);
+            return await resolver.ResolveSessionAsync(cookie, teamId, cancellationToken);
+        }
+
+        throw ApiProblemException.Unauthorized("Authentication required: send Authorization: Bearer <token or mk_ key>, or log in for a session cookie.");
+    }
+
+    private static string? BearerToken(HttpRequest request)
+    {
+        var header = request.Headers.Authorization.ToString();
+        if (string.IsNullOrEmpty(header))
+        {
+            return null;
+        }
+
+        return header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) && header.Length > 7
+            ? header[7..].Trim()
+            : throw ApiProblemException.Unauthorized("Only the Bearer scheme is accepted in the Authorization header.");
+    }
+
+    private static Guid? TeamFromHeader(HttpRequest request)
+    {
+        var value = request.Headers[TeamHeader].ToString();
+        if (string.IsNullOrEmpty(value))
+        {
+            return null;
+        }
+
+        return Guid.TryParse(value, out var teamId)
+            ? teamId
+            : throw ApiProblemException.BadRequest($"{TeamHeader} must be a team id (a UUID from GET /api/auth/me).");
+    }
+}

@@ -1,0 +1,59 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace Moosermail.Tests.Integration.Infrastructure;
+
+/// <summary>A signed-up, logged-in user of a test, with its personal team.</summary>
+public sealed record TestUser(string Email, string Password, string Token, Guid UserId, Guid TeamId)
+{
+    public HttpRequestMessage Request(HttpMethod method, string path, object? json = null)
+    {
+        var request = new HttpRequestMessage(method, path);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Token);
+        if (json is not null)
+        {
+            request.Content = JsonContent.Create(json);
+        }
+
+        return request;
+    }
+}
+
+public static class TestUsers
+{
+    public const string Password = "correct horse battery staple";
+
+    public static string NewEmail(string tag = "user") => $"{tag}-{Guid.NewGuid():N}@example.com";
+
+    public static async Task<TestUser> CreateAsync(HttpClient client, string? email = null, string password = Password)
+    {
+        email ??= NewEmail();
+        var signup = await client.PostAsJsonAsync("api/auth/signup", new { email, password });
+        Assert.Equal(HttpStatusCode.Created, signup.StatusCode);
+        var token = await LoginAsync(client, email, password);
+
+        using var me = new HttpRequestMessage(HttpMethod.Get, "api/auth/me");
+        me.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        var response = await client.SendAsync(me);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return new TestUser(email, password, token, body.RootElement.GetProperty("id").GetGuid(), body.RootElement.GetProperty("acting_team_id").GetGuid());
+    }
+
+    public static async Task<string> LoginAsync(HttpClient client, string email, string password)
+    {
+        var login = await client.PostAsJsonAsync("api/auth/login", new { email, password });
+        Assert.Equal(HttpStatusCode.OK, login.StatusCode);
+        using var body = JsonDocument.Parse(await login.Content.ReadAsStringAsync());
+        return body.RootElement.GetProperty("token").GetString()!;
+    }
+
+    public static async Task<JsonElement> ProblemAsync(HttpResponseMessage response)
+    {
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return document.RootElement.Clone();
+    }
+}
