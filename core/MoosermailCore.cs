@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Moosermail.Core.Accounts;
+using Moosermail.Core.ApiKeys;
 using Moosermail.Core.Configuration;
 using Moosermail.Core.Data;
 using Moosermail.Core.Health;
@@ -28,6 +29,8 @@ public static class MoosermailCore
         services.AddSingleton<CallerResolver>();
         services.AddSingleton<AccountRepository>();
         services.AddSingleton<AccountService>();
+        services.AddSingleton<ApiKeyRepository>();
+        services.AddSingleton<ApiKeyService>();
         return services;
     }
 }

@@ -4,7 +4,7 @@ using Npgsql;
 
 namespace Moosermail.Core.Maintenance;
 
-public sealed record CleanupResult(int RevokedTokens);
+public sealed record CleanupResult(int RevokedTokens, int ExpiredApiKeys);
 
 /// <summary>
 /// Removes security rows that can no longer matter. Hygiene, not a guard: every check that depends on
@@ -12,6 +12,9 @@ public sealed record CleanupResult(int RevokedTokens);
 /// </summary>
 public sealed class SecurityCleanupService(NpgsqlDataSource dataSource, TimeProvider time, ILogger<SecurityCleanupService> logger)
 {
+    /// <summary>Expired keys linger this long so a list can still say "expired" before they vanish.</summary>
+    public static readonly TimeSpan ExpiredKeyGrace = TimeSpan.FromDays(1);
+
     public async Task<CleanupResult> RunAsync(CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
@@ -22,7 +25,14 @@ public sealed class SecurityCleanupService(NpgsqlDataSource dataSource, TimeProv
             """,
             new { Now = time.GetUtcNow() },
             cancellationToken: cancellationToken));
-        logger.LogInformation("Security cleanup removed {RevokedTokens} revoked tokens", revoked);
-        return new CleanupResult(revoked);
+        var apiKeys = await connection.ExecuteAsync(new CommandDefinition(
+            """
+            DELETE FROM api_keys
+            WHERE expires_at < @Cutoff
+            """,
+            new { Cutoff = time.GetUtcNow() - ExpiredKeyGrace },
+            cancellationToken: cancellationToken));
+        logger.LogInformation("Security cleanup removed {RevokedTokens} revoked tokens and {ApiKeys} expired API keys", revoked, apiKeys);
+        return new CleanupResult(revoked, apiKeys);
     }
 }

@@ -14,6 +14,8 @@ public sealed class LogCapture : ILoggerProvider, ISupportExternalScope
 {
     private IExternalScopeProvider _scopes = new LoggerExternalScopeProvider();
 
+    public static readonly string ErrorLogPath = Path.Combine(AppContext.BaseDirectory, "app-errors.log");
+
     public ConcurrentQueue<CapturedLog> Entries { get; } = new();
 
     public string AllText => string.Join('\n', Entries.Select(e => e.AllText));
@@ -37,7 +39,16 @@ public sealed class LogCapture : ILoggerProvider, ISupportExternalScope
         {
             var scopes = new List<string>();
             owner._scopes.ForEachScope((scope, list) => list.Add(Render(scope)), scopes);
-            owner.Entries.Enqueue(new CapturedLog(category, logLevel, formatter(state, exception), exception?.ToString(), scopes));
+            var entry = new CapturedLog(category, logLevel, formatter(state, exception), exception?.ToString(), scopes);
+            owner.Entries.Enqueue(entry);
+            if (logLevel >= LogLevel.Error)
+            {
+                // scripts/test prints this file when a run fails, so a 500 in a test comes with its cause.
+                lock (ErrorLogPath)
+                {
+                    File.AppendAllText(ErrorLogPath, $"[{DateTime.UtcNow:O}] {category} {logLevel}: {entry.AllText}\n");
+                }
+            }
         }
 
         private static string Render(object? scope) => scope switch

@@ -1,0 +1,47 @@
+using Dapper;
+using Npgsql;
+
+namespace Moosermail.Core.ApiKeys;
+
+/// <summary>A team's API keys. Every statement is scoped by team id in its SQL; another team's key is "not found".</summary>
+public sealed class ApiKeyRepository(NpgsqlDataSource dataSource)
+{
+    public async Task InsertAsync(Guid id, Guid teamId, Guid createdBy, string name, byte[] keyHash, string displayPrefix, IReadOnlyList<string> permissions, DateTimeOffset? expiresAt, DateTimeOffset createdAt, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            """
+            INSERT INTO api_keys (id, team_id, created_by, name, key_hash, display_prefix, permissions, expires_at, created_at)
+            VALUES (@Id, @TeamId, @CreatedBy, @Name, @KeyHash, @DisplayPrefix, @Permissions, @ExpiresAt, @CreatedAt)
+            """,
+            new { Id = id, TeamId = teamId, CreatedBy = createdBy, Name = name, KeyHash = keyHash, DisplayPrefix = displayPrefix, Permissions = permissions.ToArray(), ExpiresAt = expiresAt, CreatedAt = createdAt },
+            cancellationToken: cancellationToken));
+    }
+
+    public async Task<IReadOnlyList<ApiKeySummary>> ListForTeamAsync(Guid teamId, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var rows = await connection.QueryAsync<ApiKeySummary>(new CommandDefinition(
+            """
+            SELECT id, name, display_prefix AS prefix, permissions, expires_at, last_used_at, created_by, created_at
+            FROM api_keys
+            WHERE team_id = @TeamId
+            ORDER BY created_at DESC
+            """,
+            new { TeamId = teamId }, cancellationToken: cancellationToken));
+        return rows.ToList();
+    }
+
+    /// <summary>False when the key is missing or belongs to another team.</summary>
+    public async Task<bool> DeleteAsync(Guid teamId, Guid id, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.ExecuteAsync(new CommandDefinition(
+            """
+            DELETE FROM api_keys
+            WHERE id = @Id
+              AND team_id = @TeamId
+            """,
+            new { Id = id, TeamId = teamId }, cancellationToken: cancellationToken)) == 1;
+    }
+}

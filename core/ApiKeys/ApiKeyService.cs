@@ -1,0 +1,54 @@
+using Microsoft.Extensions.Logging;
+using Moosermail.Core.Errors;
+using Moosermail.Core.Security;
+
+namespace Moosermail.Core.ApiKeys;
+
+public sealed class ApiKeyService(ApiKeyRepository keys, TimeProvider time, ILogger<ApiKeyService> logger)
+{
+    public const int MaxNameLength = 100;
+
+    public async Task<CreatedApiKey> CreateAsync(Caller caller, CreateApiKeyRequest request, CancellationToken cancellationToken)
+    {
+        var errors = new ValidationErrors();
+        var name = request.Name?.Trim();
+        if (string.IsNullOrEmpty(name) || name.Length > MaxNameLength)
+        {
+            errors.Add("name", $"is required, 1 to {MaxNameLength} characters.");
+        }
+
+        if (request.ExpiresIn is null || !ApiKeyExpiry.Choices.TryGetValue(request.ExpiresIn, out var lifetime))
+        {
+            errors.Add("expires_in", $"must be one of: {string.Join(", ", ApiKeyExpiry.Choices.Keys)}.");
+            lifetime = null;
+        }
+
+        var permissions = request.Permissions?.Distinct(StringComparer.Ordinal).ToList() ?? caller.Permissions.Order(StringComparer.Ordinal).ToList();
+        var beyond = permissions.Where(p => !caller.Has(p)).ToList();
+        if (beyond.Count > 0 || permissions.Count == 0)
+        {
+            errors.Add("permissions", $"must be a non-empty subset of yours: {string.Join(", ", caller.Permissions.Order(StringComparer.Ordinal))}. Not allowed: {string.Join(", ", beyond)}.");
+        }
+
+        errors.ThrowIfAny();
+        var key = ApiKeyFormat.Generate();
+        var now = time.GetUtcNow();
+        var created = new CreatedApiKey(Guid.NewGuid(), key, ApiKeyFormat.DisplayPrefix(key), name!, permissions, now + lifetime, now);
+        await keys.InsertAsync(created.Id, caller.TeamId, caller.UserId, created.Name, ApiKeyFormat.Hash(key), created.Prefix, permissions, created.ExpiresAt, now, cancellationToken);
+        logger.LogInformation("API key {ApiKeyId} ({Prefix}) created in team {TeamId}", created.Id, created.Prefix, caller.TeamId);
+        return created;
+    }
+
+    public Task<IReadOnlyList<ApiKeySummary>> ListAsync(Caller caller, CancellationToken cancellationToken) =>
+        keys.ListForTeamAsync(caller.TeamId, cancellationToken);
+
+    public async Task RevokeAsync(Caller caller, Guid id, CancellationToken cancellationToken)
+    {
+        if (!await keys.DeleteAsync(caller.TeamId, id, cancellationToken))
+        {
+            throw ApiProblemException.NotFound("No API key with this id in your team.");
+        }
+
+        logger.LogInformation("API key {ApiKeyId} revoked in team {TeamId}", id, caller.TeamId);
+    }
+}
