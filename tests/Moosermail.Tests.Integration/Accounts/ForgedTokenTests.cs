@@ -20,7 +20,7 @@ public sealed class ForgedTokenTests(AppFixture app)
     [Fact]
     public async Task ControlToken_SignedLikeTheApp_IsAccepted()
     {
-        var user = await TestUsers.CreateAsync(_client);
+        var user = await TestUsers.CreateAsync(app);
 
         var response = await MeAsync(Sign(user, SecurityAlgorithms.HmacSha256));
 
@@ -30,7 +30,7 @@ public sealed class ForgedTokenTests(AppFixture app)
     [Fact]
     public async Task Token_ExpiredWithinClockSkew_IsStillAccepted()
     {
-        var user = await TestUsers.CreateAsync(_client);
+        var user = await TestUsers.CreateAsync(app);
         var now = app.Time.GetUtcNow();
 
         var response = await MeAsync(Sign(user, SecurityAlgorithms.HmacSha256, issuedAt: now.AddHours(-24).AddSeconds(-10), lifetime: TimeSpan.FromHours(24)));
@@ -42,7 +42,7 @@ public sealed class ForgedTokenTests(AppFixture app)
     [MemberData(nameof(Forgeries))]
     public async Task ForgedToken_IsRefusedWith401(string forgery)
     {
-        var user = await TestUsers.CreateAsync(_client);
+        var user = await TestUsers.CreateAsync(app);
         var now = app.Time.GetUtcNow();
         var token = forgery switch
         {

@@ -16,7 +16,7 @@ public sealed class SessionTests(AppFixture app)
     [Fact]
     public async Task Login_WrongPasswordAndUnknownEmail_GiveTheSame401()
     {
-        var user = await TestUsers.CreateAsync(_client);
+        var user = await TestUsers.CreateAsync(app);
 
         var wrongPassword = await _client.PostAsJsonAsync("api/auth/login", new { email = user.Email, password = "wrong password here" });
         var unknownEmail = await _client.PostAsJsonAsync("api/auth/login", new { email = TestUsers.NewEmail(), password = "wrong password here" });
@@ -29,7 +29,7 @@ public sealed class SessionTests(AppFixture app)
     [Fact]
     public async Task Login_SetsSecureSessionCookieAndNoStore()
     {
-        var user = await TestUsers.CreateAsync(_client);
+        var user = await TestUsers.CreateAsync(app);
 
         var response = await _client.PostAsJsonAsync("api/auth/login", new { email = user.Email, password = user.Password });
 
@@ -49,7 +49,7 @@ public sealed class SessionTests(AppFixture app)
     [Fact]
     public async Task SessionCookie_AuthenticatesGetRequests()
     {
-        var user = await TestUsers.CreateAsync(_client);
+        var user = await TestUsers.CreateAsync(app);
         using var request = new HttpRequestMessage(HttpMethod.Get, "api/auth/me");
         request.Headers.Add("Cookie", $"__Host-moosermail_session={user.Token}");
 
@@ -61,7 +61,7 @@ public sealed class SessionTests(AppFixture app)
     [Fact]
     public async Task Logout_RevokesTheTokenImmediatelyAndClearsTheCookie()
     {
-        var user = await TestUsers.CreateAsync(_client);
+        var user = await TestUsers.CreateAsync(app);
 
         var logout = await _client.SendAsync(user.Request(HttpMethod.Post, "api/auth/logout"));
         var after = await _client.SendAsync(user.Request(HttpMethod.Get, "api/auth/me"));
@@ -74,7 +74,7 @@ public sealed class SessionTests(AppFixture app)
     [Fact]
     public async Task ChangePassword_RevokesEveryOlderTokenAndTheNewPasswordWorks()
     {
-        var user = await TestUsers.CreateAsync(_client);
+        var user = await TestUsers.CreateAsync(app);
         var secondSession = await TestUsers.LoginAsync(_client, user.Email, user.Password);
 
         var change = await _client.SendAsync(user.Request(HttpMethod.Post, "api/auth/password", new { current_password = user.Password, new_password = "a brand new password" }));
@@ -89,7 +89,7 @@ public sealed class SessionTests(AppFixture app)
     [Fact]
     public async Task ChangePassword_WrongCurrentPassword_IsRefusedAndChangesNothing()
     {
-        var user = await TestUsers.CreateAsync(_client);
+        var user = await TestUsers.CreateAsync(app);
 
         var change = await _client.SendAsync(user.Request(HttpMethod.Post, "api/auth/password", new { current_password = "not the password", new_password = "a brand new password" }));
 
@@ -100,8 +100,8 @@ public sealed class SessionTests(AppFixture app)
     [Fact]
     public async Task DeleteAccount_RemovesTheUserTheirSolelyOwnedTeamAndTheirTokens()
     {
-        var user = await TestUsers.CreateAsync(_client);
-        var other = await TestUsers.CreateAsync(_client);
+        var user = await TestUsers.CreateAsync(app);
+        var other = await TestUsers.CreateAsync(app);
 
         var response = await _client.SendAsync(user.Request(HttpMethod.Delete, "api/auth/account", new { password = user.Password }));
 
@@ -117,7 +117,7 @@ public sealed class SessionTests(AppFixture app)
     [Fact]
     public async Task Me_ListsTeamsWithRoleAndPermissions()
     {
-        var user = await TestUsers.CreateAsync(_client);
+        var user = await TestUsers.CreateAsync(app);
 
         var response = await _client.SendAsync(user.Request(HttpMethod.Get, "api/auth/me"));
 
@@ -132,8 +132,8 @@ public sealed class SessionTests(AppFixture app)
     [Fact]
     public async Task TeamHeader_ForATeamTheUserIsNotIn_IsForbidden()
     {
-        var user = await TestUsers.CreateAsync(_client);
-        var other = await TestUsers.CreateAsync(_client);
+        var user = await TestUsers.CreateAsync(app);
+        var other = await TestUsers.CreateAsync(app);
         using var request = user.Request(HttpMethod.Get, "api/auth/me");
         request.Headers.Add("X-Moosermail-Team", other.TeamId.ToString());
 
@@ -145,7 +145,7 @@ public sealed class SessionTests(AppFixture app)
     [Fact]
     public async Task CookiePost_FromAnotherSite_IsRefusedWhileBearerAndSameSiteWork()
     {
-        var user = await TestUsers.CreateAsync(_client);
+        var user = await TestUsers.CreateAsync(app);
 
         using var crossSite = CookiePost(user, "https://evil.example");
         crossSite.Headers.Add("Sec-Fetch-Site", "cross-site");

@@ -30,7 +30,7 @@ public sealed class SignupTests(AppFixture app)
     [Fact]
     public async Task Signup_ExistingEmail_LeavesTheAccountUnchanged()
     {
-        var user = await TestUsers.CreateAsync(_client);
+        var user = await TestUsers.SignupAndLoginAsync(_client);
 
         await _client.PostAsJsonAsync("api/auth/signup", new { email = user.Email, password = "attacker password 123" });
 
@@ -41,7 +41,7 @@ public sealed class SignupTests(AppFixture app)
     [Fact]
     public async Task Signup_StoresBcryptHashAtCost12_AndAPersonalTeamOwnedByTheUser()
     {
-        var user = await TestUsers.CreateAsync(_client);
+        var user = await TestUsers.SignupAndLoginAsync(_client);
 
         await using var connection = new NpgsqlConnection(app.DatabaseUrl);
         var hash = await connection.ExecuteScalarAsync<string>("SELECT password_hash FROM users WHERE id = @Id", new { Id = user.UserId });
@@ -57,7 +57,7 @@ public sealed class SignupTests(AppFixture app)
     public async Task Signup_PasswordOf72Bytes_WorksAndALongerOneSharingItsPrefixDoesNotLogIn()
     {
         var password = new string('é', 36); // 72 bytes in UTF-8
-        var user = await TestUsers.CreateAsync(_client, password: password);
+        var user = await TestUsers.SignupAndLoginAsync(_client, password: password);
 
         var longer = await _client.PostAsJsonAsync("api/auth/login", new { email = user.Email, password = password + "x" });
 

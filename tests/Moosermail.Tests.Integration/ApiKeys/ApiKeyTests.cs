@@ -18,7 +18,7 @@ public sealed class ApiKeyTests(AppFixture app)
     [Fact]
     public async Task Create_ShowsTheKeyOnlyInTheCreateResponse()
     {
-        var user = await TestUsers.CreateAsync(_client);
+        var user = await TestUsers.CreateAsync(app);
         var response = await _client.SendAsync(user.Request(HttpMethod.Post, "api/api-keys", new { name = "ci", expires_in = "never" }));
         var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
         var key = body.GetProperty("key").GetString()!;
@@ -38,7 +38,7 @@ public sealed class ApiKeyTests(AppFixture app)
     [Fact]
     public async Task ApiKey_AuthenticatesAsItsCreatorInItsTeam()
     {
-        var user = await TestUsers.CreateAsync(_client);
+        var user = await TestUsers.CreateAsync(app);
         var (_, key, _) = await TestApiKeys.CreateAsync(_client, user);
 
         var response = await _client.SendAsync(user.Using(key).Request(HttpMethod.Get, "api/auth/me"));
@@ -58,7 +58,7 @@ public sealed class ApiKeyTests(AppFixture app)
     [InlineData("1y", 365)]
     public async Task ApiKey_WorksUntilExpiresAtAndIsRefusedRightAfter(string expiresIn, int days)
     {
-        var user = await TestUsers.CreateAsync(_client);
+        var user = await TestUsers.CreateAsync(app);
         var (_, key, body) = await TestApiKeys.CreateAsync(_client, user, expiresIn);
         var expiresAt = body.GetProperty("expires_at").GetDateTimeOffset();
         Assert.Equal(app.Time.GetUtcNow().AddDays(days), expiresAt, TimeSpan.FromSeconds(1));
@@ -75,7 +75,7 @@ public sealed class ApiKeyTests(AppFixture app)
     [Fact]
     public async Task CleanupTimer_RemovesKeysExpiredPastTheGrace_AndASecondRunChangesNothing()
     {
-        var user = await TestUsers.CreateAsync(_client);
+        var user = await TestUsers.CreateAsync(app);
         var (expiredId, _, _) = await TestApiKeys.CreateAsync(_client, user, "7d");
         var (liveId, _, _) = await TestApiKeys.CreateAsync(_client, user, "30d");
         app.Time.Advance(TimeSpan.FromDays(9));
@@ -93,7 +93,7 @@ public sealed class ApiKeyTests(AppFixture app)
     [Fact]
     public async Task Revoke_StopsTheKeyAtOnce()
     {
-        var user = await TestUsers.CreateAsync(_client);
+        var user = await TestUsers.CreateAsync(app);
         var (id, key, _) = await TestApiKeys.CreateAsync(_client, user);
 
         var revoke = await _client.SendAsync(user.Request(HttpMethod.Delete, $"api/api-keys/{id}"));
@@ -106,7 +106,7 @@ public sealed class ApiKeyTests(AppFixture app)
     [Fact]
     public async Task NarrowedKey_CannotUseAPermissionItLacks()
     {
-        var user = await TestUsers.CreateAsync(_client);
+        var user = await TestUsers.CreateAsync(app);
         var (_, key, _) = await TestApiKeys.CreateAsync(_client, user, permissions: ["api_keys:read"]);
 
         var list = await _client.SendAsync(user.Using(key).Request(HttpMethod.Get, "api/api-keys"));
@@ -120,8 +120,8 @@ public sealed class ApiKeyTests(AppFixture app)
     [Fact]
     public async Task OtherTeam_CannotSeeOrRevokeTheKeys()
     {
-        var owner = await TestUsers.CreateAsync(_client);
-        var intruder = await TestUsers.CreateAsync(_client);
+        var owner = await TestUsers.CreateAsync(app);
+        var intruder = await TestUsers.CreateAsync(app);
         var (id, key, _) = await TestApiKeys.CreateAsync(_client, owner);
 
         var list = await (await _client.SendAsync(intruder.Request(HttpMethod.Get, "api/api-keys"))).Content.ReadAsStringAsync();
@@ -139,7 +139,7 @@ public sealed class ApiKeyTests(AppFixture app)
     [Fact]
     public async Task CreatorRemovedFromTheTeam_DisablesTheKey()
     {
-        var user = await TestUsers.CreateAsync(_client);
+        var user = await TestUsers.CreateAsync(app);
         var (_, key, _) = await TestApiKeys.CreateAsync(_client, user);
         await using (var connection = new NpgsqlConnection(app.DatabaseUrl))
         {
@@ -159,7 +159,7 @@ public sealed class ApiKeyTests(AppFixture app)
     [InlineData("{\"name\":\"k\",\"expires_in\":\"7d\",\"permissions\":[]}", "permissions")]
     public async Task Create_BadInput_Returns400WithTheAllowedValues(string json, string field)
     {
-        var user = await TestUsers.CreateAsync(_client);
+        var user = await TestUsers.CreateAsync(app);
         using var request = user.Request(HttpMethod.Post, "api/api-keys");
         request.Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json");
 
@@ -174,7 +174,7 @@ public sealed class ApiKeyTests(AppFixture app)
     [Fact]
     public async Task LastUsedAt_IsWrittenAtMostOncePerMinute()
     {
-        var user = await TestUsers.CreateAsync(_client);
+        var user = await TestUsers.CreateAsync(app);
         var (id, key, _) = await TestApiKeys.CreateAsync(_client, user);
 
         await _client.SendAsync(user.Using(key).Request(HttpMethod.Get, "api/auth/me"));
