@@ -7,6 +7,7 @@ using Moosermail.Core.Configuration;
 using Moosermail.Core.Data;
 using Moosermail.Core.Health;
 using Moosermail.Core.Maintenance;
+using Moosermail.Core.Secrets;
 using Moosermail.Core.Security;
 
 namespace Moosermail.Core;
@@ -21,6 +22,8 @@ public static class MoosermailCore
     {
         var settings = MoosermailSettings.Load(configuration);
         services.AddSingleton(settings);
+        services.AddSingleton(EncryptionKeyring.FromConfiguration(settings, configuration));
+        services.AddSingleton<SecretCipher>();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(_ => Database.CreateDataSource(settings.DatabaseUrl));
         services.AddSingleton<HealthService>();
