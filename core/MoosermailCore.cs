@@ -9,6 +9,7 @@ using Moosermail.Core.Health;
 using Moosermail.Core.Maintenance;
 using Moosermail.Core.Secrets;
 using Moosermail.Core.Security;
+using Moosermail.Core.Senders;
 
 namespace Moosermail.Core;
 
@@ -24,6 +25,9 @@ public static class MoosermailCore
         services.AddSingleton(settings);
         services.AddSingleton(EncryptionKeyring.FromConfiguration(settings, configuration));
         services.AddSingleton<SecretCipher>();
+        services.AddSingleton<SecretRewrapper>();
+        services.AddSingleton<SenderRepository>();
+        services.AddSingleton<SenderService>();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(_ => Database.CreateDataSource(settings.DatabaseUrl));
         services.AddSingleton<HealthService>();

@@ -33,7 +33,7 @@ public sealed class AuthFunctions(AccountService accounts)
     public async Task<IResult> Logout(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "auth/logout")] HttpRequest request, FunctionContext context)
     {
-        await accounts.LogoutAsync(AuthenticationMiddleware.GetCaller(context), context.CancellationToken);
+        await accounts.LogoutAsync(context.Caller(), context.CancellationToken);
         SessionCookie.Clear(request.HttpContext.Response);
         return Results.NoContent();
     }
@@ -41,14 +41,14 @@ public sealed class AuthFunctions(AccountService accounts)
     [Function(nameof(Me))]
     public async Task<IResult> Me(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "auth/me")] HttpRequest request, FunctionContext context) =>
-        Results.Json(await accounts.GetMeAsync(AuthenticationMiddleware.GetCaller(context), context.CancellationToken));
+        Results.Json(await accounts.GetMeAsync(context.Caller(), context.CancellationToken));
 
     [Function(nameof(ChangePassword))]
     public async Task<IResult> ChangePassword(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "auth/password")] HttpRequest request, FunctionContext context)
     {
         var body = await request.ReadJsonAsync<ChangePasswordRequest>(context.CancellationToken);
-        await accounts.ChangePasswordAsync(AuthenticationMiddleware.GetCaller(context), body, context.CancellationToken);
+        await accounts.ChangePasswordAsync(context.Caller(), body, context.CancellationToken);
         return Results.NoContent();
     }
 
@@ -57,7 +57,7 @@ public sealed class AuthFunctions(AccountService accounts)
         [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "auth/account")] HttpRequest request, FunctionContext context)
     {
         var body = await request.ReadJsonAsync<DeleteAccountRequest>(context.CancellationToken);
-        await accounts.DeleteAccountAsync(AuthenticationMiddleware.GetCaller(context), body, context.CancellationToken);
+        await accounts.DeleteAccountAsync(context.Caller(), body, context.CancellationToken);
         SessionCookie.Clear(request.HttpContext.Response);
         return Results.NoContent();
     }

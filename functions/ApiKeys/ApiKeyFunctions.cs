@@ -14,8 +14,7 @@ public sealed class ApiKeyFunctions(ApiKeyService apiKeys)
     public async Task<IResult> CreateApiKey(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api-keys")] HttpRequest request, FunctionContext context)
     {
-        var caller = AuthenticationMiddleware.GetCaller(context);
-        caller.Require(Permissions.ApiKeysWrite);
+        var caller = context.Authorize(Permissions.ApiKeysWrite);
         var body = await request.ReadJsonAsync<CreateApiKeyRequest>(context.CancellationToken);
         var created = await apiKeys.CreateAsync(caller, body, context.CancellationToken);
         return Results.Json(created, statusCode: StatusCodes.Status201Created);
@@ -25,8 +24,7 @@ public sealed class ApiKeyFunctions(ApiKeyService apiKeys)
     public async Task<IResult> ListApiKeys(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api-keys")] HttpRequest request, FunctionContext context)
     {
-        var caller = AuthenticationMiddleware.GetCaller(context);
-        caller.Require(Permissions.ApiKeysRead);
+        var caller = context.Authorize(Permissions.ApiKeysRead);
         return Results.Json(new { api_keys = await apiKeys.ListAsync(caller, context.CancellationToken) });
     }
 
@@ -34,8 +32,7 @@ public sealed class ApiKeyFunctions(ApiKeyService apiKeys)
     public async Task<IResult> RevokeApiKey(
         [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "api-keys/{id:guid}")] HttpRequest request, Guid id, FunctionContext context)
     {
-        var caller = AuthenticationMiddleware.GetCaller(context);
-        caller.Require(Permissions.ApiKeysWrite);
+        var caller = context.Authorize(Permissions.ApiKeysWrite);
         await apiKeys.RevokeAsync(caller, id, context.CancellationToken);
         return Results.NoContent();
     }

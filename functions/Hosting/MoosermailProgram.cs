@@ -21,6 +21,11 @@ public static class MoosermailProgram
                 return await MigrateAsync();
             }
 
+            if (args.Length > 0 && args[0] == "rewrap")
+            {
+                return await RewrapAsync();
+            }
+
             if (FunctionsHostDetection.StartedByFunctionsHost(args))
             {
                 await BuildWorker(args).RunAsync();
@@ -51,15 +56,37 @@ public static class MoosermailProgram
 
     private static async Task<int> MigrateAsync()
     {
-        var configuration = new ConfigurationBuilder()
-            .AddLocalSettingsValues(Path.Combine(AppContext.BaseDirectory, "local.settings.json"))
-            .AddEnvironmentVariables()
-            .Build();
-        var settings = MoosermailSettings.Load(configuration);
+        var settings = MoosermailSettings.Load(CommandConfiguration());
         using var loggerFactory = LoggerFactory.Create(logging => logging.AddSimpleConsole(o => o.SingleLine = true));
         var logger = loggerFactory.CreateLogger("Moosermail.Migrate");
         var applied = await Migrator.MigrateAsync(settings.DatabaseUrl, logger);
         logger.LogInformation("Migrations applied: {Count}", applied);
         return 0;
     }
+
+    /// <summary>Re-encrypts every stored secret under the current ENCRYPTION_KEY; prints counts per old key id.</summary>
+    private static async Task<int> RewrapAsync()
+    {
+        var configuration = CommandConfiguration();
+        var services = new ServiceCollection()
+            .AddLogging(logging => logging.AddSimpleConsole(o => o.SingleLine = true))
+            .AddMoosermailCore(configuration)
+            .BuildServiceProvider();
+        await using (services)
+        {
+            var report = await services.GetRequiredService<Moosermail.Core.Secrets.SecretRewrapper>().RunAsync(CancellationToken.None);
+            foreach (var (keyId, count) in report.Rewrapped)
+            {
+                Console.WriteLine($"rewrapped {count} secret(s) from key {keyId}");
+            }
+
+            Console.WriteLine($"already under the current key: {report.AlreadyCurrent}; could not decrypt: {report.Failed}");
+            return report.Failed == 0 ? 0 : 2;
+        }
+    }
+
+    private static IConfiguration CommandConfiguration() => new ConfigurationBuilder()
+        .AddLocalSettingsValues(Path.Combine(AppContext.BaseDirectory, "local.settings.json"))
+        .AddEnvironmentVariables()
+        .Build();
 }

@@ -1,0 +1,18 @@
+using Microsoft.Azure.Functions.Worker;
+using Moosermail.Core.Security;
+
+namespace Moosermail.Functions.Pipeline;
+
+/// <summary>How a function gets its authenticated caller, and checks the one permission it needs.</summary>
+public static class CallerAccess
+{
+    public static Caller Caller(this FunctionContext context) => AuthenticationMiddleware.GetCaller(context);
+
+    /// <exception cref="Moosermail.Core.Errors.ApiProblemException">403 when the caller lacks <paramref name="permission"/>.</exception>
+    public static Caller Authorize(this FunctionContext context, string permission)
+    {
+        var caller = AuthenticationMiddleware.GetCaller(context);
+        caller.Require(permission);
+        return caller;
+    }
+}
