@@ -5,6 +5,8 @@ using Moosermail.Core.Configuration;
 using Moosermail.Core.Data;
 using Moosermail.Core.Health;
 using Moosermail.Core.Maintenance;
+using Moosermail.Core.Resend;
+using Moosermail.Core.Webhooks;
 
 namespace Moosermail.Core;
 
@@ -22,6 +24,8 @@ public static class MoosermailCore
         services.AddSingleton(_ => Database.CreateDataSource(settings.DatabaseUrl));
         services.AddSingleton<HealthService>();
         services.AddSingleton<SecurityCleanupService>();
+        services.AddResendClient(settings.ResendBaseUrl);
+        services.AddSingleton<WebhookSignatureVerifier>();
         return services;
     }
 }
