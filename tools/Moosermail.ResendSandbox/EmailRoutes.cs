@@ -32,7 +32,11 @@ public static class EmailRoutes
         app.MapGet("/domains", (HttpContext context) => WithAccount(context, a =>
             Pagination.List(context.Request, [.. a.Domains.Values.OrderByDescending(d => d.CreatedAt)], d => d.Id, d => new
             {
-                id = d.Id, name = d.Name, status = "verified", created_at = SandboxJson.Rest(d.CreatedAt), region = "us-east-1",
+                id = d.Id,
+                name = d.Name,
+                status = "verified",
+                created_at = SandboxJson.Rest(d.CreatedAt),
+                region = "us-east-1",
                 capabilities = new { sending = "enabled", receiving = "disabled" },
             })));
     }

@@ -36,9 +36,34 @@ public static class EmailViews
     };
 
     public static object Received(ReceivedEmail e, bool full) => full
-        ? new { @object = "email", id = e.Id, to = e.To, from = e.From, subject = e.Subject, message_id = e.MessageId, cc = (string[]?)null,
-            bcc = (string[]?)null, reply_to = (string[]?)null, html = e.Html, text = e.Text, headers = new Dictionary<string, string>(),
-            created_at = SandboxJson.Iso(e.CreatedAt), attachments = Array.Empty<object>() }
-        : new { id = e.Id, to = e.To, from = e.From, subject = e.Subject, message_id = e.MessageId, cc = (string[]?)null,
-            bcc = (string[]?)null, reply_to = (string[]?)null, created_at = SandboxJson.Iso(e.CreatedAt), attachments = Array.Empty<object>() };
+        ? new
+        {
+            @object = "email",
+            id = e.Id,
+            to = e.To,
+            from = e.From,
+            subject = e.Subject,
+            message_id = e.MessageId,
+            cc = (string[]?)null,
+            bcc = (string[]?)null,
+            reply_to = (string[]?)null,
+            html = e.Html,
+            text = e.Text,
+            headers = new Dictionary<string, string>(),
+            created_at = SandboxJson.Iso(e.CreatedAt),
+            attachments = Array.Empty<object>()
+        }
+        : new
+        {
+            id = e.Id,
+            to = e.To,
+            from = e.From,
+            subject = e.Subject,
+            message_id = e.MessageId,
+            cc = (string[]?)null,
+            bcc = (string[]?)null,
+            reply_to = (string[]?)null,
+            created_at = SandboxJson.Iso(e.CreatedAt),
+            attachments = Array.Empty<object>()
+        };
 }

@@ -18,14 +18,23 @@ public static class WebhookRoutes
         app.MapGet("/webhooks", (HttpContext context) => WithAccount(context, a =>
             Pagination.List(context.Request, [.. Enumerable.Reverse(a.Webhooks)], h => h.Id, h => new
             {
-                id = h.Id, endpoint = h.Endpoint.AbsoluteUri, events = h.Events, status = "enabled", created_at = SandboxJson.Rest(h.CreatedAt),
+                id = h.Id,
+                endpoint = h.Endpoint.AbsoluteUri,
+                events = h.Events,
+                status = "enabled",
+                created_at = SandboxJson.Rest(h.CreatedAt),
             })));
         app.MapGet("/webhooks/{id}", (HttpContext context, string id) => WithAccount(context, a =>
             a.Webhooks.Find(h => h.Id == id) is { } h
                 ? Results.Json(new
                 {
-                    @object = "webhook", id = h.Id, endpoint = h.Endpoint.AbsoluteUri, events = h.Events, status = "enabled",
-                    created_at = SandboxJson.Rest(h.CreatedAt), signing_secret = h.SigningSecret,
+                    @object = "webhook",
+                    id = h.Id,
+                    endpoint = h.Endpoint.AbsoluteUri,
+                    events = h.Events,
+                    status = "enabled",
+                    created_at = SandboxJson.Rest(h.CreatedAt),
+                    signing_secret = h.SigningSecret,
                 })
                 : ResendErrorBody.NotFound("Webhook").ToResult()));
         app.MapDelete("/webhooks/{id}", (HttpContext context, string id) => WithAccount(context, a =>

@@ -69,11 +69,15 @@ public sealed class WebhookSignatureVerifierTests
         var verifier = new WebhookSignatureVerifier(At(1614265330));
         var svix = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
         {
-            ["Svix-Id"] = Id, ["SVIX-TIMESTAMP"] = Timestamp, ["svix-signature"] = Signature,
+            ["Svix-Id"] = Id,
+            ["SVIX-TIMESTAMP"] = Timestamp,
+            ["svix-signature"] = Signature,
         };
         var standard = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
         {
-            ["webhook-id"] = Id, ["webhook-timestamp"] = Timestamp, ["webhook-signature"] = Signature,
+            ["webhook-id"] = Id,
+            ["webhook-timestamp"] = Timestamp,
+            ["webhook-signature"] = Signature,
         };
 
         Assert.Equal(WebhookVerificationResult.Valid, verifier.Verify(Secret, Body, h => svix.GetValueOrDefault(h)));
