@@ -75,7 +75,16 @@ public sealed class ResendGate(RequestDelegate next, SandboxState state, Sandbox
             return false;
         }
 
-        await Task.Delay(fault.DelayMs, context.RequestAborted);
+        try
+        {
+            await Task.Delay(fault.DelayMs, context.RequestAborted);
+        }
+        catch (OperationCanceledException)
+        {
+            // The caller gave up (its timeout): nothing left to answer.
+            return true;
+        }
+
         if (fault.Status == 0)
         {
             return false;
