@@ -1,15 +1,17 @@
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.DependencyInjection;
 using Moosermail.Core.Accounts;
 using Moosermail.Core.ApiKeys;
 using Moosermail.Core.Configuration;
 using Moosermail.Core.Data;
 using Moosermail.Core.Health;
 using Moosermail.Core.Maintenance;
+using Moosermail.Core.Resend;
 using Moosermail.Core.Secrets;
 using Moosermail.Core.Security;
 using Moosermail.Core.Senders;
+using Moosermail.Core.Webhooks;
 
 namespace Moosermail.Core;
 
@@ -38,6 +40,8 @@ public static class MoosermailCore
         services.AddSingleton<AccountService>();
         services.AddSingleton<ApiKeyRepository>();
         services.AddSingleton<ApiKeyService>();
+        services.AddResendClient(settings.ResendBaseUrl);
+        services.AddSingleton<WebhookSignatureVerifier>();
         return services;
     }
 }

@@ -1,0 +1,32 @@
+using System.Net.Http.Headers;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Polly;
+
+namespace Moosermail.Core.Resend;
+
+public static class ResendServiceCollectionExtensions
+{
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Registers <see cref="ResendClient"/> over a named HttpClient with a User-Agent (Resend refuses requests
+    /// without one) and a per-attempt timeout. No retry handler: sends are retried only by the outbox, with
+    /// their idempotency key.
+    /// </summary>
+    public static IServiceCollection AddResendClient(this IServiceCollection services, Uri baseUrl, TimeSpan? timeout = null)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddHttpClient(ResendClient.HttpClientName, http =>
+            {
+                // Without the trailing slash a base path (e.g. a proxy prefix) would be dropped by relative URIs.
+                http.BaseAddress = baseUrl.AbsoluteUri.EndsWith('/') ? baseUrl : new Uri(baseUrl.AbsoluteUri + "/");
+                http.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("moosermail", "1.0"));
+                http.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+                http.Timeout = Timeout.InfiniteTimeSpan;
+            })
+            .AddResilienceHandler("resend-timeout", pipeline => pipeline.AddTimeout(timeout ?? DefaultTimeout));
+        services.TryAddSingleton<ResendClient>();
+        return services;
+    }
+}

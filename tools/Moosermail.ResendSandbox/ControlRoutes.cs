@@ -1,0 +1,70 @@
+using System.Text.Json;
+
+namespace Moosermail.ResendSandbox;
+
+/// <summary>
+/// Sandbox-only routes (no Resend equivalent), for tests and local play. Faults, stats and inbound mail act on
+/// the account of the Authorization header, so parallel tests with their own keys never disturb each other.
+/// </summary>
+public static class ControlRoutes
+{
+    public static void MapControlRoutes(this WebApplication app)
+    {
+        // {"fail_next":N,"status":500,"delay_ms":0,"name":"...","body":"<html>..."}: status 0 only delays.
+        app.MapPost("/_sandbox/faults", (HttpContext context, SandboxState state, JsonElement body) => WithAccount(context, state, a =>
+        {
+            a.Fault = new Fault(
+                Int(body, "fail_next") ?? 1, Int(body, "status") ?? 500, Int(body, "delay_ms") ?? 0, Text(body, "name"), Text(body, "body"));
+            return Results.Json(new { fail_next = a.Fault.Remaining, status = a.Fault.Status, delay_ms = a.Fault.DelayMs });
+        }));
+
+        app.MapPost("/_sandbox/reset", (SandboxState state) =>
+        {
+            state.Reset();
+            return Results.NoContent();
+        });
+
+        app.MapGet("/_sandbox/stats", (HttpContext context, SandboxState state) => WithAccount(context, state, a => Results.Json(new
+        {
+            accepted_sends = a.AcceptedSends,
+            emails = a.Emails.Count,
+            requests = a.Requests,
+            webhooks = a.Webhooks.Count,
+        })));
+
+        // {"from","to":[...],"subject","html","text"}: an inbound email for GET /emails/receiving and email.received.
+        app.MapPost("/_sandbox/inbound", (HttpContext context, SandboxState state, EmailLifecycle lifecycle, TimeProvider time, JsonElement body) =>
+            WithAccount(context, state, a =>
+            {
+                var to = body.TryGetProperty("to", out var list) && list.ValueKind == JsonValueKind.Array
+                    ? list.EnumerateArray().Select(v => v.GetString() ?? string.Empty).ToArray()
+                    : [Text(body, "to") ?? "inbox@example.com"];
+                var email = new ReceivedEmail(Guid.NewGuid().ToString(), Text(body, "from") ?? "sender@example.com", to,
+                    Text(body, "subject"), Text(body, "html"), Text(body, "text"), time.GetUtcNow());
+                lifecycle.Received(a, email);
+                return Results.Json(new { id = email.Id });
+            }));
+    }
+
+    private static IResult WithAccount(HttpContext context, SandboxState state, Func<SandboxAccount, IResult> act)
+    {
+        var (account, refusal) = ResendGate.Authenticate(context, state);
+        if (refusal is not null)
+        {
+            return refusal.ToResult();
+        }
+
+        lock (account!.Gate)
+        {
+            return act(account);
+        }
+    }
+
+    private static int? Int(JsonElement body, string name) =>
+        body.ValueKind == JsonValueKind.Object && body.TryGetProperty(name, out var value) && value.TryGetInt32(out var number) ? number : null;
+
+    private static string? Text(JsonElement body, string name) =>
+        body.ValueKind == JsonValueKind.Object && body.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
+            ? value.GetString()
+            : null;
+}
