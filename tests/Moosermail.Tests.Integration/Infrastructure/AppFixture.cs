@@ -7,6 +7,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using Moosermail.Core.Data;
 using Moosermail.Functions.Hosting;
+using Moosermail.Tests.Integration.Resend;
 
 namespace Moosermail.Tests.Integration.Infrastructure;
 
@@ -40,11 +41,15 @@ public sealed class AppFixture : IAsyncLifetime
 
     public FakeTimeProvider Time { get; } = new(DateTimeOffset.UtcNow);
 
+    /// <summary>The Resend the app talks to: the sandbox, in-process on a loopback port.</summary>
+    public SandboxFixture Sandbox { get; } = new();
+
     public async Task InitializeAsync()
     {
         (ServerUrl, _container) = await TestDatabase.StartServerAsync();
         DatabaseUrl = await TestDatabase.CreateDatabaseAsync(ServerUrl, "moosermail_test");
         await Migrator.MigrateAsync(DatabaseUrl, NullLogger.Instance);
+        await Sandbox.InitializeAsync();
         App = BuildApp(Settings(), Logs);
         await App.StartAsync();
         BaseAddress = new Uri(App.Urls.First().Replace("127.0.0.1", "localhost", StringComparison.Ordinal) + "/");
@@ -53,6 +58,7 @@ public sealed class AppFixture : IAsyncLifetime
     public async Task DisposeAsync()
     {
         await App.DisposeAsync();
+        await Sandbox.DisposeAsync();
         await TestDatabase.DropDatabaseAsync(ServerUrl, DatabaseUrl);
         if (_container is not null)
         {
@@ -68,6 +74,7 @@ public sealed class AppFixture : IAsyncLifetime
         ["ENCRYPTION_KEY"] = EncryptionKeyHex,
         ["JWT_SECRET"] = JwtSecretHex,
         ["MOOSERMAIL_PUBLIC_URL"] = "https://moosermail.test",
+        ["RESEND_BASE_URL"] = Sandbox.BaseUrl.ToString(),
     };
 
     /// <summary>
