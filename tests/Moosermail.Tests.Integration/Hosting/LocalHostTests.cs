@@ -70,6 +70,23 @@ public sealed class LocalHostTests(AppFixture app)
     }
 
     [Theory]
+    [InlineData("ENCRYPTION_KEY", "")]
+    [InlineData("ENCRYPTION_KEY", "too-short")]
+    [InlineData("ENCRYPTION_KEY", "0000000000000000000000000000000000000000000000000000000000000000")]
+    [InlineData("JWT_SECRET", "")]
+    [InlineData("MOOSERMAIL_DATABASE_URL", "")]
+    [InlineData("ENCRYPTION_KEYS_PREVIOUS", "abc")]
+    public void Start_WithAMissingOrBadSecret_RefusesNamingTheSetting(string key, string value)
+    {
+        var settings = app.Settings();
+        settings[key] = value;
+
+        var ex = Assert.Throws<Moosermail.Core.Configuration.ConfigurationException>(() => app.BuildApp(settings));
+
+        Assert.Contains(key, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("GET", "api/no-such-thing")]
     [InlineData("POST", "api/health/extra/segments")]
     [InlineData("DELETE", "api/health")]
