@@ -29,9 +29,9 @@ param resendBaseUrl string = 'https://api.resend.com'
 @description('Public base URL the app prints in webhook URLs. Empty: the app\'s own https://<default host name>.')
 param publicUrl string = ''
 
-// The value must be one the regional Flex Consumption runtime catalog lists: for .NET 10 isolated that is
-// '10.0' (not '10': ARM accepts it, but the host then never starts). Check with
-// `az functionapp list-flexconsumption-runtimes --location <region> --runtime dotnet-isolated`.
+// The value must match the regional Flex Consumption runtime catalog exactly: for .NET 10 isolated that is
+// '10.0'. ARM also accepts '10', but the host then never starts, and some CLI listings print '10'.
+// Catalog: Get-AzFunctionAppFlexConsumptionRuntime -Location <region> -Runtime dotnet-isolated.
 param runtimeVersion string = '10.0'
 
 @allowed([512, 2048, 4096])
