@@ -1,0 +1,47 @@
+// The Functions host's storage (AzureWebJobsStorage: timer schedules, host locks) and the blob container
+// Flex Consumption deploys the app package from. Reached only with Microsoft Entra identities: shared keys are off.
+param name string
+param location string = resourceGroup().location
+param tags object = {}
+
+@description('Blob container that holds the deployment package.')
+param deploymentContainerName string
+
+resource storage 'Microsoft.Storage/storageAccounts@2025-01-01' = {
+  name: name
+  location: location
+  tags: tags
+  kind: 'StorageV2'
+  sku: {
+    name: 'Standard_LRS'
+  }
+  properties: {
+    accessTier: 'Hot'
+    allowBlobPublicAccess: false
+    allowSharedKeyAccess: false
+    defaultToOAuthAuthentication: true
+    allowCrossTenantReplication: false
+    minimumTlsVersion: 'TLS1_2'
+    supportsHttpsTrafficOnly: true
+    publicNetworkAccess: 'Enabled'
+    networkAcls: {
+      defaultAction: 'Allow'
+      bypass: 'AzureServices'
+    }
+  }
+
+  resource blobServices 'blobServices' = {
+    name: 'default'
+
+    resource deploymentContainer 'containers' = {
+      name: deploymentContainerName
+      properties: {
+        publicAccess: 'None'
+      }
+    }
+  }
+}
+
+output name string = storage.name
+output id string = storage.id
+output primaryBlobEndpoint string = storage.properties.primaryEndpoints.blob
