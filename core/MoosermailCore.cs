@@ -5,12 +5,14 @@ using Moosermail.Core.Accounts;
 using Moosermail.Core.ApiKeys;
 using Moosermail.Core.Configuration;
 using Moosermail.Core.Data;
+using Moosermail.Core.Emails;
 using Moosermail.Core.Health;
 using Moosermail.Core.Maintenance;
 using Moosermail.Core.Resend;
 using Moosermail.Core.Secrets;
 using Moosermail.Core.Security;
 using Moosermail.Core.Senders;
+using Moosermail.Core.Sending;
 using Moosermail.Core.Webhooks;
 
 namespace Moosermail.Core;
@@ -30,6 +32,13 @@ public static class MoosermailCore
         services.AddSingleton<SecretRewrapper>();
         services.AddSingleton<SenderRepository>();
         services.AddSingleton<SenderService>();
+        services.AddSingleton<OutboxRepository>();
+        services.AddSingleton<ResendPacer>();
+        services.AddSingleton<OutboxDispatcher>();
+        services.AddSingleton<IdempotencyStore>();
+        services.AddSingleton<SendService>();
+        services.AddSingleton<EmailRepository>();
+        services.AddSingleton<EmailService>();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(_ => Database.CreateDataSource(settings.DatabaseUrl));
         services.AddSingleton<HealthService>();

@@ -7,6 +7,9 @@ public sealed class ValidationErrors
 
     public bool IsEmpty => _errors.Count == 0;
 
+    /// <summary>How many messages have been added; compare before and after to see if a part added any.</summary>
+    public int Count => _errors.Values.Sum(list => list.Count);
+
     public ValidationErrors Add(string field, string message)
     {
         if (!_errors.TryGetValue(field, out var list))

@@ -19,8 +19,11 @@ internal sealed class TimerScheduler(
     public IReadOnlyList<(TimerFunction Function, CronExpression Cron)> Scheduled { get; } =
         catalog.Timers.Select(t => (t, Parse(Resolve(t.Schedule, configuration)))).ToList();
 
+    /// <summary>Tests turn automatic runs off (MOOSERMAIL_TIMERS=off) and run timers themselves, deterministically.</summary>
+    public bool Enabled { get; } = !string.Equals(configuration["MOOSERMAIL_TIMERS"], "off", StringComparison.OrdinalIgnoreCase);
+
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        Task.WhenAll(Scheduled.Select(s => RunAsync(s.Function, s.Cron, stoppingToken)));
+        Enabled ? Task.WhenAll(Scheduled.Select(s => RunAsync(s.Function, s.Cron, stoppingToken))) : Task.CompletedTask;
 
     private async Task RunAsync(TimerFunction function, CronExpression cron, CancellationToken stoppingToken)
     {

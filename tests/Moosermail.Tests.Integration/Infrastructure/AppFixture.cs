@@ -75,6 +75,7 @@ public sealed class AppFixture : IAsyncLifetime
         ["JWT_SECRET"] = JwtSecretHex,
         ["MOOSERMAIL_PUBLIC_URL"] = "https://moosermail.test",
         ["RESEND_BASE_URL"] = Sandbox.BaseUrl.ToString(),
+        ["MOOSERMAIL_TIMERS"] = "off",
     };
 
     /// <summary>

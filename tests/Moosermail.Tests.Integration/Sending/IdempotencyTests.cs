@@ -1,0 +1,89 @@
+using System.Net;
+using System.Text.Json;
+using Moosermail.Tests.Integration.Infrastructure;
+
+namespace Moosermail.Tests.Integration.Sending;
+
+[Collection(AppCollection.Name)]
+public sealed class IdempotencyTests(AppFixture app)
+{
+    private readonly HttpClient _client = app.CreateClient();
+
+    [Fact]
+    public async Task SameKeySameBody_ReturnsTheFirstAnswerAndSendsOnce()
+    {
+        var (user, apiKey) = await UserWithSenderAsync();
+        var key = Guid.NewGuid().ToString();
+
+        var first = await SendAsync(user, key, new { to = "a@example.com", subject = "s", body = "b" });
+        var second = await SendAsync(user, key, new { to = "a@example.com", subject = "s", body = "b" });
+
+        Assert.Equal(first.StatusCode, second.StatusCode);
+        Assert.Equal(await first.Content.ReadAsStringAsync(), await second.Content.ReadAsStringAsync());
+        Assert.Equal(1, await app.Sandbox.AcceptedSendsAsync(apiKey));
+    }
+
+    [Fact]
+    public async Task SameKeyDifferentBody_Returns409AndSendsNothingMore()
+    {
+        var (user, apiKey) = await UserWithSenderAsync();
+        var key = Guid.NewGuid().ToString();
+
+        await SendAsync(user, key, new { to = "a@example.com", subject = "s", body = "b" });
+        var second = await SendAsync(user, key, new { to = "a@example.com", subject = "other", body = "b" });
+
+        Assert.Equal(HttpStatusCode.Conflict, second.StatusCode);
+        Assert.Contains("different request body", (await TestUsers.ProblemAsync(second)).GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal(1, await app.Sandbox.AcceptedSendsAsync(apiKey));
+    }
+
+    [Fact]
+    public async Task ConcurrentDuplicates_SendOnce_AndTheOthersGetTheAnswerOrA409()
+    {
+        var (user, apiKey) = await UserWithSenderAsync();
+        var key = Guid.NewGuid().ToString();
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => SendAsync(user, key, new { to = "a@example.com", subject = "s", body = "b" })));
+
+        Assert.Equal(1, await app.Sandbox.AcceptedSendsAsync(apiKey));
+        Assert.Contains(responses, r => r.StatusCode == HttpStatusCode.OK);
+        Assert.All(responses, r => Assert.True(r.StatusCode is HttpStatusCode.OK or HttpStatusCode.Conflict, $"unexpected {r.StatusCode}"));
+        var ids = new HashSet<Guid>();
+        foreach (var ok in responses.Where(r => r.StatusCode == HttpStatusCode.OK))
+        {
+            ids.Add(JsonDocument.Parse(await ok.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetGuid());
+        }
+
+        Assert.Single(ids);
+    }
+
+    [Fact]
+    public async Task SameKey_InAnotherTeam_IsIndependent()
+    {
+        var (a, keyA) = await UserWithSenderAsync();
+        var (b, keyB) = await UserWithSenderAsync();
+        var key = Guid.NewGuid().ToString();
+
+        var first = await SendAsync(a, key, new { to = "a@example.com", subject = "s", body = "b" });
+        var second = await SendAsync(b, key, new { to = "a@example.com", subject = "s", body = "b" });
+
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, second.StatusCode);
+        Assert.Equal(1, await app.Sandbox.AcceptedSendsAsync(keyA));
+        Assert.Equal(1, await app.Sandbox.AcceptedSendsAsync(keyB));
+    }
+
+    private async Task<HttpResponseMessage> SendAsync(TestUser user, string key, object body)
+    {
+        using var request = user.Request(HttpMethod.Post, "api/send", body);
+        request.Headers.Add("Idempotency-Key", key);
+        return await _client.SendAsync(request);
+    }
+
+    private async Task<(TestUser User, string ApiKey)> UserWithSenderAsync()
+    {
+        var user = await TestUsers.CreateAsync(app);
+        var (_, apiKey) = await TestSenders.AddAsync(_client, user);
+        return (user, apiKey);
+    }
+}
