@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Middleware;
 using Microsoft.Extensions.DependencyInjection;
+using Moosermail.Core.Sending;
 
 namespace Moosermail.Functions.Pipeline;
 
@@ -54,12 +55,12 @@ public static class MoosermailPipeline
         return services;
     }
 
-    /// <summary>The API speaks snake_case JSON, like the original product and Resend.</summary>
+    /// <summary>The API speaks snake_case JSON, like the original product and Resend (one definition: <see cref="ApiJson"/>).</summary>
     public static void ConfigureJson(JsonSerializerOptions options)
     {
-        options.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
-        options.DictionaryKeyPolicy = null;
-        options.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.Never;
+        options.PropertyNamingPolicy = ApiJson.Options.PropertyNamingPolicy;
+        options.DictionaryKeyPolicy = ApiJson.Options.DictionaryKeyPolicy;
+        options.DefaultIgnoreCondition = ApiJson.Options.DefaultIgnoreCondition;
     }
 
     private static IFunctionsWorkerMiddleware Resolve(FunctionContext context, Type type) =>
