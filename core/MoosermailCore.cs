@@ -11,6 +11,8 @@ using Moosermail.Core.Resend;
 using Moosermail.Core.Secrets;
 using Moosermail.Core.Security;
 using Moosermail.Core.Senders;
+using Moosermail.Core.Templates;
+using Moosermail.Core.Triggers;
 using Moosermail.Core.Webhooks;
 
 namespace Moosermail.Core;
@@ -40,6 +42,11 @@ public static class MoosermailCore
         services.AddSingleton<AccountService>();
         services.AddSingleton<ApiKeyRepository>();
         services.AddSingleton<ApiKeyService>();
+        services.AddSingleton<TemplateRenderer>();
+        services.AddSingleton<TemplateRepository>();
+        services.AddSingleton<TemplateService>();
+        services.AddSingleton<TriggerRepository>();
+        services.AddSingleton<TriggerService>();
         services.AddResendClient(settings.ResendBaseUrl);
         services.AddSingleton<WebhookSignatureVerifier>();
         return services;
