@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Moosermail.Core.Accounts;
 using Moosermail.Core.ApiKeys;
 using Moosermail.Core.Configuration;
+using Moosermail.Core.Contacts;
 using Moosermail.Core.Data;
 using Moosermail.Core.Health;
 using Moosermail.Core.Maintenance;
@@ -47,6 +48,9 @@ public static class MoosermailCore
         services.AddSingleton<TemplateService>();
         services.AddSingleton<TriggerRepository>();
         services.AddSingleton<TriggerService>();
+        services.AddSingleton<ContactRepository>();
+        services.AddSingleton<ContactService>();
+        services.AddSingleton<ContactImportService>();
         services.AddResendClient(settings.ResendBaseUrl);
         services.AddSingleton<WebhookSignatureVerifier>();
         return services;
