@@ -148,8 +148,12 @@ public sealed class ContactRepository(NpgsqlDataSource dataSource)
             """,
             new
             {
-                TeamId = teamId, Now = now, Ids = rows.Select(_ => Guid.NewGuid()).ToArray(), Emails = rows.Select(r => r.Email).ToArray(),
-                Names = rows.Select(r => r.Name).ToArray(), Tags = rows.Select(r => string.Join(';', r.Tags)).ToArray(),
+                TeamId = teamId,
+                Now = now,
+                Ids = rows.Select(_ => Guid.NewGuid()).ToArray(),
+                Emails = rows.Select(r => r.Email).ToArray(),
+                Names = rows.Select(r => r.Name).ToArray(),
+                Tags = rows.Select(r => string.Join(';', r.Tags)).ToArray(),
             },
             cancellationToken: cancellationToken));
         return ((int)counts.Imported, (int)counts.Updated);

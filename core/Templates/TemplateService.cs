@@ -14,8 +14,14 @@ public sealed class TemplateService(TemplateRepository templates, TriggerReposit
         var now = time.GetUtcNow();
         var template = new Template
         {
-            Id = Guid.NewGuid(), Name = request.Name!.Trim(), Subject = request.Subject!, BodyHtml = request.BodyHtml ?? string.Empty,
-            BodyText = request.BodyText ?? string.Empty, Variables = variables, CreatedAt = now, UpdatedAt = now,
+            Id = Guid.NewGuid(),
+            Name = request.Name!.Trim(),
+            Subject = request.Subject!,
+            BodyHtml = request.BodyHtml ?? string.Empty,
+            BodyText = request.BodyText ?? string.Empty,
+            Variables = variables,
+            CreatedAt = now,
+            UpdatedAt = now,
         };
         var created = await templates.InsertAsync(caller.TeamId, template, cancellationToken);
         logger.LogInformation("Template {TemplateId} created in team {TeamId}", created.Id, caller.TeamId);
@@ -37,8 +43,11 @@ public sealed class TemplateService(TemplateRepository templates, TriggerReposit
         var current = await templates.GetAsync(caller.TeamId, id, cancellationToken) ?? throw NotFound();
         var merged = current with
         {
-            Name = request.Name?.Trim() ?? current.Name, Subject = request.Subject ?? current.Subject,
-            BodyHtml = request.BodyHtml ?? current.BodyHtml, BodyText = request.BodyText ?? current.BodyText, UpdatedAt = time.GetUtcNow(),
+            Name = request.Name?.Trim() ?? current.Name,
+            Subject = request.Subject ?? current.Subject,
+            BodyHtml = request.BodyHtml ?? current.BodyHtml,
+            BodyText = request.BodyText ?? current.BodyText,
+            UpdatedAt = time.GetUtcNow(),
         };
         merged = merged with { Variables = TemplateRules.Validate(merged.Name, merged.Subject, merged.BodyHtml, merged.BodyText) };
         return await templates.UpdateAsync(caller.TeamId, merged, cancellationToken) ?? throw NotFound();

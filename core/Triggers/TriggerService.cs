@@ -22,8 +22,14 @@ public sealed class TriggerService(TriggerRepository triggers, TemplateRepositor
         var now = time.GetUtcNow();
         var trigger = new Trigger
         {
-            Id = Guid.NewGuid(), Name = name!, TemplateId = request.TemplateId!.Value, DefaultTo = defaultTo,
-            Enabled = request.Enabled ?? true, RateLimitPerMinute = rateLimit, CreatedAt = now, UpdatedAt = now,
+            Id = Guid.NewGuid(),
+            Name = name!,
+            TemplateId = request.TemplateId!.Value,
+            DefaultTo = defaultTo,
+            Enabled = request.Enabled ?? true,
+            RateLimitPerMinute = rateLimit,
+            CreatedAt = now,
+            UpdatedAt = now,
         };
         var created = await WhileTemplateExistsAsync(() => triggers.InsertAsync(caller.TeamId, trigger, TriggerKey.Hash(key), cancellationToken));
         logger.LogInformation("Trigger {TriggerId} created in team {TeamId}", created.Id, caller.TeamId);
@@ -96,8 +102,16 @@ public sealed class TriggerService(TriggerRepository triggers, TemplateRepositor
 
     private static TriggerWithKey WithKey(Trigger trigger, string key) => new()
     {
-        Id = trigger.Id, Name = trigger.Name, TemplateId = trigger.TemplateId, TemplateName = trigger.TemplateName, DefaultTo = trigger.DefaultTo,
-        Enabled = trigger.Enabled, RateLimitPerMinute = trigger.RateLimitPerMinute, CreatedAt = trigger.CreatedAt, UpdatedAt = trigger.UpdatedAt, TriggerKey = key,
+        Id = trigger.Id,
+        Name = trigger.Name,
+        TemplateId = trigger.TemplateId,
+        TemplateName = trigger.TemplateName,
+        DefaultTo = trigger.DefaultTo,
+        Enabled = trigger.Enabled,
+        RateLimitPerMinute = trigger.RateLimitPerMinute,
+        CreatedAt = trigger.CreatedAt,
+        UpdatedAt = trigger.UpdatedAt,
+        TriggerKey = key,
     };
 
     private static ApiProblemException NotFound() => ApiProblemException.NotFound("No trigger with this id in your team.");
