@@ -12,7 +12,11 @@ public sealed record TemplateSyntaxError(int Line, int Column, string Message)
 /// </summary>
 public static class TemplateSyntax
 {
-    private static readonly HashSet<string> s_reserved = new(StringComparer.Ordinal) { "this", "else", "true", "false", "null", "undefined" };
+    // Handlebars literals and built-in helpers: as a variable they would not insert the value (lookup even throws).
+    private static readonly HashSet<string> s_reserved = new(StringComparer.Ordinal)
+    {
+        "this", "else", "true", "false", "null", "undefined", "lookup", "log", "helperMissing", "blockHelperMissing",
+    };
 
     /// <summary>The variables of <paramref name="text"/> in order of first appearance, or its first syntax error.</summary>
     public static (IReadOnlyList<string> Variables, TemplateSyntaxError? Error) Scan(string text)

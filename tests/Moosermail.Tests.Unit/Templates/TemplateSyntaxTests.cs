@@ -26,6 +26,7 @@ public sealed class TemplateSyntaxTests
     [InlineData("{{#each items}}x{{/each}}", 1, 1)]
     [InlineData("ok {{name}} then {{this}}", 1, 18)]
     [InlineData("x\\{{name}}", 1, 2)]
+    [InlineData("{{ lookup }}", 1, 1)]
     public void Scan_UnsupportedOrUnclosedMustache_ReportsLineAndColumn(string text, int line, int column)
     {
         var (_, error) = TemplateSyntax.Scan(text);
