@@ -1,9 +1,10 @@
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Moosermail.Core.Accounts;
 using Moosermail.Core.ApiKeys;
 using Moosermail.Core.Configuration;
+using Moosermail.Core.Contacts;
 using Moosermail.Core.Data;
 using Moosermail.Core.Emails;
 using Moosermail.Core.Health;
@@ -13,6 +14,8 @@ using Moosermail.Core.Secrets;
 using Moosermail.Core.Security;
 using Moosermail.Core.Senders;
 using Moosermail.Core.Sending;
+using Moosermail.Core.Templates;
+using Moosermail.Core.Triggers;
 using Moosermail.Core.Webhooks;
 
 namespace Moosermail.Core;
@@ -49,6 +52,14 @@ public static class MoosermailCore
         services.AddSingleton<AccountService>();
         services.AddSingleton<ApiKeyRepository>();
         services.AddSingleton<ApiKeyService>();
+        services.AddSingleton<TemplateRenderer>();
+        services.AddSingleton<TemplateRepository>();
+        services.AddSingleton<TemplateService>();
+        services.AddSingleton<TriggerRepository>();
+        services.AddSingleton<TriggerService>();
+        services.AddSingleton<ContactRepository>();
+        services.AddSingleton<ContactService>();
+        services.AddSingleton<ContactImportService>();
         services.AddResendClient(settings.ResendBaseUrl);
         services.AddSingleton<WebhookSignatureVerifier>();
         return services;

@@ -1,0 +1,161 @@
+using Dapper;
+using Npgsql;
+
+namespace Moosermail.Core.Contacts;
+
+/// <summary>A team's contacts. Every statement filters on team_id; another team's contact is "not found".</summary>
+public sealed class ContactRepository(NpgsqlDataSource dataSource)
+{
+    /// <summary>Null when the team already has a contact with this email.</summary>
+    public async Task<Contact?> InsertAsync(Guid teamId, Guid id, ContactFields fields, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.QuerySingleOrDefaultAsync<Contact>(new CommandDefinition(
+            """
+            INSERT INTO contacts (id, team_id, email, name, tags, properties, unsubscribed, created_at, updated_at)
+            VALUES (@Id, @TeamId, @Email, @Name, @Tags, COALESCE(@PropertiesJson::jsonb, '{}'), @Unsubscribed, @Now, @Now)
+            ON CONFLICT (team_id, email) DO NOTHING
+            RETURNING id, email, name, tags, properties::text AS properties_json, unsubscribed, created_at, updated_at
+            """,
+            new { Id = id, TeamId = teamId, fields.Email, fields.Name, Tags = fields.Tags ?? [], fields.PropertiesJson, Unsubscribed = fields.Unsubscribed ?? false, Now = now },
+            cancellationToken: cancellationToken));
+    }
+
+    /// <summary>
+    /// Up to <paramref name="take"/> contacts ordered by email, after <paramref name="afterEmail"/> when given.
+    /// <paramref name="likePattern"/> is an ILIKE pattern whose user text is already escaped with '\'.
+    /// </summary>
+    public async Task<IReadOnlyList<Contact>> ListForTeamAsync(Guid teamId, string? likePattern, string? tag, string? afterEmail, int take, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var rows = await connection.QueryAsync<Contact>(new CommandDefinition(
+            """
+            SELECT id, email, name, tags, properties::text AS properties_json, unsubscribed, created_at, updated_at
+            FROM contacts
+            WHERE team_id = @TeamId
+              AND (@AfterEmail::text IS NULL OR email > @AfterEmail)
+              AND (@Pattern::text IS NULL OR email ILIKE @Pattern ESCAPE '\' OR name ILIKE @Pattern ESCAPE '\')
+              AND (@Tag::text IS NULL OR tags @> ARRAY[@Tag::text])
+            ORDER BY email
+            LIMIT @Take
+            """,
+            new { TeamId = teamId, AfterEmail = afterEmail, Pattern = likePattern, Tag = tag, Take = take }, cancellationToken: cancellationToken));
+        return rows.ToList();
+    }
+
+    /// <summary>Null when the contact is missing or belongs to another team.</summary>
+    public async Task<Contact?> GetAsync(Guid teamId, Guid id, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.QuerySingleOrDefaultAsync<Contact>(new CommandDefinition(
+            """
+            SELECT id, email, name, tags, properties::text AS properties_json, unsubscribed, created_at, updated_at
+            FROM contacts
+            WHERE id = @Id
+              AND team_id = @TeamId
+            """,
+            new { TeamId = teamId, Id = id }, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>Applies the given fields; null when missing or another team's. A taken email fails with 23505.</summary>
+    public async Task<Contact?> UpdateAsync(Guid teamId, Guid id, ContactFields fields, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.QuerySingleOrDefaultAsync<Contact>(new CommandDefinition(
+            """
+            UPDATE contacts
+            SET email = COALESCE(@Email, email),
+                name = CASE WHEN @ClearName THEN NULL ELSE COALESCE(@Name, name) END,
+                tags = COALESCE(@Tags::text[], tags),
+                properties = COALESCE(@PropertiesJson::jsonb, properties),
+                unsubscribed = COALESCE(@Unsubscribed, unsubscribed),
+                updated_at = @Now
+            WHERE id = @Id
+              AND team_id = @TeamId
+            RETURNING id, email, name, tags, properties::text AS properties_json, unsubscribed, created_at, updated_at
+            """,
+            new { Id = id, TeamId = teamId, fields.Email, fields.Name, fields.ClearName, fields.Tags, fields.PropertiesJson, fields.Unsubscribed, Now = now },
+            cancellationToken: cancellationToken));
+    }
+
+    /// <summary>False when the contact is missing or belongs to another team.</summary>
+    public async Task<bool> DeleteAsync(Guid teamId, Guid id, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.ExecuteAsync(new CommandDefinition(
+            """
+            DELETE FROM contacts
+            WHERE id = @Id
+              AND team_id = @TeamId
+            """,
+            new { TeamId = teamId, Id = id }, cancellationToken: cancellationToken)) == 1;
+    }
+
+    /// <summary>Adds the addresses that are not contacts yet; existing contacts are left as they are. Returns how many were added.</summary>
+    public async Task<int> InsertMissingAsync(Guid teamId, IReadOnlyList<string> emails, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.ExecuteAsync(new CommandDefinition(
+            """
+            INSERT INTO contacts (id, team_id, email, created_at, updated_at)
+            SELECT r.id, @TeamId, r.email, @Now, @Now
+            FROM unnest(@Ids::uuid[], @Emails::text[]) AS r (id, email)
+            ON CONFLICT (team_id, email) DO NOTHING
+            """,
+            new { TeamId = teamId, Ids = emails.Select(_ => Guid.NewGuid()).ToArray(), Emails = emails.ToArray(), Now = now },
+            cancellationToken: cancellationToken));
+    }
+
+    /// <summary>The team's contacts carrying <paramref name="tag"/> that have not unsubscribed, ordered by email.</summary>
+    public async Task<IReadOnlyList<Contact>> ListSubscribedByTagAsync(Guid teamId, string tag, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var rows = await connection.QueryAsync<Contact>(new CommandDefinition(
+            """
+            SELECT id, email, name, tags, properties::text AS properties_json, unsubscribed, created_at, updated_at
+            FROM contacts
+            WHERE team_id = @TeamId
+              AND tags @> ARRAY[@Tag::text]
+              AND NOT unsubscribed
+            ORDER BY email
+            """,
+            new { TeamId = teamId, Tag = tag }, cancellationToken: cancellationToken));
+        return rows.ToList();
+    }
+
+    /// <summary>
+    /// Upserts imported rows (emails distinct and valid) in one statement: a new email is inserted, an existing
+    /// contact gets the row's name (when given) and the row's tags added to its own.
+    /// </summary>
+    public async Task<(int Imported, int Updated)> UpsertImportedAsync(Guid teamId, IReadOnlyList<(string Email, string? Name, string[] Tags)> rows, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var counts = await connection.QuerySingleAsync<(long Imported, long Updated)>(new CommandDefinition(
+            """
+            WITH upserted AS (
+                INSERT INTO contacts (id, team_id, email, name, tags, created_at, updated_at)
+                SELECT r.id, @TeamId, r.email, r.name, string_to_array(r.tags, ';'), @Now, @Now
+                FROM unnest(@Ids::uuid[], @Emails::text[], @Names::text[], @Tags::text[]) AS r (id, email, name, tags)
+                ON CONFLICT (team_id, email) DO UPDATE
+                SET name = COALESCE(EXCLUDED.name, contacts.name),
+                    tags = ARRAY(SELECT DISTINCT t FROM unnest(contacts.tags || EXCLUDED.tags) AS t ORDER BY t),
+                    updated_at = EXCLUDED.updated_at
+                WHERE contacts.team_id = @TeamId
+                RETURNING (xmax = 0) AS inserted
+            )
+            SELECT count(*) FILTER (WHERE inserted) AS imported, count(*) FILTER (WHERE NOT inserted) AS updated
+            FROM upserted
+            """,
+            new
+            {
+                TeamId = teamId,
+                Now = now,
+                Ids = rows.Select(_ => Guid.NewGuid()).ToArray(),
+                Emails = rows.Select(r => r.Email).ToArray(),
+                Names = rows.Select(r => r.Name).ToArray(),
+                Tags = rows.Select(r => string.Join(';', r.Tags)).ToArray(),
+            },
+            cancellationToken: cancellationToken));
+        return ((int)counts.Imported, (int)counts.Updated);
+    }
+}

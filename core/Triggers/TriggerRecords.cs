@@ -1,0 +1,43 @@
+namespace Moosermail.Core.Triggers;
+
+public sealed record CreateTriggerRequest(string? Name, Guid? TemplateId, string? DefaultTo, bool? Enabled, int? RateLimitPerMinute);
+
+/// <summary>A partial update: null keeps a field; <c>default_to: ""</c> and <c>rate_limit_per_minute: 0</c> clear theirs.</summary>
+public sealed record UpdateTriggerRequest(string? Name, Guid? TemplateId, string? DefaultTo, bool? Enabled, int? RateLimitPerMinute);
+
+/// <summary>A trigger as lists show it: never the key, never its hash.</summary>
+public record Trigger
+{
+    public Guid Id { get; init; }
+
+    public string Name { get; init; } = string.Empty;
+
+    public Guid TemplateId { get; init; }
+
+    public string TemplateName { get; init; } = string.Empty;
+
+    public string? DefaultTo { get; init; }
+
+    public bool Enabled { get; init; }
+
+    public int? RateLimitPerMinute { get; init; }
+
+    public DateTimeOffset CreatedAt { get; init; }
+
+    public DateTimeOffset UpdatedAt { get; init; }
+}
+
+/// <summary>The one response that carries the key: creation and rotation.</summary>
+public sealed record TriggerWithKey : Trigger
+{
+    public string TriggerKey { get; init; } = string.Empty;
+}
+
+/// <summary>A trigger found by its key, for the firing code: the key names the team.</summary>
+public sealed record FiringTrigger : Trigger
+{
+    public Guid TeamId { get; init; }
+}
+
+/// <summary>A validated partial update: null keeps a field, a Clear flag empties it.</summary>
+public sealed record TriggerChanges(string? Name, Guid? TemplateId, string? DefaultTo, bool ClearDefaultTo, bool? Enabled, int? RateLimitPerMinute, bool ClearRateLimit);
