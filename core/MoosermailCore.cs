@@ -39,6 +39,7 @@ public static class MoosermailCore
         services.AddSingleton<ResendPacer>();
         services.AddSingleton<OutboxDispatcher>();
         services.AddSingleton<IdempotencyStore>();
+        services.AddSingleton<TemplateContent>();
         services.AddSingleton<SendService>();
         services.AddSingleton<EmailRepository>();
         services.AddSingleton<EmailService>();
@@ -57,6 +58,7 @@ public static class MoosermailCore
         services.AddSingleton<TemplateService>();
         services.AddSingleton<TriggerRepository>();
         services.AddSingleton<TriggerService>();
+        services.AddSingleton<TriggerFiring>();
         services.AddSingleton<ContactRepository>();
         services.AddSingleton<ContactService>();
         services.AddSingleton<ContactImportService>();

@@ -158,4 +158,20 @@ public sealed class ContactRepository(NpgsqlDataSource dataSource)
             cancellationToken: cancellationToken));
         return ((int)counts.Imported, (int)counts.Updated);
     }
+
+    /// <summary>Which of <paramref name="emails"/> are contacts of the team who unsubscribed.</summary>
+    public async Task<IReadOnlyList<string>> FindUnsubscribedAsync(Guid teamId, IReadOnlyList<string> emails, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var rows = await connection.QueryAsync<string>(new CommandDefinition(
+            """
+            SELECT email
+            FROM contacts
+            WHERE team_id = @TeamId
+              AND unsubscribed
+              AND email = ANY (@Emails)
+            """,
+            new { TeamId = teamId, Emails = emails.Select(e => e.ToLowerInvariant()).ToArray() }, cancellationToken: cancellationToken));
+        return rows.ToList();
+    }
 }

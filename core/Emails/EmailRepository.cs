@@ -123,11 +123,13 @@ public sealed class EmailRepository(NpgsqlDataSource dataSource)
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var rows = await connection.QueryAsync<SendLogEntry>(new CommandDefinition(
             """
-            SELECT id, array_to_string(to_addresses, ', ') AS to_address, status, resend_id, created_at,
-                   NULL::text AS template_name, NULL::text AS trigger_name, NULL::text AS cron_name, last_error AS error
-            FROM emails
-            WHERE team_id = @TeamId
-            ORDER BY created_at DESC, id DESC
+            SELECT e.id, array_to_string(e.to_addresses, ', ') AS to_address, e.status, e.resend_id, e.created_at,
+                   t.name AS template_name, g.name AS trigger_name, NULL::text AS cron_name, e.last_error AS error
+            FROM emails e
+            LEFT JOIN templates t ON t.id = e.template_id AND t.team_id = e.team_id
+            LEFT JOIN triggers g ON g.id = e.trigger_id AND g.team_id = e.team_id
+            WHERE e.team_id = @TeamId
+            ORDER BY e.created_at DESC, e.id DESC
             LIMIT @Limit
             """,
             new { TeamId = teamId, Limit = limit }, cancellationToken: cancellationToken));

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Dapper;
 using Microsoft.Extensions.Logging;
+using Moosermail.Core.Contacts;
 using Moosermail.Core.Errors;
 using Moosermail.Core.Resend;
 using Moosermail.Core.Security;
@@ -9,14 +10,19 @@ using Npgsql;
 
 namespace Moosermail.Core.Sending;
 
+/// <summary>An email ready to be accepted, with where it came from.</summary>
+public sealed record OutgoingEmail(ValidatedEmail Email, Guid? TemplateId = null, Guid? TriggerId = null, string FieldPrefix = "");
+
 /// <summary>
-/// Accepts emails: validates, picks the sender, stores the emails and their outbox job in one transaction
+/// Accepts emails: validates, picks the sender, stores the emails and their outbox jobs in one transaction
 /// (with the Idempotency-Key, if any), then makes one inline attempt. Whatever happens after the commit,
 /// the email is in the outbox and the dispatcher will finish the job.
 /// </summary>
 public sealed class SendService(
     NpgsqlDataSource dataSource,
     SenderRepository senders,
+    TemplateContent templates,
+    ContactService contacts,
     OutboxDispatcher dispatcher,
     IdempotencyStore idempotency,
     TimeProvider time,
@@ -28,25 +34,17 @@ public sealed class SendService(
     {
         var now = time.GetUtcNow();
         var errors = new ValidationErrors();
-        var email = SendValidator.Validate(input, now, errors);
         CheckKey(idempotencyKey, errors);
+        var (email, templateId) = await templates.ValidateAsync(caller.TeamId, input, now, errors, "", cancellationToken);
         errors.ThrowIfAny();
-        var (senderId, from) = await ChooseSenderAsync(caller.TeamId, email!, "", cancellationToken);
 
-        var message = ToNewEmail(email!, from);
-        var jobId = Guid.NewGuid();
-        var replay = await EnqueueAsync(caller.TeamId, "send", idempotencyKey, JsonSerializer.Serialize(input, ApiJson.Options), [(senderId, jobId, [message])], now, cancellationToken);
-        if (replay is not null)
+        var accepted = await AcceptAsync(caller.TeamId, "send", idempotencyKey, Canonical(input), [new OutgoingEmail(email!, templateId)], cancellationToken);
+        if (accepted.Replay is { } replay)
         {
             return replay;
         }
 
-        if (email!.ScheduledAt is null)
-        {
-            await dispatcher.DispatchAsync(jobId, cancellationToken);
-        }
-
-        var result = (await ResultsAsync(caller.TeamId, [message.Id], cancellationToken))[0];
+        var result = accepted.Results[0];
         var response = result.Status switch
         {
             "failed" => new StoredResponse(422, ApiJson.Serialize(new
@@ -60,7 +58,7 @@ public sealed class SendService(
             "sent" => new StoredResponse(200, ApiJson.Serialize(result)),
             _ => new StoredResponse(202, ApiJson.Serialize(result)),
         };
-        await CompleteAsync(caller.TeamId, "send", idempotencyKey, response, cancellationToken);
+        await CompleteAsync(caller.TeamId, "send", idempotencyKey, response);
         return response;
     }
 
@@ -76,64 +74,79 @@ public sealed class SendService(
 
         CheckKey(idempotencyKey, errors);
         errors.ThrowIfAny();
-        var validated = messages.Select((m, i) => SendValidator.Validate(m, now, errors, $"emails[{i}].")).ToList();
-        errors.ThrowIfAny();
-
-        var chosen = new List<(Guid SenderId, NewEmail Email, bool Alone)>();
-        for (var i = 0; i < validated.Count; i++)
+        var outgoing = new List<OutgoingEmail>();
+        for (var i = 0; i < messages.Count; i++)
         {
-            var (senderId, from) = await ChooseSenderAsync(caller.TeamId, validated[i]!, $"emails[{i}].", cancellationToken);
-            chosen.Add((senderId, ToNewEmail(validated[i]!, from), validated[i]!.ScheduledAt is not null || validated[i]!.Attachments.Count > 0));
+            var (email, templateId) = await templates.ValidateAsync(caller.TeamId, messages[i], now, errors, $"emails[{i}].", cancellationToken);
+            outgoing.Add(new OutgoingEmail(email!, templateId, FieldPrefix: $"emails[{i}]."));
         }
 
-        // Resend's batch endpoint takes neither attachments nor scheduled_at: those go alone.
-        var jobs = chosen.Where(c => c.Alone).Select(c => (c.SenderId, Emails: (IReadOnlyList<NewEmail>)[c.Email]))
-            .Concat(chosen.Where(c => !c.Alone).GroupBy(c => c.SenderId).Select(g => (g.Key, Emails: (IReadOnlyList<NewEmail>)g.Select(c => c.Email).ToList())))
-            .Select(j => (SenderId: j.Item1, JobId: Guid.NewGuid(), j.Emails))
-            .ToList();
-        var replay = await EnqueueAsync(caller.TeamId, "batch", idempotencyKey, JsonSerializer.Serialize(input, ApiJson.Options), jobs, now, cancellationToken);
-        if (replay is not null)
+        errors.ThrowIfAny();
+        var accepted = await AcceptAsync(caller.TeamId, "batch", idempotencyKey, Canonical(input), outgoing, cancellationToken);
+        if (accepted.Replay is { } replay)
         {
             return replay;
         }
 
+        var response = new StoredResponse(202, ApiJson.Serialize(new { data = accepted.Results }));
+        await CompleteAsync(caller.TeamId, "batch", idempotencyKey, response);
+        return response;
+    }
+
+    /// <summary>
+    /// Stores <paramref name="emails"/> as outbox jobs (one per email with attachments or a schedule, the
+    /// rest grouped per sender into Resend batches of up to 100), tries the unscheduled ones at once, and
+    /// collects the recipients as contacts. Returns a stored answer instead when the Idempotency-Key replays.
+    /// </summary>
+    public async Task<(IReadOnlyList<SendResult> Results, StoredResponse? Replay)> AcceptAsync(
+        Guid teamId, string scope, string? idempotencyKey, string canonicalRequest, IReadOnlyList<OutgoingEmail> emails, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var all = await senders.ListForTeamAsync(teamId, cancellationToken);
+        var prepared = emails.Select(e =>
+        {
+            var (senderId, from) = ChooseSender(all, e.Email, e.FieldPrefix);
+            return (SenderId: senderId, Email: ToNewEmail(e, from), Alone: e.Email.ScheduledAt is not null || e.Email.Attachments.Count > 0);
+        }).ToList();
+        var jobs = prepared
+            .GroupBy(p => (p.SenderId, p.Alone))
+            .SelectMany(g => g.Key.Alone ? g.Select(p => new[] { p }) : g.Chunk(MaxBatch))
+            .Select(chunk => (chunk[0].SenderId, JobId: Guid.NewGuid(), Emails: (IReadOnlyList<NewEmail>)chunk.Select(p => p.Email).ToList()))
+            .ToList();
+
+        await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
+        await using (var transaction = await connection.BeginTransactionAsync(cancellationToken))
+        {
+            if (idempotencyKey is not null
+                && await IdempotencyStore.ReserveAsync(connection, transaction, teamId, scope, idempotencyKey, IdempotencyStore.Hash(canonicalRequest), now, cancellationToken) is { } replay)
+            {
+                return ([], replay);
+            }
+
+            foreach (var (senderId, jobId, jobEmails) in jobs)
+            {
+                await OutboxRepository.EnqueueAsync(connection, transaction, teamId, senderId, jobId, jobEmails, now, cancellationToken);
+            }
+
+            await transaction.CommitAsync(cancellationToken);
+        }
+
+        logger.LogInformation("Accepted {Count} email(s) for team {TeamId} in {Jobs} job(s)", emails.Count, teamId, jobs.Count);
+        await contacts.CollectRecipientsAsync(teamId, emails.SelectMany(e => e.Email.AllRecipients).Select(FromAddress.AddressOf), cancellationToken);
         foreach (var job in jobs.Where(j => j.Emails[0].ScheduledAt is null))
         {
             await dispatcher.DispatchAsync(job.JobId, cancellationToken);
         }
 
-        var results = await ResultsAsync(caller.TeamId, chosen.Select(c => c.Email.Id).ToList(), cancellationToken);
-        var response = new StoredResponse(202, ApiJson.Serialize(new { data = results }));
-        await CompleteAsync(caller.TeamId, "batch", idempotencyKey, response, cancellationToken);
-        return response;
+        return (await ResultsAsync(teamId, prepared.Select(p => p.Email.Id).ToList(), cancellationToken), null);
     }
 
-    private async Task<StoredResponse?> EnqueueAsync(Guid teamId, string scope, string? key, string canonicalRequest, IReadOnlyList<(Guid SenderId, Guid JobId, IReadOnlyList<NewEmail> Emails)> jobs, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        if (key is not null && await IdempotencyStore.ReserveAsync(connection, transaction, teamId, scope, key, IdempotencyStore.Hash(canonicalRequest), now, cancellationToken) is { } replay)
-        {
-            return replay;
-        }
-
-        foreach (var (senderId, jobId, emails) in jobs)
-        {
-            await OutboxRepository.EnqueueAsync(connection, transaction, teamId, senderId, jobId, emails, now, cancellationToken);
-        }
-
-        await transaction.CommitAsync(cancellationToken);
-        logger.LogInformation("Accepted {Count} email(s) for team {TeamId}", jobs.Sum(j => j.Emails.Count), teamId);
-        return null;
-    }
-
-    private Task CompleteAsync(Guid teamId, string scope, string? key, StoredResponse response, CancellationToken cancellationToken) =>
+    private Task CompleteAsync(Guid teamId, string scope, string? key, StoredResponse response) =>
         key is null ? Task.CompletedTask : idempotency.CompleteAsync(teamId, scope, key, response, CancellationToken.None);
 
     /// <summary>The sender named by sender_id, or whose address matches from, or the team's default.</summary>
-    private async Task<(Guid SenderId, string From)> ChooseSenderAsync(Guid teamId, ValidatedEmail email, string prefix, CancellationToken cancellationToken)
+    private static (Guid Id, string From) ChooseSender(IReadOnlyList<Sender> all, ValidatedEmail email, string prefix)
     {
-        var all = await senders.ListForTeamAsync(teamId, cancellationToken);
         if (all.Count == 0)
         {
             throw ApiProblemException.Validation($"{prefix}from", "This team has no Resend key yet. Add one with POST /api/keys {api_key, from_address}.");
@@ -148,8 +161,9 @@ public sealed class SendService(
             : (sender.Id, email.From ?? sender.FromAddress);
     }
 
-    private static NewEmail ToNewEmail(ValidatedEmail email, string from)
+    private static NewEmail ToNewEmail(OutgoingEmail outgoing, string from)
     {
+        var email = outgoing.Email;
         var payload = new SendEmailRequest
         {
             From = from,
@@ -165,8 +179,11 @@ public sealed class SendService(
             Tags = email.Tags.Count > 0 ? email.Tags : null,
         };
         return new NewEmail(Guid.NewGuid(), from, email.To, email.Subject, email.ScheduledAt is null ? "queued" : "scheduled",
-            JsonSerializer.Serialize(payload, ResendJson.Options), email.Tags.Select(t => $"{t.Name}:{t.Value}").ToList(), email.ScheduledAt, null, null);
+            JsonSerializer.Serialize(payload, ResendJson.Options), email.Tags.Select(t => $"{t.Name}:{t.Value}").ToList(), email.ScheduledAt,
+            outgoing.TemplateId, outgoing.TriggerId);
     }
+
+    private static string Canonical<T>(T input) => JsonSerializer.Serialize(input, ApiJson.Options);
 
     private static void CheckKey(string? key, ValidationErrors errors)
     {

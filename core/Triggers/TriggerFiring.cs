@@ -1,0 +1,131 @@
+using System.Text.Json;
+using Dapper;
+using Moosermail.Core.Contacts;
+using Moosermail.Core.Errors;
+using Moosermail.Core.Sending;
+using Moosermail.Core.Templates;
+using Npgsql;
+
+namespace Moosermail.Core.Triggers;
+
+public sealed record FireTriggerInput(JsonElement? To, IReadOnlyDictionary<string, JsonElement>? Variables, string? ToTag);
+
+public sealed record FireFailure(string To, string Reason);
+
+public sealed record FireResult(int Sent, int Failed, IReadOnlyList<Guid> Ids, IReadOnlyList<FireFailure> Failures);
+
+/// <summary>
+/// POST /api/trigger/{key}: the key names the trigger (and so the team); the trigger's template is
+/// rendered for each recipient — one email each — and accepted through the outbox. Unsubscribed
+/// contacts are skipped and reported.
+/// </summary>
+public sealed class TriggerFiring(
+    NpgsqlDataSource dataSource,
+    TriggerRepository triggers,
+    TemplateService templates,
+    TemplateContent content,
+    ContactService contacts,
+    SendService sending,
+    IdempotencyStore idempotency,
+    TimeProvider time)
+{
+    public const int MaxRecipients = 50;
+    public const int MaxFanOut = 1000;
+
+    public async Task<StoredResponse> FireAsync(string key, FireTriggerInput input, string? idempotencyKey, CancellationToken cancellationToken)
+    {
+        var trigger = await triggers.FindByKeyAsync(key, cancellationToken) ?? throw ApiProblemException.NotFound("No trigger has this key.");
+        if (!trigger.Enabled)
+        {
+            throw ApiProblemException.Forbidden("This trigger is disabled. Enable it with PUT /api/triggers/{id} {\"enabled\": true}.");
+        }
+
+        var now = time.GetUtcNow();
+        var recipients = await RecipientsAsync(trigger, input, cancellationToken);
+        await CountFireAsync(trigger, now, cancellationToken);
+        var template = await templates.GetForTeamAsync(trigger.TeamId, trigger.TemplateId, cancellationToken)
+            ?? throw ApiProblemException.Conflict("The trigger's template no longer exists.");
+
+        var unsubscribed = (await content.UnsubscribedAsync(trigger.TeamId, recipients.Select(r => r.Email), cancellationToken)).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var errors = new ValidationErrors();
+        var outgoing = recipients.Where(r => !unsubscribed.Contains(r.Email))
+            .Select(r => content.Render(template, r.Variables, new SendInput { To = JsonSerializer.SerializeToElement(r.Email) }, now, errors, ""))
+            .Select(email => new OutgoingEmail(email!, trigger.TemplateId, trigger.Id))
+            .ToList();
+        errors.ThrowIfAny();
+
+        var failures = recipients.Where(r => unsubscribed.Contains(r.Email)).Select(r => new FireFailure(r.Email, "unsubscribed")).ToList();
+        var scope = $"trigger:{trigger.Id}";
+        var accepted = outgoing.Count == 0 ? ([], null)
+            : await sending.AcceptAsync(trigger.TeamId, scope, idempotencyKey, JsonSerializer.Serialize(input, ApiJson.Options), outgoing, cancellationToken);
+        if (accepted.Replay is { } replay)
+        {
+            return replay;
+        }
+
+        failures.AddRange(accepted.Results.Where(r => r.Status == "failed").Select(r => new FireFailure(r.Id.ToString(), r.Error ?? "failed")));
+        var ok = accepted.Results.Where(r => r.Status != "failed").ToList();
+        var response = new StoredResponse(200, ApiJson.Serialize(new FireResult(ok.Count, failures.Count, ok.Select(r => r.Id).ToList(), failures)));
+        if (idempotencyKey is not null && outgoing.Count > 0)
+        {
+            await idempotency.CompleteAsync(trigger.TeamId, scope, idempotencyKey, response, CancellationToken.None);
+        }
+
+        return response;
+    }
+
+    private async Task<IReadOnlyList<(string Email, IReadOnlyDictionary<string, object?> Variables)>> RecipientsAsync(FiringTrigger trigger, FireTriggerInput input, CancellationToken cancellationToken)
+    {
+        var variables = input.Variables?.ToDictionary(v => v.Key, v => (object?)v.Value, StringComparer.Ordinal) ?? [];
+        if (!string.IsNullOrWhiteSpace(input.ToTag))
+        {
+            var tagged = await contacts.ListSubscribedByTagAsync(trigger.TeamId, input.ToTag.Trim(), cancellationToken);
+            if (tagged.Count > MaxFanOut)
+            {
+                throw ApiProblemException.Validation("to_tag", $"matches {tagged.Count} contacts; a trigger may fan out to at most {MaxFanOut}.");
+            }
+
+            // Each contact's own email and name are available to the template unless the caller set them.
+            return tagged.Select(c => (c.Email, (IReadOnlyDictionary<string, object?>)new Dictionary<string, object?>(variables, StringComparer.Ordinal)
+            {
+                ["email"] = variables.GetValueOrDefault("email") ?? c.Email,
+                ["name"] = variables.GetValueOrDefault("name") ?? c.Name,
+            })).ToList();
+        }
+
+        var to = input.To is { ValueKind: not (JsonValueKind.Null or JsonValueKind.Undefined) } given ? given
+            : trigger.DefaultTo is { } fallback ? JsonSerializer.SerializeToElement(fallback)
+            : throw ApiProblemException.Validation("to", "is required: this trigger has no default_to. Give to, or to_tag to reach contacts with a tag.");
+        var errors = new ValidationErrors();
+        var parsed = SendValidator.Validate(new SendInput { To = to, Subject = "-", Body = "-" }, time.GetUtcNow(), errors);
+        errors.ThrowIfAny();
+        return parsed!.To.Count > MaxRecipients
+            ? throw ApiProblemException.Validation("to", $"has {parsed.To.Count} recipients; a trigger fires to at most {MaxRecipients}.")
+            : parsed.To.Select(email => (email, (IReadOnlyDictionary<string, object?>)variables)).ToList();
+    }
+
+    /// <summary>Counts this fire in the trigger's current minute; 429 with Retry-After past rate_limit_per_minute.</summary>
+    private async Task CountFireAsync(FiringTrigger trigger, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (trigger.RateLimitPerMinute is not { } limit)
+        {
+            return;
+        }
+
+        var window = new DateTimeOffset(now.Year, now.Month, now.Day, now.Hour, now.Minute, 0, TimeSpan.Zero);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var fires = await connection.ExecuteScalarAsync<int>(new CommandDefinition(
+            """
+            INSERT INTO trigger_fire_windows (trigger_id, window_start, fires)
+            VALUES (@TriggerId, @Window, 1)
+            ON CONFLICT (trigger_id, window_start) DO UPDATE
+            SET fires = trigger_fire_windows.fires + 1
+            RETURNING fires
+            """,
+            new { TriggerId = trigger.Id, Window = window }, cancellationToken: cancellationToken));
+        if (fires > limit)
+        {
+            throw ApiProblemException.TooManyRequests($"This trigger fires at most {limit} times a minute.", window.AddMinutes(1) - now);
+        }
+    }
+}
