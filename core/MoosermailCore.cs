@@ -13,6 +13,8 @@ using Moosermail.Core.Secrets;
 using Moosermail.Core.Security;
 using Moosermail.Core.Senders;
 using Moosermail.Core.Sending;
+using Moosermail.Core.Stats;
+using Moosermail.Core.Suppressions;
 using Moosermail.Core.Webhooks;
 
 namespace Moosermail.Core;
@@ -51,6 +53,18 @@ public static class MoosermailCore
         services.AddSingleton<ApiKeyService>();
         services.AddResendClient(settings.ResendBaseUrl);
         services.AddSingleton<WebhookSignatureVerifier>();
+        services.AddSingleton<WebhookEndpointRepository>();
+        services.AddSingleton<WebhookSettingsService>();
+        services.AddSingleton<WebhookEventRepository>();
+        services.AddSingleton<DeliveryStatusRepository>();
+        services.AddSingleton<DeliveryEventFolder>();
+        services.AddSingleton<WebhookIngestService>();
+        services.AddSingleton(DeliveryReconcileOptions.FromConfiguration(configuration));
+        services.AddSingleton<DeliveryReconciler>();
+        services.AddSingleton<SuppressionRepository>();
+        services.AddSingleton<SuppressionService>();
+        services.AddSingleton<StatsRepository>();
+        services.AddSingleton<StatsService>();
         return services;
     }
 }

@@ -5,6 +5,7 @@ using Moosermail.Core.Errors;
 using Moosermail.Core.Resend;
 using Moosermail.Core.Security;
 using Moosermail.Core.Senders;
+using Moosermail.Core.Suppressions;
 using Npgsql;
 
 namespace Moosermail.Core.Sending;
@@ -19,6 +20,7 @@ public sealed class SendService(
     SenderRepository senders,
     OutboxDispatcher dispatcher,
     IdempotencyStore idempotency,
+    SuppressionService suppressions,
     TimeProvider time,
     ILogger<SendService> logger)
 {
@@ -31,6 +33,7 @@ public sealed class SendService(
         var email = SendValidator.Validate(input, now, errors);
         CheckKey(idempotencyKey, errors);
         errors.ThrowIfAny();
+        await suppressions.RefuseSuppressedAsync(caller.TeamId, [email!], batch: false, cancellationToken);
         var (senderId, from) = await ChooseSenderAsync(caller.TeamId, email!, "", cancellationToken);
 
         var message = ToNewEmail(email!, from);
@@ -78,6 +81,7 @@ public sealed class SendService(
         errors.ThrowIfAny();
         var validated = messages.Select((m, i) => SendValidator.Validate(m, now, errors, $"emails[{i}].")).ToList();
         errors.ThrowIfAny();
+        await suppressions.RefuseSuppressedAsync(caller.TeamId, validated.Select(v => v!).ToList(), batch: true, cancellationToken);
 
         var chosen = new List<(Guid SenderId, NewEmail Email, bool Alone)>();
         for (var i = 0; i < validated.Count; i++)
