@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Moosermail.Core.Webhooks;
 using Moosermail.ResendSandbox;
 using Moosermail.Tests.Integration.Infrastructure;
 using Moosermail.Tests.Integration.Resend;
@@ -234,7 +236,10 @@ public sealed class WebhookReceiveTests(AppFixture app)
         await _kit.ExecuteAsync("UPDATE emails SET resend_id = @r WHERE id = @id", ("r", lateId), ("id", id));
         await app.RunTimerAsync("DeliveryReconcile");
         await app.RunTimerAsync("DeliveryReconcile");
+        var refoldedAgain = await app.App.Services.GetRequiredService<DeliveryEventFolder>().FoldAsync(
+            await CountAsync("SELECT max(id) FROM webhook_events WHERE team_id = @t", user.TeamId), CancellationToken.None);
 
+        Assert.False(refoldedAgain);
         var email = (await _kit.EmailAsync(user, id)).GetProperty("email");
         Assert.Equal("opened", email.GetProperty("status").GetString());
         Assert.Equal(1, email.GetProperty("opened_count").GetInt32());
