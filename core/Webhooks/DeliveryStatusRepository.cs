@@ -95,8 +95,17 @@ public sealed class DeliveryStatusRepository(NpgsqlDataSource dataSource)
                 """,
                 new
                 {
-                    EmailId = found.Id, pending.TeamId, decision.Status, decision.Opened, decision.Clicked, decision.TimelineType, decision.TimelineDetail,
-                    decision.OccurredAt, Suppress = decision.Suppress.ToArray(), decision.SuppressReason, Now = now,
+                    EmailId = found.Id,
+                    pending.TeamId,
+                    decision.Status,
+                    decision.Opened,
+                    decision.Clicked,
+                    decision.TimelineType,
+                    decision.TimelineDetail,
+                    decision.OccurredAt,
+                    Suppress = decision.Suppress.ToArray(),
+                    decision.SuppressReason,
+                    Now = now,
                 },
                 transaction, cancellationToken: cancellationToken));
         }
