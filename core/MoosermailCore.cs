@@ -14,6 +14,8 @@ using Moosermail.Core.Secrets;
 using Moosermail.Core.Security;
 using Moosermail.Core.Senders;
 using Moosermail.Core.Sending;
+using Moosermail.Core.Stats;
+using Moosermail.Core.Suppressions;
 using Moosermail.Core.Templates;
 using Moosermail.Core.Triggers;
 using Moosermail.Core.Webhooks;
@@ -64,6 +66,18 @@ public static class MoosermailCore
         services.AddSingleton<ContactImportService>();
         services.AddResendClient(settings.ResendBaseUrl);
         services.AddSingleton<WebhookSignatureVerifier>();
+        services.AddSingleton<WebhookEndpointRepository>();
+        services.AddSingleton<WebhookSettingsService>();
+        services.AddSingleton<WebhookEventRepository>();
+        services.AddSingleton<DeliveryStatusRepository>();
+        services.AddSingleton<DeliveryEventFolder>();
+        services.AddSingleton<WebhookIngestService>();
+        services.AddSingleton(DeliveryReconcileOptions.FromConfiguration(configuration));
+        services.AddSingleton<DeliveryReconciler>();
+        services.AddSingleton<SuppressionRepository>();
+        services.AddSingleton<SuppressionService>();
+        services.AddSingleton<StatsRepository>();
+        services.AddSingleton<StatsService>();
         return services;
     }
 }

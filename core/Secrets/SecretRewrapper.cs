@@ -29,6 +29,19 @@ public sealed class SecretRewrapper(NpgsqlDataSource dataSource, SecretCipher ci
             WHERE id = @Id
               AND encrypted_api_key = @Old
             """),
+        new(
+            SecretContext.WebhookSigningSecret,
+            """
+            SELECT id, team_id, encrypted_signing_secret AS envelope
+            FROM webhook_endpoints
+            WHERE encrypted_signing_secret IS NOT NULL
+            """,
+            """
+            UPDATE webhook_endpoints
+            SET encrypted_signing_secret = @New
+            WHERE id = @Id
+              AND encrypted_signing_secret = @Old
+            """),
     ];
 
     public async Task<RewrapReport> RunAsync(CancellationToken cancellationToken)

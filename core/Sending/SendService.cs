@@ -6,6 +6,7 @@ using Moosermail.Core.Errors;
 using Moosermail.Core.Resend;
 using Moosermail.Core.Security;
 using Moosermail.Core.Senders;
+using Moosermail.Core.Suppressions;
 using Npgsql;
 
 namespace Moosermail.Core.Sending;
@@ -25,6 +26,7 @@ public sealed class SendService(
     ContactService contacts,
     OutboxDispatcher dispatcher,
     IdempotencyStore idempotency,
+    SuppressionService suppressions,
     TimeProvider time,
     ILogger<SendService> logger)
 {
@@ -37,6 +39,7 @@ public sealed class SendService(
         CheckKey(idempotencyKey, errors);
         var (email, templateId) = await templates.ValidateAsync(caller.TeamId, input, now, errors, "", cancellationToken);
         errors.ThrowIfAny();
+        await suppressions.RefuseSuppressedAsync(caller.TeamId, [email!], batch: false, cancellationToken);
 
         var accepted = await AcceptAsync(caller.TeamId, "send", idempotencyKey, Canonical(input), [new OutgoingEmail(email!, templateId)], cancellationToken);
         if (accepted.Replay is { } replay)
@@ -82,6 +85,7 @@ public sealed class SendService(
         }
 
         errors.ThrowIfAny();
+        await suppressions.RefuseSuppressedAsync(caller.TeamId, outgoing.Select(o => o.Email).ToList(), batch: true, cancellationToken);
         var accepted = await AcceptAsync(caller.TeamId, "batch", idempotencyKey, Canonical(input), outgoing, cancellationToken);
         if (accepted.Replay is { } replay)
         {

@@ -25,9 +25,13 @@ public sealed class ErrorHandlingMiddleware(ILogger<ErrorHandlingMiddleware> log
         {
             var correlationId = CorrelationMiddleware.GetCorrelationId(context);
             var problem = Map(ex, http);
-            if (problem.Status >= 500)
+            if (problem.Status == StatusCodes.Status500InternalServerError)
             {
                 logger.LogError(ex, "Unhandled exception in {Function}", context.FunctionDefinition.Name);
+            }
+            else if (problem.Status > 500)
+            {
+                logger.LogWarning("{Function} answered {Status}: {Detail}", context.FunctionDefinition.Name, problem.Status, problem.Message);
             }
             else
             {

@@ -35,11 +35,11 @@ public sealed partial class SqlParameterizationTests
         return directory?.FullName ?? throw new InvalidOperationException("Moosermail.sln not found above the test binaries.");
     }
 
-    // $"..." or $"""...""" whose text holds a SQL statement keyword.
-    [GeneratedRegex(@"\$""{1,3}[^""]*\b(SELECT|INSERT|UPDATE|DELETE)\b", RegexOptions.Singleline)]
+    // $"..." or $"""...""" whose text holds a SQL statement (not just a word like DELETE in a message).
+    [GeneratedRegex(@"\$""{1,3}[^""]*\b(SELECT\b[^""]*\bFROM|INSERT\s+INTO|UPDATE\s+\w+\s+SET|DELETE\s+FROM)\b", RegexOptions.Singleline)]
     private static partial Regex InterpolatedSql();
 
-    // "...SELECT ..." + something.
-    [GeneratedRegex(@"""[^""\n]*\b(SELECT|INSERT|UPDATE|DELETE|WHERE)\b[^""\n]*""\s*\+")]
+    // "...SELECT ... FROM ..." + something.
+    [GeneratedRegex(@"""[^""\n]*\b(SELECT\b[^""\n]*\bFROM|INSERT\s+INTO|UPDATE\s+\w+\s+SET|DELETE\s+FROM|WHERE)\b[^""\n]*""\s*\+")]
     private static partial Regex ConcatenatedSql();
 }

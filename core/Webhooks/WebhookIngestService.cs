@@ -1,0 +1,81 @@
+using System.Text;
+using Microsoft.Extensions.Logging;
+using Moosermail.Core.Errors;
+using Moosermail.Core.Secrets;
+
+namespace Moosermail.Core.Webhooks;
+
+public enum WebhookIngestOutcome
+{
+    Stored,
+    Duplicate,
+}
+
+/// <summary>
+/// Receives a Resend webhook for the endpoint named in its URL: verifies the raw bytes when the team set a signing
+/// secret, stores the event once per svix-id, then folds it into its email. Kept cheap so bursts are acknowledged
+/// well inside Svix's timeout; anything not folded now is folded by the reconcile timer.
+/// </summary>
+public sealed class WebhookIngestService(
+    WebhookEndpointRepository endpoints,
+    WebhookEventRepository events,
+    DeliveryEventFolder folder,
+    WebhookSignatureVerifier verifier,
+    SecretCipher cipher,
+    TimeProvider time,
+    ILogger<WebhookIngestService> logger)
+{
+    /// <exception cref="ApiProblemException">404 unknown endpoint; 401 bad or missing signature; 400 not a Resend event.</exception>
+    public async Task<WebhookIngestOutcome> ReceiveAsync(string publicId, ReadOnlyMemory<byte> body, Func<string, string?> header, CancellationToken cancellationToken)
+    {
+        var endpoint = await endpoints.FindForDeliveryAsync(publicId, cancellationToken)
+            ?? throw ApiProblemException.NotFound("No webhook endpoint with this id. Copy the current URL from GET /api/webhooks/resend.");
+
+        var verified = false;
+        if (endpoint.EncryptedSigningSecret is { } encrypted)
+        {
+            var secret = cipher.Decrypt(encrypted, new SecretContext(SecretContext.WebhookSigningSecret, endpoint.TeamId, endpoint.Id));
+            var result = verifier.Verify(secret, body.Span, header);
+            if (result != WebhookVerificationResult.Valid)
+            {
+                logger.LogWarning("Webhook for team {TeamId} refused: {Reason}", endpoint.TeamId, result);
+                throw ApiProblemException.Unauthorized(Explain(result));
+            }
+
+            verified = true;
+        }
+
+        var svixId = header("svix-id") ?? header("webhook-id");
+        if (string.IsNullOrEmpty(svixId) || svixId.Length > 200)
+        {
+            throw ApiProblemException.BadRequest("The svix-id header is required: it identifies the event for de-duplication.");
+        }
+
+        var evt = ResendWebhookEvent.TryParse(body.Span)
+            ?? throw ApiProblemException.BadRequest("The body is not a Resend webhook event: a JSON object with a string type.");
+        var stored = await events.InsertAsync(
+            new NewWebhookEvent(endpoint.TeamId, endpoint.Id, svixId, evt.Type, verified, evt.Email?.EmailId, evt.CreatedAt, Encoding.UTF8.GetString(body.Span)),
+            time.GetUtcNow(), cancellationToken);
+        if (stored is not { } eventId)
+        {
+            return WebhookIngestOutcome.Duplicate;
+        }
+
+        // Unverified events are kept for the record but change nothing: anyone who learns the URL could forge them.
+        if (verified && evt.Email?.EmailId is not null)
+        {
+            await folder.FoldAsync(eventId, cancellationToken);
+        }
+
+        return WebhookIngestOutcome.Stored;
+    }
+
+    private static string Explain(WebhookVerificationResult result) => result switch
+    {
+        WebhookVerificationResult.MissingHeaders => "Missing svix-id, svix-timestamp or svix-signature header.",
+        WebhookVerificationResult.InvalidTimestamp => "The svix-timestamp header is not a Unix time in seconds.",
+        WebhookVerificationResult.TimestampTooOld or WebhookVerificationResult.TimestampTooNew => "The svix-timestamp is more than 5 minutes from now.",
+        WebhookVerificationResult.InvalidSecret => "The stored signing secret is not usable; set it again with PUT /api/webhooks/resend.",
+        _ => "No matching signature: the body or headers were changed, or the signing secret does not match this webhook's secret in Resend.",
+    };
+}
