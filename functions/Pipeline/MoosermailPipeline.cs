@@ -18,6 +18,7 @@ public static class MoosermailPipeline
     [
         typeof(CorrelationMiddleware),
         typeof(ErrorHandlingMiddleware),
+        typeof(RateLimitMiddleware),
         typeof(AuthenticationMiddleware),
     ];
 
