@@ -9,6 +9,7 @@ using Moosermail.Core.Data;
 using Moosermail.Core.Emails;
 using Moosermail.Core.Health;
 using Moosermail.Core.Maintenance;
+using Moosermail.Core.RateLimiting;
 using Moosermail.Core.Resend;
 using Moosermail.Core.Secrets;
 using Moosermail.Core.Security;
@@ -49,6 +50,8 @@ public static class MoosermailCore
         services.AddSingleton(_ => Database.CreateDataSource(settings.DatabaseUrl));
         services.AddSingleton<HealthService>();
         services.AddSingleton<SecurityCleanupService>();
+        services.AddSingleton(RateLimitOptions.Load(configuration));
+        services.AddSingleton<RateLimitStore>();
         services.AddSingleton<SessionTokens>();
         services.AddSingleton<CallerResolver>();
         services.AddSingleton<AccountRepository>();

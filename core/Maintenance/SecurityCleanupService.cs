@@ -1,10 +1,11 @@
 using Dapper;
 using Microsoft.Extensions.Logging;
+using Moosermail.Core.RateLimiting;
 using Npgsql;
 
 namespace Moosermail.Core.Maintenance;
 
-public sealed record CleanupResult(int RevokedTokens, int ExpiredApiKeys);
+public sealed record CleanupResult(int RevokedTokens, int ExpiredApiKeys, int RateLimitBuckets);
 
 /// <summary>
 /// Removes security rows that can no longer matter. Hygiene, not a guard: every check that depends on
@@ -32,7 +33,8 @@ public sealed class SecurityCleanupService(NpgsqlDataSource dataSource, TimeProv
             """,
             new { Cutoff = time.GetUtcNow() - ExpiredKeyGrace },
             cancellationToken: cancellationToken));
-        logger.LogInformation("Security cleanup removed {RevokedTokens} revoked tokens and {ApiKeys} expired API keys", revoked, apiKeys);
-        return new CleanupResult(revoked, apiKeys);
+        var buckets = await RateLimitStore.DeleteFullAsync(connection, time.GetUtcNow(), cancellationToken);
+        logger.LogInformation("Security cleanup removed {RevokedTokens} revoked tokens, {ApiKeys} expired API keys and {RateLimitBuckets} idle rate-limit buckets", revoked, apiKeys, buckets);
+        return new CleanupResult(revoked, apiKeys, buckets);
     }
 }

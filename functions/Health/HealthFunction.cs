@@ -9,6 +9,7 @@ public sealed class HealthFunction(HealthService health)
 {
     [Function(nameof(Health))]
     [PublicFunction]
+    [ExemptFromRateLimit("Load balancers and uptime probes poll it; a refused probe would take the instance out.")]
     public async Task<IResult> Health(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health")] HttpRequest request,
         CancellationToken cancellationToken)

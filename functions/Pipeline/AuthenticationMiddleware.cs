@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-using System.Reflection;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Middleware;
@@ -17,7 +15,6 @@ public sealed class AuthenticationMiddleware(CallerResolver resolver) : IFunctio
 {
     public const string TeamHeader = "X-Moosermail-Team";
     private const string CallerKey = "moosermail.caller";
-    private static readonly ConcurrentDictionary<string, bool> s_isPublic = new(StringComparer.Ordinal);
 
     public async Task Invoke(FunctionContext context, FunctionExecutionDelegate next)
     {
@@ -38,14 +35,7 @@ public sealed class AuthenticationMiddleware(CallerResolver resolver) : IFunctio
             ? (Caller)caller
             : throw new InvalidOperationException($"{context.FunctionDefinition.Name} is public and has no caller.");
 
-    public static bool IsPublic(FunctionDefinition function) =>
-        s_isPublic.GetOrAdd(function.EntryPoint, entryPoint =>
-        {
-            var split = entryPoint.LastIndexOf('.');
-            var type = typeof(AuthenticationMiddleware).Assembly.GetType(entryPoint[..split], throwOnError: true)!;
-            var method = type.GetMethod(entryPoint[(split + 1)..], BindingFlags.Public | BindingFlags.Instance | BindingFlags.Static)!;
-            return method.GetCustomAttribute<PublicFunctionAttribute>() is not null;
-        });
+    public static bool IsPublic(FunctionDefinition function) => FunctionAttributes.Has<PublicFunctionAttribute>(function);
 
     private async Task<Caller> AuthenticateAsync(HttpContext http, CancellationToken cancellationToken)
     {

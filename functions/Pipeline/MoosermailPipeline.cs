@@ -19,6 +19,7 @@ public static class MoosermailPipeline
     [
         typeof(CorrelationMiddleware),
         typeof(ErrorHandlingMiddleware),
+        typeof(RateLimitMiddleware),
         typeof(AuthenticationMiddleware),
     ];
 

@@ -18,6 +18,7 @@ public sealed class ResendWebhookFunction(WebhookIngestService ingest)
 
     [Function(nameof(ReceiveResendWebhook))]
     [PublicFunction]
+    [ExemptFromRateLimit("Resend delivers events in bursts; a refused delivery is a lost event. Unknown endpoint ids cost one indexed lookup.")]
     public async Task<IResult> ReceiveResendWebhook(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "webhooks/resend/{endpointId}")] HttpRequest request, string endpointId, FunctionContext context)
     {

@@ -76,6 +76,8 @@ public sealed class AppFixture : IAsyncLifetime
         ["MOOSERMAIL_PUBLIC_URL"] = "https://moosermail.test",
         ["RESEND_BASE_URL"] = Sandbox.BaseUrl.ToString(),
         ["MOOSERMAIL_TIMERS"] = "off",
+        // Every test calls from 127.0.0.1; RateLimitTests build apps with the limits on.
+        ["MOOSERMAIL_RATE_LIMITS"] = "off",
     };
 
     /// <summary>
