@@ -3,6 +3,7 @@ using Dapper;
 using Moosermail.Core.Contacts;
 using Moosermail.Core.Errors;
 using Moosermail.Core.Sending;
+using Moosermail.Core.Suppressions;
 using Moosermail.Core.Templates;
 using Npgsql;
 
@@ -25,6 +26,7 @@ public sealed class TriggerFiring(
     TemplateService templates,
     TemplateContent content,
     ContactService contacts,
+    SuppressionRepository suppressions,
     SendService sending,
     IdempotencyStore idempotency,
     TimeProvider time)
@@ -46,15 +48,15 @@ public sealed class TriggerFiring(
         var template = await templates.GetForTeamAsync(trigger.TeamId, trigger.TemplateId, cancellationToken)
             ?? throw ApiProblemException.Conflict("The trigger's template no longer exists.");
 
-        var unsubscribed = (await content.UnsubscribedAsync(trigger.TeamId, recipients.Select(r => r.Email), cancellationToken)).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var skipped = await SkippedAsync(trigger.TeamId, recipients.Select(r => r.Email).ToList(), cancellationToken);
         var errors = new ValidationErrors();
-        var outgoing = recipients.Where(r => !unsubscribed.Contains(r.Email))
+        var outgoing = recipients.Where(r => !skipped.ContainsKey(r.Email))
             .Select(r => content.Render(template, r.Variables, new SendInput { To = JsonSerializer.SerializeToElement(r.Email) }, now, errors, ""))
             .Select(email => new OutgoingEmail(email!, trigger.TemplateId, trigger.Id))
             .ToList();
         errors.ThrowIfAny();
 
-        var failures = recipients.Where(r => unsubscribed.Contains(r.Email)).Select(r => new FireFailure(r.Email, "unsubscribed")).ToList();
+        var failures = recipients.Where(r => skipped.ContainsKey(r.Email)).Select(r => new FireFailure(r.Email, skipped[r.Email])).ToList();
         var scope = $"trigger:{trigger.Id}";
         var accepted = outgoing.Count == 0 ? ([], null)
             : await sending.AcceptAsync(trigger.TeamId, scope, idempotencyKey, JsonSerializer.Serialize(input, ApiJson.Options), outgoing, cancellationToken);
@@ -102,6 +104,28 @@ public sealed class TriggerFiring(
         return parsed!.To.Count > MaxRecipients
             ? throw ApiProblemException.Validation("to", $"has {parsed.To.Count} recipients; a trigger fires to at most {MaxRecipients}.")
             : parsed.To.Select(email => (email, (IReadOnlyDictionary<string, object?>)variables)).ToList();
+    }
+
+    /// <summary>Recipients who get no trigger mail, with why: unsubscribed contacts and suppressed addresses.</summary>
+    private async Task<Dictionary<string, string>> SkippedAsync(Guid teamId, IReadOnlyList<string> recipients, CancellationToken cancellationToken)
+    {
+        var bare = recipients.ToDictionary(r => r, r => Moosermail.Core.Senders.FromAddress.AddressOf(r).ToLowerInvariant(), StringComparer.OrdinalIgnoreCase);
+        var suppressed = await suppressions.FindSuppressedAsync(teamId, bare.Values.Distinct().ToList(), cancellationToken);
+        var unsubscribed = (await content.UnsubscribedAsync(teamId, recipients, cancellationToken)).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var skipped = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (recipient, address) in bare)
+        {
+            if (suppressed.TryGetValue(address, out var reason))
+            {
+                skipped[recipient] = $"suppressed ({reason})";
+            }
+            else if (unsubscribed.Contains(address))
+            {
+                skipped[recipient] = "unsubscribed";
+            }
+        }
+
+        return skipped;
     }
 
     /// <summary>Counts this fire in the trigger's current minute; 429 with Retry-After past rate_limit_per_minute.</summary>

@@ -141,6 +141,23 @@ public sealed class TriggerFireTests(AppFixture app)
     }
 
     [Fact]
+    public async Task Fire_SuppressedRecipient_IsSkippedWithTheReason()
+    {
+        var (user, apiKey, key, _) = await TriggerAsync();
+        await using (var connection = new Npgsql.NpgsqlConnection(app.DatabaseUrl))
+        {
+            await Dapper.SqlMapper.ExecuteAsync(connection, "INSERT INTO suppressions (team_id, address, reason, created_at) VALUES (@TeamId, 'bounced@example.com', 'bounced', now())", new { user.TeamId });
+        }
+
+        var response = await _client.PostAsJsonAsync($"api/trigger/{key}", new { to = new[] { "Bounced <bounced@example.com>", "fine@example.com" }, variables = new { name = "x" } });
+
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal(1, body.RootElement.GetProperty("sent").GetInt32());
+        Assert.Equal("suppressed (bounced)", body.RootElement.GetProperty("failures")[0].GetProperty("reason").GetString());
+        Assert.Equal(1, await app.Sandbox.AcceptedSendsAsync(apiKey));
+    }
+
+    [Fact]
     public async Task Fire_WithIdempotencyKey_SendsOnce()
     {
         var (_, apiKey, key, _) = await TriggerAsync();
