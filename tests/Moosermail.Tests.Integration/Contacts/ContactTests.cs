@@ -92,8 +92,7 @@ public sealed class ContactTests(AppFixture app)
     public async Task Create_BadInput_Returns400NamingTheFieldAndStoresNothing(string json, string field)
     {
         var user = await TestUsers.CreateAsync(app);
-        using var request = user.Request(HttpMethod.Post, "api/contacts");
-        request.Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json");
+        using var request = user.RawJson(HttpMethod.Post, "api/contacts", json);
 
         var response = await _client.SendAsync(request);
 

@@ -22,6 +22,14 @@ public sealed record TestUser(string Email, string Password, string Token, Guid 
 
         return request;
     }
+
+    /// <summary>A request with a raw JSON body, for tests of malformed or mistyped input.</summary>
+    public HttpRequestMessage RawJson(HttpMethod method, string path, string json)
+    {
+        var request = Request(method, path);
+        request.Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json");
+        return request;
+    }
 }
 
 public static class TestUsers

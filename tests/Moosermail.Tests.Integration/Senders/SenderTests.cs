@@ -45,8 +45,7 @@ public sealed class SenderTests(AppFixture app)
     public async Task Create_BadInput_Returns400AndStoresNothing(string json, string field)
     {
         var user = await TestUsers.CreateAsync(app);
-        using var request = user.Request(HttpMethod.Post, "api/keys");
-        request.Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json");
+        using var request = user.RawJson(HttpMethod.Post, "api/keys", json);
 
         var response = await _client.SendAsync(request);
 

@@ -43,8 +43,7 @@ public sealed class SendTests(AppFixture app)
     public async Task Send_BadInput_Returns400NamingTheFieldAndStoresNothing(string json, string field)
     {
         var (user, apiKey) = await UserWithSenderAsync();
-        using var request = user.Request(HttpMethod.Post, "api/send");
-        request.Content = new StringContent(json, Encoding.UTF8, "application/json");
+        using var request = user.RawJson(HttpMethod.Post, "api/send", json);
 
         var response = await _client.SendAsync(request);
 
