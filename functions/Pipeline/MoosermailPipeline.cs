@@ -18,6 +18,7 @@ public static class MoosermailPipeline
     public static readonly IReadOnlyList<Type> Middleware =
     [
         typeof(CorrelationMiddleware),
+        typeof(SecurityHeadersMiddleware),
         typeof(ErrorHandlingMiddleware),
         typeof(RateLimitMiddleware),
         typeof(AuthenticationMiddleware),

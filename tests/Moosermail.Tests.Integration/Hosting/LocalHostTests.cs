@@ -103,6 +103,22 @@ public sealed class LocalHostTests(AppFixture app)
         Assert.False(string.IsNullOrEmpty(body.RootElement.GetProperty("correlation_id").GetString()));
     }
 
+    [Theory]
+    [InlineData("api/health")]
+    [InlineData("api/no-such-route")]
+    [InlineData("api/auth/me")]
+    public async Task EveryAnswer_CarriesTheSecurityHeaders(string path)
+    {
+        using var client = app.CreateClient();
+
+        var response = await client.GetAsync(path);
+
+        Assert.Equal("nosniff", response.Headers.GetValues("X-Content-Type-Options").Single());
+        Assert.Equal("DENY", response.Headers.GetValues("X-Frame-Options").Single());
+        Assert.Equal("no-referrer", response.Headers.GetValues("Referrer-Policy").Single());
+        Assert.StartsWith("max-age=", response.Headers.GetValues("Strict-Transport-Security").Single(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Request_WithCorrelationHeader_EchoesItAndScopesEveryLogEntry()
     {
