@@ -136,13 +136,25 @@ public sealed class SendService(
         }
 
         logger.LogInformation("Accepted {Count} email(s) for team {TeamId} in {Jobs} job(s)", emails.Count, teamId, jobs.Count);
-        await contacts.CollectRecipientsAsync(teamId, emails.SelectMany(e => e.Email.AllRecipients).Select(FromAddress.AddressOf), cancellationToken);
-        foreach (var job in jobs.Where(j => j.Emails[0].ScheduledAt is null))
-        {
-            await dispatcher.DispatchAsync(job.JobId, cancellationToken);
-        }
 
-        return (await ResultsAsync(teamId, prepared.Select(p => p.Email.Id).ToList(), cancellationToken), null);
+        // Committed means accepted: from here on nothing may turn into an error answer, or a client would
+        // retry an email that is already on its way. The inline attempt is not tied to the request either:
+        // a client hanging up must not cut a call to Resend short.
+        try
+        {
+            await contacts.CollectRecipientsAsync(teamId, emails.SelectMany(e => e.Email.AllRecipients).Select(FromAddress.AddressOf), CancellationToken.None);
+            foreach (var job in jobs.Where(j => j.Emails[0].ScheduledAt is null))
+            {
+                await dispatcher.DispatchAsync(job.JobId, CancellationToken.None);
+            }
+
+            return (await ResultsAsync(teamId, prepared.Select(p => p.Email.Id).ToList(), CancellationToken.None), null);
+        }
+        catch (Exception ex) when (ex is NpgsqlException or TimeoutException or HttpRequestException or InvalidOperationException)
+        {
+            logger.LogWarning(ex, "After accepting {Count} email(s) for team {TeamId}, the inline attempt failed; the dispatcher will send them", emails.Count, teamId);
+            return (prepared.Select(p => new SendResult { Id = p.Email.Id, Status = p.Email.Status, ScheduledAt = p.Email.ScheduledAt }).ToList(), null);
+        }
     }
 
     private Task CompleteAsync(Guid teamId, string scope, string? key, StoredResponse response) =>
