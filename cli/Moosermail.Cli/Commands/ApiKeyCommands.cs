@@ -11,11 +11,17 @@ public static class ApiKeyCommands
     {
         var name = new Option<string>("--name") { Description = "What the key is for", Required = true };
         var expiresIn = new Option<string>("--expires-in") { Description = "never, 7d, 30d, 90d, 6mo, 1y", Required = true };
-        var command = new Command("create", "Create an API key; it is printed this once") { name, expiresIn };
+        var permissions = new Option<string[]>("--permission") { Description = "Narrow the key to this permission, e.g. emails:send (repeat for more; default: all of yours)" };
+        var command = new Command("create", "Create an API key; it is printed this once") { name, expiresIn, permissions };
         cli.Handle(command, async (parse, ct) =>
         {
             using var api = cli.Api();
-            var created = await api.PostAsync("api-keys", new { name = parse.GetValue(name), expires_in = parse.GetValue(expiresIn) }, ct);
+            var created = await api.PostAsync("api-keys", new
+            {
+                name = parse.GetValue(name),
+                expires_in = parse.GetValue(expiresIn),
+                permissions = parse.GetValue(permissions) is { Length: > 0 } p ? p : null,
+            }, ct);
             await cli.PrintAsync(parse, created, k =>
                 $"{k.Str("key")}\n" +
                 $"Created API key '{k.Str("name")}' ({k.Str("id")}), expires {(k.Str("expires_at").Length == 0 ? "never" : k.When("expires_at"))}.\n" +

@@ -9,7 +9,7 @@ public static class SendCommand
     {
         var to = new Option<string[]>("--to") { Description = "Recipient (repeat for more)", Required = true };
         var subject = new Option<string?>("--subject") { Description = "Subject (not with --template)" };
-        var body = new Option<string?>("--body") { Description = "Plain-text body" };
+        var body = new Option<string?>("--body") { Description = "Plain-text body; '-' reads it from stdin" };
         var html = new Option<string?>("--html") { Description = "HTML body" };
         var template = new Option<string?>("--template") { Description = "Template id to render instead of --subject/--body/--html" };
         var variables = new Option<string[]>("--var") { Description = "Template variable name=value (repeat for more)" };
@@ -19,6 +19,7 @@ public static class SendCommand
         cli.Handle(command, async (parse, ct) =>
         {
             var templateId = parse.GetValue(template);
+            var text = parse.GetValue(body) == "-" ? await cli.In.ReadToEndAsync(ct) : parse.GetValue(body);
             var vars = JsonText.Variables(parse.GetValue(variables));
             if (templateId is null)
             {
@@ -27,7 +28,7 @@ public static class SendCommand
                     throw new CliException("--subject is required (or use --template)");
                 }
 
-                if (parse.GetValue(body) is null && parse.GetValue(html) is null)
+                if (string.IsNullOrEmpty(text) && parse.GetValue(html) is null)
                 {
                     throw new CliException("give --body, --html or --template");
                 }
@@ -46,7 +47,7 @@ public static class SendCommand
             {
                 to = parse.GetValue(to),
                 subject = parse.GetValue(subject),
-                body = parse.GetValue(body),
+                body = text,
                 html = parse.GetValue(html),
                 from = parse.GetValue(from),
                 template_id = templateId,

@@ -114,6 +114,22 @@ public sealed partial class CliTests(AppFixture app)
     }
 
     [Fact]
+    public async Task Send_BodyDash_SendsTheTextReadFromStdin()
+    {
+        var user = await TestUsers.CreateAsync(app);
+        var (_, apiKey) = await TestSenders.AddAsync(_client, user);
+        using var cli = new CliRunner(app, user.Token);
+
+        var send = await cli.RunWithStdinAsync("Hello\nfrom stdin\n", "send", "--json", "--to", "ada@example.com", "--subject", "Piped", "--body", "-");
+
+        Assert.Equal(0, send.ExitCode);
+        using var sent = JsonDocument.Parse(send.Out);
+        using var sandbox = app.Sandbox.Http(apiKey);
+        using var atResend = JsonDocument.Parse(await sandbox.GetStringAsync($"emails/{sent.RootElement.GetProperty("resend_id").GetString()}"));
+        Assert.Equal("Hello\nfrom stdin\n", atResend.RootElement.GetProperty("text").GetString());
+    }
+
+    [Fact]
     public async Task Send_BadAddress_ExitsNonZeroWithTheProblemDetailOnStderrOnly()
     {
         var user = await TestUsers.CreateAsync(app);
@@ -166,6 +182,24 @@ public sealed partial class CliTests(AppFixture app)
         var whoami = await withKey.RunAsync("whoami");
         Assert.Equal(0, whoami.ExitCode);
         Assert.Contains(user.Email, whoami.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ApiKeysCreate_WithPermission_MakesANarrowedKey()
+    {
+        var user = await TestUsers.CreateAsync(app);
+        using var cli = new CliRunner(app, user.Token);
+
+        var create = await cli.RunAsync("api-keys", "create", "--name", "reader", "--expires-in", "7d", "--permission", "api_keys:read", "--json");
+
+        Assert.Equal(0, create.ExitCode);
+        using var created = JsonDocument.Parse(create.Out);
+        Assert.Equal(["api_keys:read"], TestContent.Strings(created.RootElement.GetProperty("permissions")));
+        using var withKey = new CliRunner(app, created.RootElement.GetProperty("key").GetString());
+        Assert.Equal(0, (await withKey.RunAsync("api-keys", "list")).ExitCode);
+        var refused = await withKey.RunAsync("api-keys", "create", "--name", "escalate", "--expires-in", "never");
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Contains("(HTTP 403)", refused.Error, StringComparison.Ordinal);
     }
 
     [Fact]
