@@ -14,7 +14,8 @@ public static class EmailCommands
     {
         var status = new Option<string?>("--status") { Description = "Only emails in this status (queued, sent, delivered, bounced, ...)" };
         var limit = new Option<int?>("--limit") { Description = "How many, newest first" };
-        var command = new Command("list", "List emails, newest first") { status, limit };
+        var cursor = new Option<string?>("--cursor") { Description = "Continue after the previous page (its last line prints the cursor)" };
+        var command = new Command("list", "List emails, newest first") { status, limit, cursor };
         cli.Handle(command, async (parse, ct) =>
         {
             var query = new List<string>();
@@ -26,6 +27,11 @@ public static class EmailCommands
             if (parse.GetValue(limit) is { } l)
             {
                 query.Add("limit=" + l);
+            }
+
+            if (parse.GetValue(cursor) is { } c)
+            {
+                query.Add("cursor=" + Uri.EscapeDataString(c));
             }
 
             using var api = cli.Api();
@@ -40,7 +46,7 @@ public static class EmailCommands
 
                 if (page.Str("next_cursor").Length > 0)
                 {
-                    rows.Add("... more emails not shown (raise --limit)");
+                    rows.Add($"... next page: --cursor {page.Str("next_cursor")}");
                 }
 
                 return string.Join('\n', rows);

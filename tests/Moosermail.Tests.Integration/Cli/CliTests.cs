@@ -275,6 +275,26 @@ public sealed partial class CliTests(AppFixture app)
     }
 
     [Fact]
+    public async Task EmailsList_WithTheCursorItPrints_ShowsTheNextPage()
+    {
+        var user = await TestUsers.CreateAsync(app);
+        await TestSenders.AddAsync(_client, user);
+        using var cli = new CliRunner(app, user.Token);
+        await cli.RunAsync("send", "--to", "a@example.com", "--subject", "One", "--body", "1");
+        await cli.RunAsync("send", "--to", "b@example.com", "--subject", "Two", "--body", "2");
+
+        var first = (await cli.RunAsync("emails", "list", "--limit", "1")).Out.TrimEnd().Split('\n');
+        var cursor = first[^1].Split("--cursor ")[1];
+        var second = (await cli.RunAsync("emails", "list", "--limit", "1", "--cursor", cursor)).Out.TrimEnd().Split('\n');
+
+        // A full page always ends with a cursor line: the API cannot tell whether more rows follow.
+        Assert.Equal(2, first.Length);
+        Assert.StartsWith("... next page: --cursor ", first[1], StringComparison.Ordinal);
+        var subjects = new[] { first[0][^3..], second[0][^3..] };
+        Assert.Equal(["One", "Two"], subjects.Order());
+    }
+
+    [Fact]
     public async Task TriggerFire_WithVariables_SendsWithNoOtherCredential()
     {
         var user = await TestUsers.CreateAsync(app);
