@@ -1,10 +1,10 @@
 using System.Net;
+using System.Reflection;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.DependencyInjection;
 using Moosermail.Functions.Hosting;
 using Moosermail.Functions.Pipeline;
 using Moosermail.Tests.Integration.Infrastructure;
-using System.Reflection;
 
 namespace Moosermail.Tests.Integration.Accounts;
 

@@ -9,7 +9,7 @@ namespace Moosermail.Tests.Integration.Resend;
 /// <summary>The sandbox's webhooks: Resend's envelope, Svix signatures our verifier accepts, test addresses, retries.</summary>
 public sealed class SandboxWebhookTests(SandboxFixture sandbox) : IClassFixture<SandboxFixture>
 {
-    private static readonly string[] AllEmailEvents =
+    private static readonly string[] s_allEmailEvents =
         ["email.sent", "email.scheduled", "email.delivered", "email.bounced", "email.complained", "email.received"];
 
     private readonly string _key = SandboxFixture.NewKey();
@@ -19,7 +19,7 @@ public sealed class SandboxWebhookTests(SandboxFixture sandbox) : IClassFixture<
     public async Task Send_ToDelivered_DeliversSignedSentThenDelivered()
     {
         await using var receiver = await WebhookReceiver.StartAsync();
-        var secret = await SubscribeAsync(receiver, AllEmailEvents);
+        var secret = await SubscribeAsync(receiver, s_allEmailEvents);
 
         var id = await SendAsync("delivered@resend.dev");
 
@@ -37,7 +37,7 @@ public sealed class SandboxWebhookTests(SandboxFixture sandbox) : IClassFixture<
     public async Task Send_ToBounced_DeliversSentThenBouncedWithDetails()
     {
         await using var receiver = await WebhookReceiver.StartAsync();
-        var secret = await SubscribeAsync(receiver, AllEmailEvents);
+        var secret = await SubscribeAsync(receiver, s_allEmailEvents);
 
         var id = await SendAsync("bounced@resend.dev");
 
@@ -52,7 +52,7 @@ public sealed class SandboxWebhookTests(SandboxFixture sandbox) : IClassFixture<
     public async Task Send_ToComplained_DeliversDeliveredThenComplained()
     {
         await using var receiver = await WebhookReceiver.StartAsync();
-        var secret = await SubscribeAsync(receiver, AllEmailEvents);
+        var secret = await SubscribeAsync(receiver, s_allEmailEvents);
 
         await SendAsync("complained@resend.dev");
 

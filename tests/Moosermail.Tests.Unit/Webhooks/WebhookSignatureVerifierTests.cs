@@ -11,7 +11,7 @@ public sealed class WebhookSignatureVerifierTests
     private const string Id = "msg_p5jXN8AQM9LWM0D4loKWxJek";
     private const string Timestamp = "1614265330";
     private const string Signature = "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=";
-    private static readonly byte[] Body = Encoding.UTF8.GetBytes("{\"test\": 2432232314}");
+    private static readonly byte[] s_body = Encoding.UTF8.GetBytes("{\"test\": 2432232314}");
 
     public static TheoryData<SvixVector> Vectors => SvixVector.All();
 
@@ -37,7 +37,7 @@ public sealed class WebhookSignatureVerifierTests
     [InlineData(1614265330 - 301, WebhookVerificationResult.TimestampTooNew)]
     public void Verify_OutsideTolerance_SaysWhichWay(long now, WebhookVerificationResult expected)
     {
-        var result = new WebhookSignatureVerifier(At(now)).Verify(Secret, Body, Id, Timestamp, Signature);
+        var result = new WebhookSignatureVerifier(At(now)).Verify(Secret, s_body, Id, Timestamp, Signature);
 
         Assert.Equal(expected, result);
     }
@@ -48,7 +48,7 @@ public sealed class WebhookSignatureVerifierTests
     [InlineData("1614265330.0")]
     public void Verify_TimestampNotPlainDigits_IsInvalidTimestamp(string timestamp)
     {
-        var result = new WebhookSignatureVerifier(At(1614265330)).Verify(Secret, Body, Id, timestamp, Signature);
+        var result = new WebhookSignatureVerifier(At(1614265330)).Verify(Secret, s_body, Id, timestamp, Signature);
 
         Assert.Equal(WebhookVerificationResult.InvalidTimestamp, result);
     }
@@ -58,7 +58,7 @@ public sealed class WebhookSignatureVerifierTests
     [InlineData("whsec_not*base64")]
     public void Verify_UnusableSecret_IsInvalidSecret(string secret)
     {
-        var result = new WebhookSignatureVerifier(At(1614265330)).Verify(secret, Body, Id, Timestamp, Signature);
+        var result = new WebhookSignatureVerifier(At(1614265330)).Verify(secret, s_body, Id, Timestamp, Signature);
 
         Assert.Equal(WebhookVerificationResult.InvalidSecret, result);
     }
@@ -80,9 +80,9 @@ public sealed class WebhookSignatureVerifierTests
             ["webhook-signature"] = Signature,
         };
 
-        Assert.Equal(WebhookVerificationResult.Valid, verifier.Verify(Secret, Body, h => svix.GetValueOrDefault(h)));
-        Assert.Equal(WebhookVerificationResult.Valid, verifier.Verify(Secret, Body, h => standard.GetValueOrDefault(h)));
-        Assert.Equal(WebhookVerificationResult.MissingHeaders, verifier.Verify(Secret, Body, _ => null));
+        Assert.Equal(WebhookVerificationResult.Valid, verifier.Verify(Secret, s_body, h => svix.GetValueOrDefault(h)));
+        Assert.Equal(WebhookVerificationResult.Valid, verifier.Verify(Secret, s_body, h => standard.GetValueOrDefault(h)));
+        Assert.Equal(WebhookVerificationResult.MissingHeaders, verifier.Verify(Secret, s_body, _ => null));
     }
 
     [Fact]
