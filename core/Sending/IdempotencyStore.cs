@@ -14,6 +14,9 @@ public sealed record StoredResponse(int Status, string Json);
 public sealed class IdempotencyStore(NpgsqlDataSource dataSource)
 {
     public static readonly TimeSpan Retention = TimeSpan.FromHours(24);
+
+    /// <summary>Longer than any request lives; an answer still missing after this was never going to come.</summary>
+    public static readonly TimeSpan Interrupted = TimeSpan.FromMinutes(5);
     public const int MaxKeyLength = 256;
 
     public static byte[] Hash(string canonicalRequest) => SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(canonicalRequest));
@@ -22,25 +25,25 @@ public sealed class IdempotencyStore(NpgsqlDataSource dataSource)
     /// Reserves the key inside the caller's transaction (a concurrent duplicate waits on it, then sees it
     /// in flight). Returns null when reserved, or the response to give instead.
     /// </summary>
-    public static async Task<StoredResponse?> ReserveAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid teamId, string scope, string key, byte[] requestHash, DateTimeOffset now, CancellationToken cancellationToken)
+    public static async Task<StoredResponse?> ReserveAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid teamId, string scope, string key, byte[] requestHash, IReadOnlyList<Guid> emailIds, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var reserved = await connection.ExecuteAsync(new CommandDefinition(
             """
-            INSERT INTO idempotency_keys (team_id, scope, key, request_hash, created_at)
-            VALUES (@TeamId, @Scope, @Key, @Hash, @Now)
+            INSERT INTO idempotency_keys (team_id, scope, key, request_hash, email_ids, created_at)
+            VALUES (@TeamId, @Scope, @Key, @Hash, @EmailIds, @Now)
             ON CONFLICT (team_id, scope, key) DO UPDATE
-            SET request_hash = @Hash, response_code = NULL, response_body = NULL, created_at = @Now
+            SET request_hash = @Hash, response_code = NULL, response_body = NULL, email_ids = @EmailIds, created_at = @Now
             WHERE idempotency_keys.created_at < @Expired
             """,
-            new { TeamId = teamId, Scope = scope, Key = key, Hash = requestHash, Now = now, Expired = now - Retention }, transaction, cancellationToken: cancellationToken));
+            new { TeamId = teamId, Scope = scope, Key = key, Hash = requestHash, EmailIds = emailIds.ToArray(), Now = now, Expired = now - Retention }, transaction, cancellationToken: cancellationToken));
         if (reserved == 1)
         {
             return null;
         }
 
-        var existing = await connection.QuerySingleAsync<(byte[] Hash, int? Code, string? Body)>(new CommandDefinition(
+        var existing = await connection.QuerySingleAsync<(byte[] Hash, int? Code, string? Body, Guid[] EmailIds, DateTime CreatedAt)>(new CommandDefinition(
             """
-            SELECT request_hash, response_code, response_body
+            SELECT request_hash, response_code, response_body, email_ids, created_at
             FROM idempotency_keys
             WHERE team_id = @TeamId
               AND scope = @Scope
@@ -52,8 +55,20 @@ public sealed class IdempotencyStore(NpgsqlDataSource dataSource)
             return Conflict("This Idempotency-Key was already used with a different request body. Use a new key for a new request.");
         }
 
-        return existing.Code is { } code
-            ? new StoredResponse(code, existing.Body!)
+        if (existing.Code is { } code)
+        {
+            return new StoredResponse(code, existing.Body!);
+        }
+
+        return new DateTimeOffset(existing.CreatedAt, TimeSpan.Zero) < now - Interrupted
+            ? new StoredResponse(409, System.Text.Json.JsonSerializer.Serialize(new
+            {
+                type = "https://httpstatuses.io/409",
+                title = "Conflict",
+                status = 409,
+                detail = "The request with this Idempotency-Key was interrupted after its emails were accepted; they are in the outbox and will be sent once. Follow them with GET /api/emails/{id}.",
+                email_ids = existing.EmailIds,
+            }))
             : Conflict("A request with this Idempotency-Key is still being processed. Retry shortly to get its result.");
     }
 

@@ -122,7 +122,7 @@ public sealed class SendService(
         await using (var transaction = await connection.BeginTransactionAsync(cancellationToken))
         {
             if (idempotencyKey is not null
-                && await IdempotencyStore.ReserveAsync(connection, transaction, teamId, scope, idempotencyKey, IdempotencyStore.Hash(canonicalRequest), now, cancellationToken) is { } replay)
+                && await IdempotencyStore.ReserveAsync(connection, transaction, teamId, scope, idempotencyKey, IdempotencyStore.Hash(canonicalRequest), prepared.Select(p => p.Email.Id).ToList(), now, cancellationToken) is { } replay)
             {
                 return ([], replay);
             }

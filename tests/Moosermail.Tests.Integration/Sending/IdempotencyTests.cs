@@ -73,6 +73,36 @@ public sealed class IdempotencyTests(AppFixture app)
         Assert.Equal(1, await app.Sandbox.AcceptedSendsAsync(keyB));
     }
 
+    [Fact]
+    public async Task InterruptedRequest_IsAnsweredWithItsAcceptedEmails_NotAnEndless409InProgress()
+    {
+        var (user, apiKey) = await UserWithSenderAsync();
+        var key = Guid.NewGuid().ToString();
+        var first = await SendAsync(user, key, new { to = "a@example.com", subject = "s", body = "b" });
+        var id = JsonDocument.Parse(await first.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetGuid();
+
+        // As if the instance died after accepting, before it stored its answer.
+        await SetAnswerMissingAsync(user.TeamId, key, app.Time.GetUtcNow());
+        var inProgress = await SendAsync(user, key, new { to = "a@example.com", subject = "s", body = "b" });
+        await SetAnswerMissingAsync(user.TeamId, key, app.Time.GetUtcNow().AddMinutes(-6));
+        var interrupted = await SendAsync(user, key, new { to = "a@example.com", subject = "s", body = "b" });
+
+        Assert.Equal(HttpStatusCode.Conflict, inProgress.StatusCode);
+        Assert.Contains("still being processed", (await TestUsers.ProblemAsync(inProgress)).GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Conflict, interrupted.StatusCode);
+        var problem = await TestUsers.ProblemAsync(interrupted);
+        Assert.Equal([id], problem.GetProperty("email_ids").EnumerateArray().Select(e => e.GetGuid()));
+        Assert.Equal(1, await app.Sandbox.AcceptedSendsAsync(apiKey));
+    }
+
+    private async Task SetAnswerMissingAsync(Guid teamId, string key, DateTimeOffset createdAt)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(app.DatabaseUrl);
+        await Dapper.SqlMapper.ExecuteAsync(connection,
+            "UPDATE idempotency_keys SET response_code = NULL, response_body = NULL, created_at = @CreatedAt WHERE team_id = @TeamId AND key = @Key",
+            new { TeamId = teamId, Key = key, CreatedAt = createdAt });
+    }
+
     private async Task<HttpResponseMessage> SendAsync(TestUser user, string key, object body)
     {
         using var request = user.Request(HttpMethod.Post, "api/send", body);
