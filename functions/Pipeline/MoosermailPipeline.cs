@@ -2,8 +2,10 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Middleware;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Moosermail.Core.Sending;
+using Moosermail.Functions.Mcp;
 
 namespace Moosermail.Functions.Pipeline;
 
@@ -53,6 +55,8 @@ public static class MoosermailPipeline
             services.AddSingleton(type);
         }
 
+        services.AddSingleton(provider => McpSettings.Load(provider.GetRequiredService<IConfiguration>()));
+        services.AddScoped<McpTools>();
         services.Configure<JsonOptions>(options => ConfigureJson(options.SerializerOptions));
         return services;
     }

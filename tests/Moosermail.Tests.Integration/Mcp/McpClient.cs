@@ -1,0 +1,47 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Moosermail.Tests.Integration.Infrastructure;
+
+namespace Moosermail.Tests.Integration.Mcp;
+
+/// <summary>Speaks to POST /api/mcp as an MCP Streamable HTTP client would: one JSON-RPC message per POST.</summary>
+public sealed class McpClient(HttpClient http, TestUser user)
+{
+    private int _nextId;
+
+    public async Task<(HttpStatusCode Status, JsonElement Body)> PostRawAsync(string json)
+    {
+        using var request = user.RawJson(HttpMethod.Post, "api/mcp", json);
+        request.Headers.Accept.ParseAdd("application/json");
+        request.Headers.Accept.ParseAdd("text/event-stream");
+        var response = await http.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        return (response.StatusCode, text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone());
+    }
+
+    /// <summary>The JSON-RPC answer; the HTTP status must be 200.</summary>
+    public async Task<JsonElement> RequestAsync(string method, object? parameters = null)
+    {
+        var id = Interlocked.Increment(ref _nextId);
+        var (status, body) = await PostRawAsync(JsonSerializer.Serialize(new { jsonrpc = "2.0", id, method, @params = parameters ?? new { } }));
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal("2.0", body.GetProperty("jsonrpc").GetString());
+        Assert.Equal(id, body.GetProperty("id").GetInt32());
+        return body;
+    }
+
+    public async Task<(bool IsError, string Text)> CallToolAsync(string name, object? arguments = null)
+    {
+        var body = await RequestAsync("tools/call", new { name, arguments = arguments ?? new { } });
+        var result = body.GetProperty("result");
+        var isError = result.TryGetProperty("isError", out var flag) && flag.GetBoolean();
+        return (isError, Assert.Single(result.GetProperty("content").EnumerateArray()).GetProperty("text").GetString()!);
+    }
+
+    public async Task<string[]> ToolNamesAsync()
+    {
+        var body = await RequestAsync("tools/list");
+        return [.. body.GetProperty("result").GetProperty("tools").EnumerateArray().Select(t => t.GetProperty("name").GetString()!).Order()];
+    }
+}
