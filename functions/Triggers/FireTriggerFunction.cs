@@ -1,22 +1,42 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
+using Moosermail.Core.Errors;
 using Moosermail.Core.Triggers;
 using Moosermail.Functions.Http;
 using Moosermail.Functions.Pipeline;
 
 namespace Moosermail.Functions.Triggers;
 
-/// <summary>The public link that fires a trigger (the original's route). The key in the path is the credential.</summary>
+/// <summary>
+/// The public link that fires a trigger. The key is the credential: in the path (the original's route) or,
+/// better, in the X-Trigger-Key header, which keeps it out of access logs and request telemetry.
+/// </summary>
 public sealed class FireTriggerFunction(TriggerFiring firing)
 {
+    public const string KeyHeader = "X-Trigger-Key";
+
     [Function(nameof(FireTrigger))]
     [PublicFunction]
-    public async Task<IResult> FireTrigger(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "trigger/{key}")] HttpRequest request, string key, FunctionContext context)
+    public Task<IResult> FireTrigger(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "trigger/{key}")] HttpRequest request, string key, FunctionContext context) =>
+        FireAsync(request, key, context.CancellationToken);
+
+    [Function(nameof(FireTriggerByHeader))]
+    [PublicFunction]
+    public Task<IResult> FireTriggerByHeader(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "trigger")] HttpRequest request, FunctionContext context) =>
+        FireAsync(request, request.Headers[KeyHeader].ToString(), context.CancellationToken);
+
+    private async Task<IResult> FireAsync(HttpRequest request, string key, CancellationToken cancellationToken)
     {
-        var input = request.ContentLength is 0 ? new FireTriggerInput(null, null, null) : await request.ReadJsonAsync<FireTriggerInput>(context.CancellationToken);
+        if (string.IsNullOrWhiteSpace(key))
+        {
+            throw ApiProblemException.Unauthorized($"Send the trigger key in the {KeyHeader} header (or POST /api/trigger/{{key}}).");
+        }
+
+        var input = request.ContentLength is 0 ? new FireTriggerInput(null, null, null) : await request.ReadJsonAsync<FireTriggerInput>(cancellationToken);
         var idempotencyKey = request.Headers.TryGetValue("Idempotency-Key", out var value) ? value.ToString() : null;
-        var response = await firing.FireAsync(key, input, idempotencyKey, context.CancellationToken);
+        var response = await firing.FireAsync(key.Trim(), input, idempotencyKey, cancellationToken);
         return Results.Content(response.Json, response.Status >= 400 ? ProblemResponse.ContentType : "application/json", statusCode: response.Status);
     }
 }

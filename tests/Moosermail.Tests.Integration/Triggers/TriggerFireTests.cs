@@ -29,6 +29,23 @@ public sealed class TriggerFireTests(AppFixture app)
     }
 
     [Fact]
+    public async Task Fire_WithTheKeyInTheHeader_WorksAndAMissingKeyIs401()
+    {
+        var (_, apiKey, key, _) = await TriggerAsync();
+        using var withHeader = new HttpRequestMessage(HttpMethod.Post, "api/trigger") { Content = JsonContent.Create(new { to = "a@example.com", variables = new { name = "x" } }) };
+        withHeader.Headers.Add("X-Trigger-Key", key);
+        using var without = new HttpRequestMessage(HttpMethod.Post, "api/trigger") { Content = JsonContent.Create(new { to = "a@example.com" }) };
+
+        var fired = await _client.SendAsync(withHeader);
+        var refused = await _client.SendAsync(without);
+
+        Assert.Equal(HttpStatusCode.OK, fired.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+        Assert.Contains("X-Trigger-Key", (await TestUsers.ProblemAsync(refused)).GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal(1, await app.Sandbox.AcceptedSendsAsync(apiKey));
+    }
+
+    [Fact]
     public async Task Fire_WithoutTo_UsesTheDefaultRecipient()
     {
         var (user, apiKey, key, id) = await TriggerAsync();
