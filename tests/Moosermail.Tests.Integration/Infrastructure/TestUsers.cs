@@ -79,6 +79,15 @@ public static class TestUsers
         return body.RootElement.GetProperty("token").GetString()!;
     }
 
+    /// <summary>The answer is a 400 problem whose per-field errors name <paramref name="field"/> with a message.</summary>
+    public static async Task AssertRejectsFieldAsync(HttpResponseMessage response, string field)
+    {
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = await ProblemAsync(response);
+        Assert.True(problem.GetProperty("errors").TryGetProperty(field, out var messages), $"errors should name '{field}'");
+        Assert.False(string.IsNullOrEmpty(messages[0].GetString()));
+    }
+
     public static async Task<JsonElement> ProblemAsync(HttpResponseMessage response)
     {
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);

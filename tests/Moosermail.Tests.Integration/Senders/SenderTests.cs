@@ -49,8 +49,7 @@ public sealed class SenderTests(AppFixture app)
 
         var response = await _client.SendAsync(request);
 
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.True((await TestUsers.ProblemAsync(response)).GetProperty("errors").TryGetProperty(field, out _));
+        await TestUsers.AssertRejectsFieldAsync(response, field);
         Assert.Equal(0, await CountSendersAsync(user.TeamId));
     }
 

@@ -47,8 +47,7 @@ public sealed class SendTests(AppFixture app)
 
         var response = await _client.SendAsync(request);
 
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.True((await TestUsers.ProblemAsync(response)).GetProperty("errors").TryGetProperty(field, out _), $"errors should name {field}");
+        await TestUsers.AssertRejectsFieldAsync(response, field);
         Assert.Equal(0, await CountEmailsAsync(user.TeamId));
         Assert.Equal(0, await app.Sandbox.AcceptedSendsAsync(apiKey));
     }

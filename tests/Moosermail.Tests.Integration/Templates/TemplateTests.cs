@@ -84,8 +84,7 @@ public sealed class TemplateTests(AppFixture app)
 
         var response = await _client.SendAsync(request);
 
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.False(string.IsNullOrEmpty(FirstError(await TestUsers.ProblemAsync(response), field)));
+        await TestUsers.AssertRejectsFieldAsync(response, field);
         Assert.Equal(0, await CountAsync(user.TeamId));
     }
 
