@@ -1,4 +1,5 @@
 using Dapper;
+using Moosermail.Core.Audit;
 using Npgsql;
 
 namespace Moosermail.Core.Accounts;
@@ -61,6 +62,17 @@ public sealed class AccountRepository(NpgsqlDataSource dataSource)
             new { UserId = userId }, cancellationToken: cancellationToken));
     }
 
+    /// <summary>Whether the user proved the account's address is theirs (a verification link or a password reset).</summary>
+    public async Task<bool> IsEmailVerifiedAsync(Guid userId, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
+            """
+            SELECT EXISTS (SELECT 1 FROM users WHERE id = @UserId AND email_verified_at IS NOT NULL)
+            """,
+            new { UserId = userId }, cancellationToken: cancellationToken));
+    }
+
     public async Task<IReadOnlyList<(Guid Id, string Name, string Role, bool Personal)>> ListTeamsAsync(Guid userId, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
@@ -77,16 +89,19 @@ public sealed class AccountRepository(NpgsqlDataSource dataSource)
     }
 
     /// <summary>Stores the new hash and bumps the token version, so every token issued before stops working.</summary>
-    public async Task ChangePasswordAsync(Guid userId, string passwordHash, CancellationToken cancellationToken)
+    public async Task ChangePasswordAsync(Guid userId, string passwordHash, AuditEntry audit, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(
             """
             UPDATE users
             SET password_hash = @PasswordHash, token_version = token_version + 1
             WHERE id = @UserId
             """,
-            new { UserId = userId, PasswordHash = passwordHash }, cancellationToken: cancellationToken));
+            new { UserId = userId, PasswordHash = passwordHash }, transaction, cancellationToken: cancellationToken));
+        await AuditLog.AppendAsync(connection, transaction, audit, now, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
     }
 
     public async Task RevokeTokenAsync(Guid tokenId, Guid userId, DateTimeOffset expiresAt, CancellationToken cancellationToken)
@@ -105,7 +120,7 @@ public sealed class AccountRepository(NpgsqlDataSource dataSource)
     /// Deletes the teams the user owns with no other owner (their tenant rows go with them through
     /// ON DELETE CASCADE), then the user, in one transaction.
     /// </summary>
-    public async Task DeleteAsync(Guid userId, CancellationToken cancellationToken)
+    public async Task DeleteAsync(Guid userId, AuditEntry audit, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
@@ -118,6 +133,7 @@ public sealed class AccountRepository(NpgsqlDataSource dataSource)
             WHERE id = @UserId;
             """,
             new { UserId = userId }, transaction, cancellationToken: cancellationToken));
+        await AuditLog.AppendAsync(connection, transaction, audit, now, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
 }

@@ -23,13 +23,14 @@ public sealed class AuthFunctions(AccountService accounts)
     public async Task<IResult> Login(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "auth/login")] HttpRequest request, CancellationToken cancellationToken)
     {
-        var token = await accounts.LoginAsync(await request.ReadJsonAsync<Credentials>(cancellationToken), cancellationToken);
+        var token = await accounts.LoginAsync(await request.ReadJsonAsync<Credentials>(cancellationToken), request.ClientAddress(), cancellationToken);
         SessionCookie.Append(request.HttpContext.Response, token);
         request.HttpContext.Response.Headers.CacheControl = "no-store";
         return Results.Json(new { token = token.Token, expires_at = token.ExpiresAt });
     }
 
     [Function(nameof(Logout))]
+    [AnyMember]
     public async Task<IResult> Logout(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "auth/logout")] HttpRequest request, FunctionContext context)
     {
@@ -39,25 +40,28 @@ public sealed class AuthFunctions(AccountService accounts)
     }
 
     [Function(nameof(Me))]
+    [AnyMember]
     public async Task<IResult> Me(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "auth/me")] HttpRequest request, FunctionContext context) =>
         Results.Json(await accounts.GetMeAsync(context.Caller(), context.CancellationToken));
 
     [Function(nameof(ChangePassword))]
+    [AnyMember]
     public async Task<IResult> ChangePassword(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "auth/password")] HttpRequest request, FunctionContext context)
     {
         var body = await request.ReadJsonAsync<ChangePasswordRequest>(context.CancellationToken);
-        await accounts.ChangePasswordAsync(context.Caller(), body, context.CancellationToken);
+        await accounts.ChangePasswordAsync(context.Caller(), body, request.ClientAddress(), context.CancellationToken);
         return Results.NoContent();
     }
 
     [Function(nameof(DeleteAccount))]
+    [AnyMember]
     public async Task<IResult> DeleteAccount(
         [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "auth/account")] HttpRequest request, FunctionContext context)
     {
         var body = await request.ReadJsonAsync<DeleteAccountRequest>(context.CancellationToken);
-        await accounts.DeleteAccountAsync(context.Caller(), body, context.CancellationToken);
+        await accounts.DeleteAccountAsync(context.Caller(), body, request.ClientAddress(), context.CancellationToken);
         SessionCookie.Clear(request.HttpContext.Response);
         return Results.NoContent();
     }

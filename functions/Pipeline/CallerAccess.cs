@@ -3,7 +3,11 @@ using Moosermail.Core.Security;
 
 namespace Moosermail.Functions.Pipeline;
 
-/// <summary>How a function gets its authenticated caller, and checks the one permission it needs.</summary>
+/// <summary>
+/// How a function gets its authenticated caller. The permission a function needs is declared once, with
+/// <see cref="RequiresPermissionAttribute"/>, and checked by the authentication middleware; <see cref="Authorize"/>
+/// re-checks it and refuses to run a function whose code asks for a permission it did not declare.
+/// </summary>
 public static class CallerAccess
 {
     public static Caller Caller(this FunctionContext context) => AuthenticationMiddleware.GetCaller(context);
@@ -11,6 +15,11 @@ public static class CallerAccess
     /// <exception cref="Moosermail.Core.Errors.ApiProblemException">403 when the caller lacks <paramref name="permission"/>.</exception>
     public static Caller Authorize(this FunctionContext context, string permission)
     {
+        if (FunctionAccess.Of(context.FunctionDefinition) is not { Kind: AccessKind.Permission } declared || declared.Permission != permission)
+        {
+            throw new InvalidOperationException($"{context.FunctionDefinition.Name} authorizes '{permission}' but declares {FunctionAccess.Of(context.FunctionDefinition)?.ToString() ?? "nothing"}.");
+        }
+
         var caller = AuthenticationMiddleware.GetCaller(context);
         caller.Require(permission);
         return caller;
