@@ -11,9 +11,13 @@ namespace Moosermail.Core.Accounts;
 /// </summary>
 public sealed class AccountRecoveryRepository(NpgsqlDataSource dataSource)
 {
+    /// <summary>At most this many reset links an hour per account, so the form cannot flood someone's inbox.</summary>
+    public const int MaxResetLinksPerHour = 5;
+
     /// <summary>
-    /// One statement on both paths: when an account has <paramref name="email"/>, stores the token, queues
-    /// the mail and records the request; otherwise changes nothing. Returns whether the mail was queued.
+    /// One statement on both paths: when an account has <paramref name="email"/> (and has had fewer than
+    /// <see cref="MaxResetLinksPerHour"/> links in the last hour), stores the token, queues the mail and
+    /// records the request; otherwise changes nothing. Returns whether the mail was queued.
     /// </summary>
     public async Task<bool> RequestPasswordResetAsync(string email, byte[] tokenHash, QueuedOperatorMail mail, string? clientAddress, DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -21,9 +25,14 @@ public sealed class AccountRecoveryRepository(NpgsqlDataSource dataSource)
         var queued = await connection.ExecuteScalarAsync<int>(new CommandDefinition(
             """
             WITH target AS (
-                SELECT id, email
-                FROM users
-                WHERE lower(email) = lower(@Email)
+                SELECT u.id, u.email
+                FROM users u
+                WHERE lower(u.email) = lower(@Email)
+                  AND (SELECT count(*)
+                       FROM account_tokens t
+                       WHERE t.user_id = u.id
+                         AND t.purpose = 'password_reset'
+                         AND t.created_at > @Now - interval '1 hour') < @MaxPerHour
             ), token AS (
                 INSERT INTO account_tokens (token_hash, user_id, purpose, email, expires_at, created_at)
                 SELECT @TokenHash, id, 'password_reset', email, @ExpiresAt, @Now
@@ -50,6 +59,7 @@ public sealed class AccountRecoveryRepository(NpgsqlDataSource dataSource)
                 AuditId = Guid.CreateVersion7(now),
                 Action = AccountAuditActions.PasswordResetRequested,
                 ClientAddress = clientAddress,
+                MaxPerHour = MaxResetLinksPerHour,
                 MailId = mail.Id,
                 mail.Kind,
                 mail.Payload,
@@ -152,6 +162,21 @@ public sealed class AccountRecoveryRepository(NpgsqlDataSource dataSource)
 
         await transaction.CommitAsync(cancellationToken);
         return verified;
+    }
+
+    /// <summary>Removes expired tokens and operator mail rows older than <paramref name="keepMail"/> that are done with.</summary>
+    public async Task<int> CleanupAsync(DateTimeOffset now, TimeSpan keepMail, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.ExecuteAsync(new CommandDefinition(
+            """
+            DELETE FROM account_tokens
+            WHERE expires_at < @Now;
+            DELETE FROM operator_mail
+            WHERE status IN ('sent', 'failed')
+              AND created_at < @MailCutoff;
+            """,
+            new { Now = now, MailCutoff = now - keepMail }, cancellationToken: cancellationToken));
     }
 
     /// <summary>An account event on its own (a login), outside any other change.</summary>

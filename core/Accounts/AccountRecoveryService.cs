@@ -117,6 +117,10 @@ public sealed class AccountRecoveryService(
         }
     }
 
+    /// <summary>Hygiene for the cleanup timer: expired tokens, and operator mail rows kept 30 days for inspection.</summary>
+    public Task<int> CleanupAsync(CancellationToken cancellationToken) =>
+        repository.CleanupAsync(time.GetUtcNow(), TimeSpan.FromDays(30), cancellationToken);
+
     /// <summary>The caller's own account events, newest first. Only events whose subject is the caller are shown.</summary>
     public async Task<AccountAuditPage> ListAuditAsync(Caller caller, string? cursor, int? limit, CancellationToken cancellationToken)
     {

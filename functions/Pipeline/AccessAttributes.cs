@@ -23,11 +23,30 @@ public sealed class AnyMemberAttribute : Attribute
 {
 }
 
+/// <summary>
+/// A team route (<c>/api/teams/{teamId}/...</c>): the caller must be a member of the team the path names, and
+/// hold this permission there. The function checks it with <c>AuthorizeTeamAsync(teamId, permission)</c>, which
+/// refuses to run when the two disagree; another team's id answers 404.
+/// </summary>
+[AttributeUsage(AttributeTargets.Method)]
+public sealed class RequiresTeamPermissionAttribute(string permission) : Attribute
+{
+    public string Permission { get; } = permission;
+}
+
+/// <summary>A team route any member of the team the path names may call (checked by <c>AuthorizeTeamAsync(teamId)</c>).</summary>
+[AttributeUsage(AttributeTargets.Method)]
+public sealed class TeamMemberAttribute : Attribute
+{
+}
+
 public enum AccessKind
 {
     Public,
     AnyMember,
     Permission,
+    TeamMember,
+    TeamPermission,
 }
 
 /// <summary>What a function declared: exactly one of the three attributes.</summary>
@@ -37,6 +56,8 @@ public sealed record AccessRequirement(AccessKind Kind, string? Permission)
     {
         AccessKind.Public => "public",
         AccessKind.AnyMember => "any member",
+        AccessKind.TeamMember => "member of {teamId}",
+        AccessKind.TeamPermission => $"{Permission} in {{teamId}}",
         _ => Permission!,
     };
 }
@@ -70,6 +91,16 @@ public static class FunctionAccess
         if (method.GetCustomAttribute<RequiresPermissionAttribute>() is { } permission)
         {
             declared.Add(new AccessRequirement(AccessKind.Permission, permission.Permission));
+        }
+
+        if (method.GetCustomAttribute<TeamMemberAttribute>() is not null)
+        {
+            declared.Add(new AccessRequirement(AccessKind.TeamMember, null));
+        }
+
+        if (method.GetCustomAttribute<RequiresTeamPermissionAttribute>() is { } teamPermission)
+        {
+            declared.Add(new AccessRequirement(AccessKind.TeamPermission, teamPermission.Permission));
         }
 
         return declared.Count == 1 ? declared[0] : null;

@@ -30,7 +30,8 @@ public sealed class AuthenticationMiddleware(CallerResolver resolver) : IFunctio
                 case { Kind: AccessKind.Permission, Permission: { } permission }:
                     caller.Require(permission);
                     break;
-                case { Kind: AccessKind.AnyMember }:
+                case { Kind: AccessKind.AnyMember or AccessKind.TeamMember or AccessKind.TeamPermission }:
+                    // Team routes check membership of the path's team in the function (AuthorizeTeamAsync).
                     break;
                 default:
                     throw new ForbiddenException($"{context.FunctionDefinition.Name} declares no access requirement, so nobody may call it.");

@@ -1,0 +1,38 @@
+using System.Net;
+using System.Net.Http.Json;
+using Dapper;
+using Moosermail.Tests.Integration.Infrastructure;
+using Npgsql;
+
+namespace Moosermail.Tests.Integration.Accounts;
+
+[Collection(AppCollection.Name)]
+public sealed class SignupModeTests(AppFixture app)
+{
+    [Fact]
+    public async Task Closed_Answers403SayingSo_AndCreatesNothing()
+    {
+        var (other, client) = await OperatorMailbox.StartAppAsync(app, new() { ["MOOSERMAIL_SIGNUP"] = "closed" });
+        await using var _ = other;
+        using var __ = client;
+        var email = TestUsers.NewEmail();
+
+        var response = await client.PostAsJsonAsync("api/auth/signup", new { email, password = TestUsers.Password });
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Contains("closed", (await TestUsers.ProblemAsync(response)).GetProperty("detail").GetString(), StringComparison.Ordinal);
+        await using var connection = new NpgsqlConnection(app.DatabaseUrl);
+        Assert.Equal(0, await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM users WHERE email = @Email", new { Email = email }));
+    }
+
+    [Fact]
+    public async Task Closed_ExistingAccountsStillLogIn()
+    {
+        var (other, client) = await OperatorMailbox.StartAppAsync(app, new() { ["MOOSERMAIL_SIGNUP"] = "closed" });
+        await using var _ = other;
+        using var __ = client;
+        var user = await TestUsers.CreateAsync(app);
+
+        Assert.NotEmpty(await TestUsers.LoginAsync(client, user.Email, user.Password));
+    }
+}
