@@ -87,8 +87,9 @@ public static class AuthorizationMatrix
             # Who may call what
 
             Generated from the code by `AuthorizationMatrixTests` (do not edit by hand): every function declares
-            its requirement once (`[PublicFunction]`, `[AnyMember]` or `[RequiresPermission(...)]`), and the test
-            calls every route below as each of these callers, with real resources of a team A, and checks the answer:
+            its requirement once (`[PublicFunction]`, `[AnyMember]`, `[RequiresPermission(...)]`, or for routes under
+            `/api/teams/{teamId}` `[TeamMember]` / `[RequiresTeamPermission(...)]`), and the test calls every route
+            below as each of these callers, with real resources of a team A, and checks the answer:
 
             - **anonymous**: no credential.
             - **other team**: a signed-in user of another team (acting in their own team).
@@ -111,9 +112,9 @@ public static class AuthorizationMatrix
             """);
         foreach (var row in rows)
         {
-            text.Append($"| {row.Method} | `{row.Route}` | {row.Access} | ");
+            text.Append("| " + row.Method + " | `" + row.Route + "` | " + row.Access + " | ");
             text.Append(string.Join(" | ", Roles.Select(r => Expected(row, r))));
-            text.Append($" | {row.Fixture.Note} |\n");
+            text.Append(" | " + row.Fixture.Note + " |\n");
         }
 
         return text.ToString().ReplaceLineEndings("\n");

@@ -76,7 +76,7 @@ public sealed class MatrixWorld
     public async Task<Guid> AddSenderAsync() => (await TestSenders.AddAsync(Client, Owner)).Id;
 
     public async Task<Guid> TemplateAsync() =>
-        (await PrepareAsync(HttpMethod.Post, "api/templates", new { name = "matrix", subject = "Hi {{name}}", body_html = "<p>Hi {{name}}</p>", body_text = "Hi {{name}}" })).GetProperty("id").GetGuid();
+        (await PrepareAsync(HttpMethod.Post, "api/templates", new { name = "matrix", subject = "Hi {{name}}", body_html = "<p>Hi {{name}}</p>", body_text = "Hi {{name}}" })).GetProperty("template").GetProperty("id").GetGuid();
 
     public async Task ExecuteSqlAsync(string sql, object parameters)
     {
@@ -147,3 +147,4 @@ public sealed class MatrixWorld
         }
     }
 
+}

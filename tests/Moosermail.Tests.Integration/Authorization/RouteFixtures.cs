@@ -110,7 +110,7 @@ public static class RouteFixtures
         ["DeleteTrigger"] = new(async w => await Call($"api/triggers/{await TriggerAsync(w)}"), NamesTeamResource: true),
 
         // Credentials: API keys, senders (Resend keys), webhook settings.
-        ["CreateApiKey"] = new(_ => Call("api/api-keys", new { name = "k", expires_in = "1d", permissions = new[] { "emails:read" } })),
+        ["CreateApiKey"] = new(_ => Call("api/api-keys", new { name = "k", expires_in = "7d", permissions = new[] { "emails:read" } })),
         ["ListApiKeys"] = new(async w => { await ApiKeyAsync(w); return await Call("api/api-keys"); }),
         ["RevokeApiKey"] = new(async w => await Call($"api/api-keys/{await ApiKeyAsync(w)}"), NamesTeamResource: true),
         ["CreateSender"] = new(_ => Call("api/keys", new { api_key = Resend.SandboxFixture.NewKey(), from_address = "Team <hello@example.com>" })),
@@ -146,7 +146,7 @@ public static class RouteFixtures
     }
 
     private static async Task<Guid> ContactAsync(MatrixWorld w) =>
-        (await w.PrepareAsync(HttpMethod.Post, "api/contacts", new { email = TestUsers.NewEmail("contact") })).GetProperty("id").GetGuid();
+        (await w.PrepareAsync(HttpMethod.Post, "api/contacts", new { email = TestUsers.NewEmail("contact") })).GetProperty("contact").GetProperty("id").GetGuid();
 
     private static async Task<Guid> TriggerAsync(MatrixWorld w) =>
         (await w.PrepareAsync(HttpMethod.Post, "api/triggers", new { name = "t", template_id = await w.TemplateAsync() })).GetProperty("trigger").GetProperty("id").GetGuid();
@@ -155,9 +155,9 @@ public static class RouteFixtures
     {
         await w.AddSenderAsync();
         var created = await w.PrepareAsync(HttpMethod.Post, "api/triggers", new { name = "t", template_id = await w.TemplateAsync(), default_to = "a@example.com" });
-        return created.GetProperty("trigger").GetProperty("key").GetString()!;
+        return created.GetProperty("trigger").GetProperty("trigger_key").GetString()!;
     }
 
     private static async Task<Guid> ApiKeyAsync(MatrixWorld w) =>
-        (await w.PrepareAsync(HttpMethod.Post, "api/api-keys", new { name = "k", expires_in = "1d", permissions = new[] { "emails:read" } })).GetProperty("id").GetGuid();
+        (await w.PrepareAsync(HttpMethod.Post, "api/api-keys", new { name = "k", expires_in = "7d", permissions = new[] { "emails:read" } })).GetProperty("id").GetGuid();
 }
