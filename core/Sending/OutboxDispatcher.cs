@@ -65,7 +65,7 @@ public sealed class OutboxDispatcher(
         {
             error = await senders.UseKeyAsync(job.TeamId, job.SenderId, (_, apiKey) => SendAsync(job, apiKey, cancellationToken), cancellationToken);
         }
-        catch (ApiProblemException) when (!cancellationToken.IsCancellationRequested)
+        catch (SenderUnavailableException) when (!cancellationToken.IsCancellationRequested)
         {
             await outbox.FailAsync(job, "The sender was deleted before the email was sent.", time.GetUtcNow(), cancellationToken);
             return;

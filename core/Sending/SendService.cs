@@ -165,14 +165,14 @@ public sealed class SendService(
     {
         if (all.Count == 0)
         {
-            throw ApiProblemException.Validation($"{prefix}from", "This team has no Resend key yet. Add one with POST /api/keys {api_key, from_address}.");
+            throw new ValidationFailedException($"{prefix}from", "This team has no Resend key yet. Add one with POST /api/keys {api_key, from_address}.");
         }
 
         var sender = email.SenderId is { } id ? all.FirstOrDefault(s => s.Id == id)
             : email.From is { } from ? all.FirstOrDefault(s => string.Equals(FromAddress.AddressOf(s.FromAddress), FromAddress.AddressOf(from), StringComparison.OrdinalIgnoreCase))
             : all.FirstOrDefault(s => s.IsDefault) ?? all[0];
         return sender is null
-            ? throw ApiProblemException.Validation(email.SenderId is null ? $"{prefix}from" : $"{prefix}sender_id",
+            ? throw new ValidationFailedException(email.SenderId is null ? $"{prefix}from" : $"{prefix}sender_id",
                 $"is not one of this team's senders: {string.Join(", ", all.Select(s => FromAddress.AddressOf(s.FromAddress)))}.")
             : (sender.Id, email.From ?? sender.FromAddress);
     }

@@ -47,9 +47,11 @@ public sealed class TemplateContent(TemplateService templates, TemplateRenderer 
         var rendered = renderer.Render(template, variables);
         if (rendered.Missing.Count > 0)
         {
-            throw ApiProblemException.Unprocessable(
-                $"The template '{template.Name}' uses variables that were not given: {string.Join(", ", rendered.Missing)}. Nothing was sent.",
-                new Dictionary<string, string[]> { [$"{prefix}variables"] = [.. rendered.Missing] });
+            throw new UnprocessableException(
+                $"The template '{template.Name}' uses variables that were not given: {string.Join(", ", rendered.Missing)}. Nothing was sent.")
+            {
+                Errors = new Dictionary<string, string[]> { [$"{prefix}variables"] = [.. rendered.Missing] },
+            };
         }
 
         return SendValidator.Validate(input with { Subject = rendered.Subject, Html = rendered.Html, Text = rendered.Text, Body = null }, now, errors, prefix);
@@ -64,9 +66,11 @@ public sealed class TemplateContent(TemplateService templates, TemplateRenderer 
         var unsubscribed = await UnsubscribedAsync(teamId, recipients, cancellationToken);
         if (unsubscribed.Count > 0)
         {
-            throw ApiProblemException.Unprocessable(
-                $"These recipients unsubscribed and get no template email: {string.Join(", ", unsubscribed)}. Nothing was sent.",
-                new Dictionary<string, string[]> { [$"{prefix}to"] = [.. unsubscribed] });
+            throw new UnprocessableException(
+                $"These recipients unsubscribed and get no template email: {string.Join(", ", unsubscribed)}. Nothing was sent.")
+            {
+                Errors = new Dictionary<string, string[]> { [$"{prefix}to"] = [.. unsubscribed] },
+            };
         }
     }
 }

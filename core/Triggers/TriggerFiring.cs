@@ -36,17 +36,17 @@ public sealed class TriggerFiring(
 
     public async Task<StoredResponse> FireAsync(string key, FireTriggerInput input, string? idempotencyKey, CancellationToken cancellationToken)
     {
-        var trigger = await triggers.FindByKeyAsync(key, cancellationToken) ?? throw ApiProblemException.NotFound("No trigger has this key.");
+        var trigger = await triggers.FindByKeyAsync(key, cancellationToken) ?? throw new NotFoundException("No trigger has this key.");
         if (!trigger.Enabled)
         {
-            throw ApiProblemException.Forbidden("This trigger is disabled. Enable it with PUT /api/triggers/{id} {\"enabled\": true}.");
+            throw new ForbiddenException("This trigger is disabled. Enable it with PUT /api/triggers/{id} {\"enabled\": true}.");
         }
 
         var now = time.GetUtcNow();
         var recipients = await RecipientsAsync(trigger, input, cancellationToken);
         await CountFireAsync(trigger, now, cancellationToken);
         var template = await templates.GetForTeamAsync(trigger.TeamId, trigger.TemplateId, cancellationToken)
-            ?? throw ApiProblemException.Conflict("The trigger's template no longer exists.");
+            ?? throw new ConflictException("The trigger's template no longer exists.");
 
         var skipped = await SkippedAsync(trigger.TeamId, recipients.Select(r => r.Email).ToList(), cancellationToken);
         var errors = new ValidationErrors();
@@ -84,7 +84,7 @@ public sealed class TriggerFiring(
             var tagged = await contacts.ListSubscribedByTagAsync(trigger.TeamId, input.ToTag.Trim(), cancellationToken);
             if (tagged.Count > MaxFanOut)
             {
-                throw ApiProblemException.Validation("to_tag", $"matches {tagged.Count} contacts; a trigger may fan out to at most {MaxFanOut}.");
+                throw new ValidationFailedException("to_tag", $"matches {tagged.Count} contacts; a trigger may fan out to at most {MaxFanOut}.");
             }
 
             // Each contact's own email and name are available to the template unless the caller set them.
@@ -97,12 +97,12 @@ public sealed class TriggerFiring(
 
         var to = input.To is { ValueKind: not (JsonValueKind.Null or JsonValueKind.Undefined) } given ? given
             : trigger.DefaultTo is { } fallback ? JsonSerializer.SerializeToElement(fallback)
-            : throw ApiProblemException.Validation("to", "is required: this trigger has no default_to. Give to, or to_tag to reach contacts with a tag.");
+            : throw new ValidationFailedException("to", "is required: this trigger has no default_to. Give to, or to_tag to reach contacts with a tag.");
         var errors = new ValidationErrors();
         var parsed = SendValidator.Validate(new SendInput { To = to, Subject = "-", Body = "-" }, time.GetUtcNow(), errors);
         errors.ThrowIfAny();
         return parsed!.To.Count > MaxRecipients
-            ? throw ApiProblemException.Validation("to", $"has {parsed.To.Count} recipients; a trigger fires to at most {MaxRecipients}.")
+            ? throw new ValidationFailedException("to", $"has {parsed.To.Count} recipients; a trigger fires to at most {MaxRecipients}.")
             : parsed.To.Select(email => (email, (IReadOnlyDictionary<string, object?>)variables)).ToList();
     }
 
@@ -149,7 +149,7 @@ public sealed class TriggerFiring(
             new { TriggerId = trigger.Id, Window = window }, cancellationToken: cancellationToken));
         if (fires > limit)
         {
-            throw ApiProblemException.TooManyRequests($"This trigger fires at most {limit} times a minute.", window.AddMinutes(1) - now);
+            throw new RateLimitedException($"This trigger fires at most {limit} times a minute.", window.AddMinutes(1) - now);
         }
     }
 }

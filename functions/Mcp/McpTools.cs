@@ -36,7 +36,7 @@ public sealed class McpTools(McpSettings settings, SendService sending, EmailSer
                 _ => null,
             };
         }
-        catch (ApiProblemException problem)
+        catch (OutcomeException problem)
         {
             return Error(Describe(problem));
         }
@@ -79,7 +79,7 @@ public sealed class McpTools(McpSettings settings, SendService sending, EmailSer
         caller.Require(Permissions.EmailsRead);
         var id = args.Id("id");
         args.ThrowIfInvalid();
-        var detail = await emails.GetAsync(caller, id ?? throw ApiProblemException.Validation("id", "is required."), cancellationToken);
+        var detail = await emails.GetAsync(caller, id ?? throw new ValidationFailedException("id", "is required."), cancellationToken);
         return new { email = detail.Email, events = detail.Events };
     }
 
@@ -89,7 +89,7 @@ public sealed class McpTools(McpSettings settings, SendService sending, EmailSer
         return caller;
     }
 
-    private static string Describe(ApiProblemException problem) =>
+    private static string Describe(OutcomeException problem) =>
         problem.Errors is { Count: > 0 } errors
             ? $"{problem.Message} {string.Join(" ", errors.SelectMany(e => e.Value.Select(message => $"{e.Key}: {message}")))}"
             : problem.Message;

@@ -31,7 +31,7 @@ public sealed class FireTriggerFunction(TriggerFiring firing)
     {
         if (string.IsNullOrWhiteSpace(key))
         {
-            throw ApiProblemException.Unauthorized($"Send the trigger key in the {KeyHeader} header (or POST /api/trigger/{{key}}).");
+            throw new NotAuthenticatedException($"Send the trigger key in the {KeyHeader} header (or POST /api/trigger/{{key}}).");
         }
 
         var input = request.ContentLength is 0 ? new FireTriggerInput(null, null, null) : await request.ReadJsonAsync<FireTriggerInput>(cancellationToken);
