@@ -3,6 +3,7 @@ using Moosermail.Core.Errors;
 using Moosermail.Core.Resend;
 using Moosermail.Core.Secrets;
 using Moosermail.Core.Security;
+using Moosermail.Core.Validation;
 
 namespace Moosermail.Core.Senders;
 

@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Moosermail.Core.Errors;
 using Moosermail.Core.Resend;
-using Moosermail.Core.Senders;
+using Moosermail.Core.Validation;
 
 namespace Moosermail.Core.Sending;
 

@@ -1,6 +1,6 @@
 using Moosermail.Core.Errors;
 using Moosermail.Core.Security;
-using Moosermail.Core.Senders;
+using Moosermail.Core.Validation;
 using Moosermail.Core.Sending;
 
 namespace Moosermail.Core.Suppressions;

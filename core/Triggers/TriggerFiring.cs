@@ -1,11 +1,11 @@
 using System.Text.Json;
-using Dapper;
 using Moosermail.Core.Contacts;
+using Moosermail.Core.Emails;
 using Moosermail.Core.Errors;
 using Moosermail.Core.Sending;
 using Moosermail.Core.Suppressions;
 using Moosermail.Core.Templates;
-using Npgsql;
+using Moosermail.Core.Validation;
 
 namespace Moosermail.Core.Triggers;
 
@@ -21,20 +21,18 @@ public sealed record FireResult(int Sent, int Failed, IReadOnlyList<Guid> Ids, I
 /// contacts are skipped and reported.
 /// </summary>
 public sealed class TriggerFiring(
-    NpgsqlDataSource dataSource,
     TriggerRepository triggers,
     TemplateService templates,
-    TemplateContent content,
+    EmailComposer content,
     ContactService contacts,
     SuppressionRepository suppressions,
-    SendService sending,
-    IdempotencyStore idempotency,
+    SendAcceptance acceptance,
     TimeProvider time)
 {
     public const int MaxRecipients = 50;
     public const int MaxFanOut = 1000;
 
-    public async Task<StoredResponse> FireAsync(string key, FireTriggerInput input, string? idempotencyKey, CancellationToken cancellationToken)
+    public async Task<FireResult> FireAsync(string key, FireTriggerInput input, string? idempotencyKey, CancellationToken cancellationToken)
     {
         var trigger = await triggers.FindByKeyAsync(key, cancellationToken) ?? throw new NotFoundException("No trigger has this key.");
         if (!trigger.Enabled)
@@ -56,24 +54,16 @@ public sealed class TriggerFiring(
             .ToList();
         errors.ThrowIfAny();
 
-        var failures = recipients.Where(r => skipped.ContainsKey(r.Email)).Select(r => new FireFailure(r.Email, skipped[r.Email])).ToList();
-        var scope = $"trigger:{trigger.Id}";
-        var accepted = outgoing.Count == 0 ? ([], null)
-            : await sending.AcceptAsync(trigger.TeamId, scope, idempotencyKey, JsonSerializer.Serialize(input, ApiJson.Options), outgoing, cancellationToken);
-        if (accepted.Replay is { } replay)
+        var skippedFailures = recipients.Where(r => skipped.ContainsKey(r.Email)).Select(r => new FireFailure(r.Email, skipped[r.Email])).ToList();
+        FireResult Answer(IReadOnlyList<SendResult> results)
         {
-            return replay;
+            var failures = skippedFailures.Concat(results.Where(r => r.Status == EmailStatus.Failed).Select(r => new FireFailure(r.Id.ToString(), r.Error ?? EmailStatus.Failed))).ToList();
+            var ok = results.Where(r => r.Status != EmailStatus.Failed).ToList();
+            return new FireResult(ok.Count, failures.Count, ok.Select(r => r.Id).ToList(), failures);
         }
 
-        failures.AddRange(accepted.Results.Where(r => r.Status == "failed").Select(r => new FireFailure(r.Id.ToString(), r.Error ?? "failed")));
-        var ok = accepted.Results.Where(r => r.Status != "failed").ToList();
-        var response = new StoredResponse(200, ApiJson.Serialize(new FireResult(ok.Count, failures.Count, ok.Select(r => r.Id).ToList(), failures)));
-        if (idempotencyKey is not null && outgoing.Count > 0)
-        {
-            await idempotency.CompleteAsync(trigger.TeamId, scope, idempotencyKey, response, CancellationToken.None);
-        }
-
-        return response;
+        return outgoing.Count == 0 ? Answer([])
+            : await acceptance.AcceptAsync(new AcceptRequest(trigger.TeamId, $"trigger:{trigger.Id}", idempotencyKey, JsonSerializer.Serialize(input, ApiJson.Options), outgoing), Answer, cancellationToken);
     }
 
     private async Task<IReadOnlyList<(string Email, IReadOnlyDictionary<string, object?> Variables)>> RecipientsAsync(FiringTrigger trigger, FireTriggerInput input, CancellationToken cancellationToken)
@@ -109,7 +99,7 @@ public sealed class TriggerFiring(
     /// <summary>Recipients who get no trigger mail, with why: unsubscribed contacts and suppressed addresses.</summary>
     private async Task<Dictionary<string, string>> SkippedAsync(Guid teamId, IReadOnlyList<string> recipients, CancellationToken cancellationToken)
     {
-        var bare = recipients.ToDictionary(r => r, r => Moosermail.Core.Senders.FromAddress.AddressOf(r).ToLowerInvariant(), StringComparer.OrdinalIgnoreCase);
+        var bare = recipients.ToDictionary(r => r, r => FromAddress.AddressOf(r).ToLowerInvariant(), StringComparer.OrdinalIgnoreCase);
         var suppressed = await suppressions.FindSuppressedAsync(teamId, bare.Values.Distinct().ToList(), cancellationToken);
         var unsubscribed = (await content.UnsubscribedAsync(teamId, recipients, cancellationToken)).ToHashSet(StringComparer.OrdinalIgnoreCase);
         var skipped = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
@@ -137,17 +127,7 @@ public sealed class TriggerFiring(
         }
 
         var window = new DateTimeOffset(now.Year, now.Month, now.Day, now.Hour, now.Minute, 0, TimeSpan.Zero);
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var fires = await connection.ExecuteScalarAsync<int>(new CommandDefinition(
-            """
-            INSERT INTO trigger_fire_windows (trigger_id, window_start, fires)
-            VALUES (@TriggerId, @Window, 1)
-            ON CONFLICT (trigger_id, window_start) DO UPDATE
-            SET fires = trigger_fire_windows.fires + 1
-            RETURNING fires
-            """,
-            new { TriggerId = trigger.Id, Window = window }, cancellationToken: cancellationToken));
-        if (fires > limit)
+        if (await triggers.CountFireAsync(trigger.Id, window, cancellationToken) > limit)
         {
             throw new RateLimitedException($"This trigger fires at most {limit} times a minute.", window.AddMinutes(1) - now);
         }

@@ -144,4 +144,19 @@ public sealed class TriggerRepository(NpgsqlDataSource dataSource)
             """,
             new { KeyHash = TriggerKey.Hash(key) }, cancellationToken: cancellationToken));
     }
+
+    /// <summary>Counts one fire in the trigger's minute starting at <paramref name="window"/>; returns the fires so far in it.</summary>
+    public async Task<int> CountFireAsync(Guid triggerId, DateTimeOffset window, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<int>(new CommandDefinition(
+            """
+            INSERT INTO trigger_fire_windows (trigger_id, window_start, fires)
+            VALUES (@TriggerId, @Window, 1)
+            ON CONFLICT (trigger_id, window_start) DO UPDATE
+            SET fires = trigger_fire_windows.fires + 1
+            RETURNING fires
+            """,
+            new { TriggerId = triggerId, Window = window }, cancellationToken: cancellationToken));
+    }
 }

@@ -61,8 +61,8 @@ public sealed class McpTools(McpSettings settings, SendService sending, EmailSer
             Variables = args.Map("variables"),
         };
         args.ThrowIfInvalid();
-        var response = await sending.SendAsync(caller, input, idempotencyKey: null, cancellationToken);
-        return new CallToolResult { Content = [new TextContentBlock { Text = response.Json }], IsError = response.Status >= 400 };
+        var result = await sending.SendAsync(caller, input, idempotencyKey: null, cancellationToken);
+        return new CallToolResult { Content = [new TextContentBlock { Text = ApiJson.Serialize(result) }], IsError = result.Status == EmailStatus.Failed };
     }
 
     private async Task<CallToolResult> ListEmailsAsync(Caller caller, McpArguments args, CancellationToken cancellationToken)

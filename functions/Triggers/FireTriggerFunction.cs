@@ -4,6 +4,7 @@ using Moosermail.Core.Errors;
 using Moosermail.Core.Triggers;
 using Moosermail.Functions.Http;
 using Moosermail.Functions.Pipeline;
+using Moosermail.Functions.Sending;
 
 namespace Moosermail.Functions.Triggers;
 
@@ -36,7 +37,6 @@ public sealed class FireTriggerFunction(TriggerFiring firing)
 
         var input = request.ContentLength is 0 ? new FireTriggerInput(null, null, null) : await request.ReadJsonAsync<FireTriggerInput>(cancellationToken);
         var idempotencyKey = request.Headers.TryGetValue("Idempotency-Key", out var value) ? value.ToString() : null;
-        var response = await firing.FireAsync(key.Trim(), input, idempotencyKey, cancellationToken);
-        return Results.Content(response.Json, response.Status >= 400 ? ProblemResponse.ContentType : "application/json", statusCode: response.Status);
+        return SendAnswers.Fire(await firing.FireAsync(key.Trim(), input, idempotencyKey, cancellationToken));
     }
 }

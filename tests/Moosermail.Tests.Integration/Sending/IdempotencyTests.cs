@@ -99,7 +99,7 @@ public sealed class IdempotencyTests(AppFixture app)
     {
         await using var connection = new Npgsql.NpgsqlConnection(app.DatabaseUrl);
         await Dapper.SqlMapper.ExecuteAsync(connection,
-            "UPDATE idempotency_keys SET response_code = NULL, response_body = NULL, created_at = @CreatedAt WHERE team_id = @TeamId AND key = @Key",
+            "UPDATE idempotency_keys SET answer = NULL, created_at = @CreatedAt WHERE team_id = @TeamId AND key = @Key",
             new { TeamId = teamId, Key = key, CreatedAt = createdAt });
     }
 

@@ -1,15 +1,16 @@
 using Moosermail.Core.Contacts;
 using Moosermail.Core.Errors;
-using Moosermail.Core.Senders;
 using Moosermail.Core.Templates;
+using Moosermail.Core.Validation;
 
 namespace Moosermail.Core.Sending;
 
 /// <summary>
-/// Validates a send, filling subject and bodies from a template when it names one. Template mail never
-/// goes out with a variable missing (422 listing them) nor to an unsubscribed contact (422 naming them).
+/// Composes an email from a send request: validates it, filling subject and bodies from a template when it
+/// names one (rendered with the request's variables). Template mail never goes out with a variable missing
+/// nor to an unsubscribed contact (an <see cref="UnprocessableException"/> naming them).
 /// </summary>
-public sealed class TemplateContent(TemplateService templates, TemplateRenderer renderer, ContactRepository contacts)
+public sealed class EmailComposer(TemplateService templates, TemplateRenderer renderer, ContactRepository contacts)
 {
     public async Task<(ValidatedEmail? Email, Guid? TemplateId)> ValidateAsync(Guid teamId, SendInput input, DateTimeOffset now, ValidationErrors errors, string prefix, CancellationToken cancellationToken)
     {
