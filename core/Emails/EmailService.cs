@@ -12,10 +12,7 @@ public sealed class EmailService(EmailRepository emails, TimeProvider time)
     public const int MaxLimit = 100;
     public const int MaxSendLog = 200;
 
-    private static readonly HashSet<string> s_statuses =
-    [
-        "queued", "scheduled", "sending", "sent", "delivered", "delivery_delayed", "opened", "clicked", "bounced", "complained", "failed", "canceled", "suppressed",
-    ];
+    private static readonly HashSet<string> s_statuses = [.. EmailStatus.All];
 
     public async Task<EmailPage> ListAsync(Caller caller, EmailFilter filter, CancellationToken cancellationToken)
     {
@@ -67,7 +64,7 @@ public sealed class EmailService(EmailRepository emails, TimeProvider time)
         {
             case null:
                 throw NotFound();
-            case "scheduled":
+            case EmailStatus.Scheduled:
                 return;
             default:
                 throw new ConflictException($"Only scheduled emails can be {action}; this one is {statusBefore}.");

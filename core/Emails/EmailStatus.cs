@@ -38,7 +38,7 @@ public static class EmailStatus
     /// <summary>A scheduled email cancelled before it was sent.</summary>
     public const string Canceled = "canceled";
 
-    /// <summary>Every status, in the order a delivery moves through them.</summary>
+    /// <summary>Every status, in the order the API lists them.</summary>
     public static readonly IReadOnlyList<string> All =
         [Queued, Scheduled, Sending, Sent, Delivered, DeliveryDelayed, Opened, Clicked, Bounced, Complained, Failed, Canceled, Suppressed];
 }

@@ -25,7 +25,7 @@ public sealed record Caller(
 {
     public bool Has(string permission) => Permissions.Contains(permission);
 
-    /// <exception cref="OutcomeException">403 naming the missing permission.</exception>
+    /// <exception cref="ForbiddenException">Naming the missing permission.</exception>
     public void Require(string permission)
     {
         if (!Has(permission))

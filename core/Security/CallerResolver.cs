@@ -20,7 +20,8 @@ public sealed class CallerResolver(NpgsqlDataSource dataSource, SessionTokens se
             ? ResolveApiKeyAsync(bearer, teamId, cancellationToken)
             : ResolveSessionAsync(bearer, teamId, cancellationToken);
 
-    /// <exception cref="OutcomeException">401 for a bad credential, 403 when the caller is not a member of the chosen team.</exception>
+    /// <exception cref="NotAuthenticatedException">The credential is bad.</exception>
+    /// <exception cref="ForbiddenException">The caller is not a member of the chosen team.</exception>
     public async Task<Caller> ResolveSessionAsync(string token, Guid? teamId, CancellationToken cancellationToken)
     {
         var claims = await sessionTokens.ValidateAsync(token) ?? throw new NotAuthenticatedException(InvalidCredential);

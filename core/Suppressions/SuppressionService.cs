@@ -23,7 +23,7 @@ public sealed class SuppressionService(SuppressionRepository suppressions)
     /// Refuses the whole request when any recipient (to, cc or bcc) of any email is suppressed for the team, naming each
     /// one under its email's field (<c>to</c>, or <c>emails[i].to</c> in a batch).
     /// </summary>
-    /// <exception cref="OutcomeException">422 with the suppressed recipients per email.</exception>
+    /// <exception cref="UnprocessableException">With the suppressed recipients per email.</exception>
     public async Task RefuseSuppressedAsync(Guid teamId, IReadOnlyList<ValidatedEmail> emails, bool batch, CancellationToken cancellationToken)
     {
         var recipients = emails.Select(e => e.AllRecipients.Select(Normalize).ToList()).ToList();

@@ -53,7 +53,7 @@ public sealed class TemplateService(TemplateRepository templates, TriggerReposit
         return await templates.UpdateAsync(caller.TeamId, merged, cancellationToken) ?? throw NotFound();
     }
 
-    /// <summary>Refuses (409, naming them) to delete a template that triggers use, unless <paramref name="force"/> deletes them too.</summary>
+    /// <summary>Refuses (a conflict naming them) to delete a template that triggers use, unless <paramref name="force"/> deletes them too.</summary>
     public async Task DeleteAsync(Caller caller, Guid id, bool force, CancellationToken cancellationToken)
     {
         try

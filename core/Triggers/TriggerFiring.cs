@@ -118,7 +118,7 @@ public sealed class TriggerFiring(
         return skipped;
     }
 
-    /// <summary>Counts this fire in the trigger's current minute; 429 with Retry-After past rate_limit_per_minute.</summary>
+    /// <summary>Counts this fire in the trigger's current minute; <see cref="RateLimitedException"/> (until the next minute) past rate_limit_per_minute.</summary>
     private async Task CountFireAsync(FiringTrigger trigger, DateTimeOffset now, CancellationToken cancellationToken)
     {
         if (trigger.RateLimitPerMinute is not { } limit)

@@ -25,7 +25,9 @@ public sealed class WebhookIngestService(
     TimeProvider time,
     ILogger<WebhookIngestService> logger)
 {
-    /// <exception cref="OutcomeException">404 unknown endpoint; 401 bad or missing signature; 400 not a Resend event.</exception>
+    /// <exception cref="NotFoundException">Unknown endpoint.</exception>
+    /// <exception cref="NotAuthenticatedException">Bad or missing signature.</exception>
+    /// <exception cref="InvalidRequestException">Not a Resend event.</exception>
     public async Task<WebhookIngestOutcome> ReceiveAsync(string publicId, ReadOnlyMemory<byte> body, Func<string, string?> header, CancellationToken cancellationToken)
     {
         var endpoint = await endpoints.FindForDeliveryAsync(publicId, cancellationToken)
