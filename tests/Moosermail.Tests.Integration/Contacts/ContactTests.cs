@@ -1,8 +1,6 @@
 using System.Net;
 using System.Text.Json;
-using Dapper;
 using Moosermail.Tests.Integration.Infrastructure;
-using Npgsql;
 using static Moosermail.Tests.Integration.Templates.TestContent;
 
 namespace Moosermail.Tests.Integration.Contacts;
@@ -39,7 +37,7 @@ public sealed class ContactTests(AppFixture app)
         var (status, _) = await SendAsync(_client, user, HttpMethod.Post, "api/contacts", new { email = "BOB@example.com", name = "Bob" });
 
         Assert.Equal(HttpStatusCode.Conflict, status);
-        Assert.Equal(1, await CountAsync(user.TeamId));
+        Assert.Equal(1, await app.CountForTeamAsync("contacts", user.TeamId));
     }
 
     [Fact]
@@ -97,7 +95,7 @@ public sealed class ContactTests(AppFixture app)
         var response = await _client.SendAsync(request);
 
         await TestUsers.AssertRejectsFieldAsync(response, field);
-        Assert.Equal(0, await CountAsync(user.TeamId));
+        Assert.Equal(0, await app.CountForTeamAsync("contacts", user.TeamId));
     }
 
     [Fact]
@@ -139,11 +137,5 @@ public sealed class ContactTests(AppFixture app)
         var (status, body) = await SendAsync(_client, user, HttpMethod.Post, "api/contacts", new { email, name, tags = tags ?? [] });
         Assert.Equal(HttpStatusCode.Created, status);
         return body.GetProperty("contact").GetProperty("id").GetGuid();
-    }
-
-    private async Task<int> CountAsync(Guid teamId)
-    {
-        await using var connection = new NpgsqlConnection(app.DatabaseUrl);
-        return await connection.ExecuteScalarAsync<int>("SELECT count(*) FROM contacts WHERE team_id = @TeamId", new { TeamId = teamId });
     }
 }
