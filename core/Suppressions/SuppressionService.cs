@@ -1,7 +1,7 @@
 using Moosermail.Core.Errors;
 using Moosermail.Core.Security;
-using Moosermail.Core.Validation;
 using Moosermail.Core.Sending;
+using Moosermail.Core.Validation;
 
 namespace Moosermail.Core.Suppressions;
 

@@ -1,11 +1,11 @@
 using System.Net;
 using System.Text.Json;
 using Dapper;
+using Microsoft.Extensions.Time.Testing;
 using Moosermail.Core.ApiKeys;
 using Moosermail.Core.Data;
 using Moosermail.Core.Errors;
 using Moosermail.Core.Security;
-using Microsoft.Extensions.Time.Testing;
 using Moosermail.Tests.Integration.Infrastructure;
 using Npgsql;
 

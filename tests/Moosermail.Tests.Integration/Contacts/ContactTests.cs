@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.Json;
 using Moosermail.Tests.Integration.Infrastructure;
 using static Moosermail.Tests.Integration.Templates.TestContent;
 
@@ -55,7 +54,7 @@ public sealed class ContactTests(AppFixture app)
         Assert.Equal(HttpStatusCode.OK, getStatus);
         Assert.Equal("Cy", got.GetProperty("contact").GetProperty("name").GetString());
         Assert.Equal(HttpStatusCode.OK, putStatus);
-        Assert.Equal(JsonValueKind.Null, updated.GetProperty("name").ValueKind);
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, updated.GetProperty("name").ValueKind);
         Assert.True(updated.GetProperty("unsubscribed").GetBoolean());
         Assert.Equal(["a"], Strings(updated.GetProperty("tags")));
         Assert.Equal("cy@example.com", updated.GetProperty("email").GetString());
@@ -76,7 +75,7 @@ public sealed class ContactTests(AppFixture app)
 
         Assert.Equal(HttpStatusCode.Conflict, status);
         Assert.Equal("mine@example.com", after.GetProperty("contact").GetProperty("email").GetString());
-        Assert.Equal(JsonValueKind.Null, after.GetProperty("contact").GetProperty("name").ValueKind);
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, after.GetProperty("contact").GetProperty("name").ValueKind);
     }
 
     [Theory]
