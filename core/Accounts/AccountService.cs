@@ -65,7 +65,7 @@ public sealed class AccountService(
         {
             // Recorded for the account when it exists (its owner sees the attempt); an unknown address leaves only the client address.
             await audit.AppendAuditAsync(new AuditEntry(AccountAuditActions.LoginFailed, SubjectUserId: user?.Id, ClientAddress: clientAddress), time.GetUtcNow(), cancellationToken);
-            throw ApiProblemException.Unauthorized(InvalidLogin);
+            throw new NotAuthenticatedException(InvalidLogin);
         }
 
         await audit.AppendAuditAsync(new AuditEntry(AccountAuditActions.LoginSucceeded, ActorUserId: user.Id, SubjectUserId: user.Id, ClientAddress: clientAddress), time.GetUtcNow(), cancellationToken);
@@ -76,7 +76,7 @@ public sealed class AccountService(
     {
         if (caller.Credential != CredentialKind.Session || caller.CredentialExpiresAt is not { } expiresAt)
         {
-            throw ApiProblemException.BadRequest("Logout ends a session token. To revoke an API key, use DELETE /api/api-keys/{id}.");
+            throw new InvalidRequestException("Logout ends a session token. To revoke an API key, use DELETE /api/api-keys/{id}.");
         }
 
         await accounts.RevokeTokenAsync(caller.CredentialId, caller.UserId, expiresAt, cancellationToken);
@@ -84,7 +84,7 @@ public sealed class AccountService(
 
     public async Task<AccountSummary> GetMeAsync(Caller caller, CancellationToken cancellationToken)
     {
-        var user = await accounts.GetAsync(caller.UserId, cancellationToken) ?? throw ApiProblemException.Unauthorized("The account no longer exists.");
+        var user = await accounts.GetAsync(caller.UserId, cancellationToken) ?? throw new NotAuthenticatedException("The account no longer exists.");
         var teams = await accounts.ListTeamsAsync(caller.UserId, cancellationToken);
         return new AccountSummary(user.Id, user.Email, await accounts.IsEmailVerifiedAsync(user.Id, cancellationToken), user.CreatedAt,
             teams.Select(t => new TeamMembership(t.Id, t.Name, t.Role, t.Personal, Permissions.ForRole(t.Role))).ToList(),
@@ -110,7 +110,7 @@ public sealed class AccountService(
     {
         if (string.IsNullOrEmpty(request.Password))
         {
-            throw ApiProblemException.Validation("password", "is required to delete the account.");
+            throw new ValidationFailedException("password", "is required to delete the account.");
         }
 
         await RequirePasswordAsync(caller, request.Password, "password", cancellationToken);
@@ -130,7 +130,7 @@ public sealed class AccountService(
         var user = await accounts.GetAsync(caller.UserId, cancellationToken);
         if (!PasswordHasher.Verify(password, user?.PasswordHash))
         {
-            throw ApiProblemException.Forbidden($"The {field.Replace('_', ' ')} is wrong.");
+            throw new ForbiddenException($"The {field.Replace('_', ' ')} is wrong.");
         }
     }
 

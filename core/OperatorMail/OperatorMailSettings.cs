@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Moosermail.Core.Configuration;
-using Moosermail.Core.Senders;
+using Moosermail.Core.Validation;
 
 namespace Moosermail.Core.OperatorMail;
 
@@ -14,7 +14,7 @@ public sealed record OperatorMailSettings(string? ResendKey, string? From)
     public const string ResendKeyKey = "MOOSERMAIL_SYSTEM_RESEND_KEY";
     public const string FromKey = "MOOSERMAIL_SYSTEM_FROM";
 
-    /// <summary>What a 503 tells a caller when operator mail is off.</summary>
+    /// <summary>What a caller is told (as a not-configured outcome) when operator mail is off.</summary>
     public const string HowToConfigure =
         $"This deployment does not send its own mail. The operator sets {ResendKeyKey} (a Resend API key, re_...) and " +
         $"{FromKey} (e.g. \"Moosermail <no-reply@your-domain>\", on a domain verified in that Resend account) to turn it on.";
