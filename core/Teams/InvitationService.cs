@@ -105,7 +105,8 @@ public sealed class InvitationService(
         var now = time.GetUtcNow();
         var (outcome, teamId) = await invitations.AcceptAsync(InvitationToken.Hash(request.Token), caller.UserId, caller.Email, now,
             (team, invitationId, role) => AuditEntry.By(caller, AuditActions.MemberJoined, "invitation", invitationId.ToString(), new { role })
-                with { TeamId = team, ActorApiKeyId = null, SubjectUserId = caller.UserId },
+                with
+            { TeamId = team, ActorApiKeyId = null, SubjectUserId = caller.UserId },
             cancellationToken);
         switch (outcome)
         {

@@ -47,7 +47,8 @@ public sealed class MemberService(TeamRepository teams, TimeProvider time, ILogg
         await RequireNotPersonalOwnerAsync(caller.TeamId, target, role, cancellationToken);
 
         var audit = AuditEntry.By(caller, AuditActions.MemberRoleChanged, "member", userId.ToString(),
-            new { from_role = target.Role, to_role = role, grant, revoke }) with { SubjectUserId = userId };
+            new { from_role = target.Role, to_role = role, grant, revoke }) with
+        { SubjectUserId = userId };
         var outcome = await teams.UpdateMemberAsync(caller.TeamId, userId, target.Role, role, grant, revoke, audit, time.GetUtcNow(), cancellationToken);
         Explain(outcome, "demoted");
         logger.LogInformation("Member {UserId} of team {TeamId} changed from {FromRole} to {ToRole} by user {ActorUserId}", userId, caller.TeamId, target.Role, role, caller.UserId);
@@ -74,7 +75,8 @@ public sealed class MemberService(TeamRepository teams, TimeProvider time, ILogg
 
         await RequireNotPersonalOwnerAsync(caller.TeamId, target, newRole: null, cancellationToken);
         var audit = AuditEntry.By(caller, AuditActions.MemberRemoved, "member", userId.ToString(), new { role = target.Role, left = leaving })
-            with { SubjectUserId = userId };
+            with
+        { SubjectUserId = userId };
         Explain(await teams.RemoveMemberAsync(caller.TeamId, userId, target.Role, audit, time.GetUtcNow(), cancellationToken), leaving ? "leave" : "removed");
         logger.LogInformation("Member {UserId} removed from team {TeamId} by user {ActorUserId}", userId, caller.TeamId, caller.UserId);
     }

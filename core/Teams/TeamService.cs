@@ -94,7 +94,8 @@ public sealed class TeamService(TeamRepository teams, TimeProvider time, ILogger
         }
 
         var audit = AuditEntry.By(caller, AuditActions.TeamTransferred, "team", team.Id.ToString(), new { from_user_id = caller.UserId, to_user_id = newOwner })
-            with { SubjectUserId = newOwner };
+            with
+        { SubjectUserId = newOwner };
         var outcome = await teams.TransferAsync(team.Id, caller.UserId, newOwner, audit, time.GetUtcNow(), cancellationToken);
         if (outcome != MembershipChange.Done)
         {
