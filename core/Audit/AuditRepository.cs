@@ -9,25 +9,25 @@ namespace Moosermail.Core.Audit;
 /// </summary>
 public sealed class AuditRepository(NpgsqlDataSource dataSource)
 {
-    public async Task<IReadOnlyList<AuditEventView>> ListForTeamAsync(Guid teamId, AuditFilter filter, (DateTimeOffset CreatedAt, Guid Id)? after, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<(long Seq, AuditEventView Event)>> ListForTeamAsync(Guid teamId, AuditFilter filter, long? after, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var rows = await connection.QueryAsync<AuditRow>(new CommandDefinition(
             """
-            SELECT a.id, a.action, a.actor_user_id, u.email AS actor_email, a.actor_api_key_id, a.subject_user_id,
+            SELECT a.seq, a.id, a.action, a.actor_user_id, u.email AS actor_email, a.actor_api_key_id, a.subject_user_id,
                    a.target_type, a.target_id, a.client_address, a.details::text AS details, a.created_at
             FROM audit_events a
             LEFT JOIN users u ON u.id = a.actor_user_id
             WHERE a.team_id = @TeamId
               AND (@Action::text IS NULL OR a.action = @Action)
               AND (@Actor::uuid IS NULL OR a.actor_user_id = @Actor)
-              AND (@AfterAt::timestamptz IS NULL OR (a.created_at, a.id) < (@AfterAt, @AfterId))
-            ORDER BY a.created_at DESC, a.id DESC
+              AND (@After::bigint IS NULL OR a.seq < @After)
+            ORDER BY a.seq DESC
             LIMIT @Limit
             """,
-            new { TeamId = teamId, filter.Action, filter.Actor, AfterAt = after?.CreatedAt, AfterId = after?.Id, filter.Limit },
+            new { TeamId = teamId, filter.Action, filter.Actor, After = after, filter.Limit },
             cancellationToken: cancellationToken));
-        return rows.Select(r => r.ToView()).ToList();
+        return rows.Select(r => (r.Seq, r.ToView())).ToList();
     }
 
     /// <summary>Removes events older than <paramref name="cutoff"/>, across all teams (the retention timer's job).</summary>
@@ -41,6 +41,8 @@ public sealed class AuditRepository(NpgsqlDataSource dataSource)
 
     private sealed record AuditRow
     {
+        public long Seq { get; init; }
+
         public Guid Id { get; init; }
 
         public string Action { get; init; } = string.Empty;

@@ -28,20 +28,21 @@ public sealed class AuditService(AuditRepository audit)
         var after = filter.Cursor is null ? null : DecodeCursor(filter.Cursor, errors);
         errors.ThrowIfAny();
         var rows = await audit.ListForTeamAsync(caller.TeamId, filter, after, cancellationToken);
-        return new AuditPage(rows, rows.Count == filter.Limit ? EncodeCursor(rows[^1]) : null);
+        return new AuditPage(rows.Select(r => r.Event).ToList(), rows.Count == filter.Limit ? EncodeCursor(rows[^1].Seq) : null);
     }
 
-    private static string EncodeCursor(AuditEventView last) =>
-        Convert.ToBase64String(Encoding.UTF8.GetBytes($"{last.CreatedAt.UtcTicks.ToString(CultureInfo.InvariantCulture)}:{last.Id:N}"));
+    // Opaque to clients: the write order (audit_events.seq) of the last event on the page.
+    private static string EncodeCursor(long seq) =>
+        Convert.ToBase64String(Encoding.UTF8.GetBytes($"a:{seq.ToString(CultureInfo.InvariantCulture)}"));
 
-    private static (DateTimeOffset, Guid)? DecodeCursor(string cursor, ValidationErrors errors)
+    private static long? DecodeCursor(string cursor, ValidationErrors errors)
     {
         try
         {
-            var parts = Encoding.UTF8.GetString(Convert.FromBase64String(cursor)).Split(':');
-            return (new DateTimeOffset(long.Parse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture), TimeSpan.Zero), Guid.ParseExact(parts[1], "N"));
+            var text = Encoding.UTF8.GetString(Convert.FromBase64String(cursor));
+            return text.StartsWith("a:", StringComparison.Ordinal) ? long.Parse(text.AsSpan(2), NumberStyles.None, CultureInfo.InvariantCulture) : throw new FormatException();
         }
-        catch (Exception ex) when (ex is FormatException or IndexOutOfRangeException or ArgumentOutOfRangeException or OverflowException)
+        catch (Exception ex) when (ex is FormatException or OverflowException)
         {
             errors.Add("cursor", "is not a cursor from a previous page; omit it to start from the newest event.");
             return null;

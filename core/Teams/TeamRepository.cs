@@ -121,7 +121,7 @@ public sealed class TeamRepository(NpgsqlDataSource dataSource)
             FROM team_members m
             JOIN users u ON u.id = m.user_id
             WHERE m.team_id = @TeamId
-            ORDER BY m.created_at, m.user_id
+            ORDER BY CASE m.role WHEN 'owner' THEN 0 WHEN 'admin' THEN 1 ELSE 2 END, m.created_at, lower(u.email)
             """,
             new { TeamId = teamId }, cancellationToken: cancellationToken));
         return rows.ToList();
