@@ -97,7 +97,13 @@ public sealed class InvitationService(
             throw new ForbiddenException("Invitations are accepted from a logged-in session, not with an API key.");
         }
 
-        if (!InvitationToken.IsWellFormed(request.Token) || !await acceptancePolicy.MayAcceptAsync(caller.UserId, cancellationToken))
+        // Checked before the token is looked at, so the answer says nothing about the token.
+        if (!await acceptancePolicy.MayAcceptAsync(caller.UserId, cancellationToken))
+        {
+            throw new ForbiddenException("Verify your account's email address before accepting invitations: an unverified account cannot join a team as that address.");
+        }
+
+        if (!InvitationToken.IsWellFormed(request.Token))
         {
             throw new NotFoundException(NoInvitation);
         }
