@@ -48,7 +48,7 @@ public sealed class ApiKeyService(ApiKeyRepository keys, TimeProvider time, ILog
     {
         if (!await keys.DeleteAsync(caller.TeamId, id, AuditEntry.By(caller, AuditActions.ApiKeyRevoked, "api_key", id.ToString()), time.GetUtcNow(), cancellationToken))
         {
-            throw ApiProblemException.NotFound("No API key with this id in your team.");
+            throw new NotFoundException("No API key with this id in your team.");
         }
 
         logger.LogInformation("API key {ApiKeyId} revoked in team {TeamId}", id, caller.TeamId);
