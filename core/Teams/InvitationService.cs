@@ -10,7 +10,7 @@ namespace Moosermail.Core.Teams;
 /// <summary>
 /// Invitations: created by team:admin holders (an owner may invite admins; anyone else invites members), bounded
 /// by what the inviter holds, shown once, single use, 7 days. Accepting needs a session whose account email is
-/// the invited one; every failure to accept is the same 404, so a token cannot be probed.
+/// the invited one; every failure to accept is the same "not found", so a token cannot be probed.
 /// </summary>
 public sealed class InvitationService(
     InvitationRepository invitations,

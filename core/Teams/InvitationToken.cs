@@ -17,7 +17,7 @@ public static class InvitationToken
 
     public static string Generate() => Prefix + RandomNumberGenerator.GetString(Alphabet, BodyLength);
 
-    /// <summary>A cheap shape check so junk is refused without a query (it still answers the same 404).</summary>
+    /// <summary>A cheap shape check so junk is refused without a query (it is still the same "not found").</summary>
     public static bool IsWellFormed(string? token) =>
         token is { Length: 47 } && token.StartsWith(Prefix, StringComparison.Ordinal) && token.AsSpan(Prefix.Length).IndexOfAnyExcept(s_alphabet) < 0;
 

@@ -57,7 +57,7 @@ public sealed class MemberService(TeamRepository teams, TimeProvider time, ILogg
 
     /// <summary>
     /// Removes a member (team:admin) or the caller themselves (leaving). Their mk_ keys in the team are deleted
-    /// with the membership, so their sessions answer 404/403 and their keys 401 from the next request on.
+    /// with the membership, so from the next request on their sessions cannot act in the team and their keys no longer authenticate.
     /// </summary>
     public async Task RemoveAsync(Caller caller, Guid userId, CancellationToken cancellationToken)
     {
