@@ -43,6 +43,24 @@ public sealed class AuditTests(AppFixture app)
     }
 
     [Fact]
+    public async Task TransferAndDelete_AreRecorded_AndTheDeletedTeamsEventsOutliveIt()
+    {
+        var owner = await TestUsers.CreateAsync(app);
+        var teamId = await TestTeams.CreateAsync(_client, owner);
+        var heir = await TestTeams.JoinAsync(app, _client, owner, teamId, "admin");
+
+        Assert.Equal(HttpStatusCode.NoContent, (await _client.SendAsync(owner.Request(HttpMethod.Post, $"api/teams/{teamId}/transfer", new { user_id = heir.UserId }))).StatusCode);
+        var transferred = (await EventsAsync(heir, $"api/teams/{teamId}/audit?action=team.transferred")).Single();
+        Assert.Equal(HttpStatusCode.NoContent, (await _client.SendAsync(heir.Request(HttpMethod.Delete, $"api/teams/{teamId}"))).StatusCode);
+
+        Assert.Equal(owner.UserId, transferred.GetProperty("actor_user_id").GetGuid());
+        Assert.Equal(heir.UserId, transferred.GetProperty("subject_user_id").GetGuid());
+        await using var connection = new NpgsqlConnection(app.DatabaseUrl);
+        var actions = (await connection.QueryAsync<string>("SELECT action FROM audit_events WHERE team_id = @TeamId ORDER BY seq", new { TeamId = teamId })).ToList();
+        Assert.Equal(["team.created", "member.invited", "member.joined", "team.transferred", "team.deleted"], actions);
+    }
+
+    [Fact]
     public async Task Audit_FiltersByActionAndActor_AndPagesWithACursor()
     {
         var owner = await TestUsers.CreateAsync(app);
