@@ -62,6 +62,23 @@ public sealed class AccountRepository(NpgsqlDataSource dataSource)
             new { UserId = userId }, cancellationToken: cancellationToken));
     }
 
+    /// <summary>Whether a pending (not accepted, revoked or expired) invitation names this address: MOOSERMAIL_SIGNUP=invite.</summary>
+    public async Task<bool> HasPendingInvitationAsync(string email, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
+            """
+            SELECT EXISTS (
+                SELECT 1
+                FROM team_invitations
+                WHERE lower(email) = lower(@Email)
+                  AND accepted_at IS NULL
+                  AND revoked_at IS NULL
+                  AND expires_at > @Now)
+            """,
+            new { Email = email, Now = now }, cancellationToken: cancellationToken));
+    }
+
     /// <summary>Whether the user proved the account's address is theirs (a verification link or a password reset).</summary>
     public async Task<bool> IsEmailVerifiedAsync(Guid userId, CancellationToken cancellationToken)
     {

@@ -21,6 +21,10 @@ public sealed class AccountService(
 {
     private const string InvalidLogin = "Invalid email or password.";
 
+    /// <summary>
+    /// Creates the account unless MOOSERMAIL_SIGNUP forbids it: closed refuses outright; invite creates it only
+    /// for an address with a pending invitation, and answers the same either way.
+    /// </summary>
     /// <exception cref="ForbiddenException">MOOSERMAIL_SIGNUP is closed.</exception>
     public async Task SignupAsync(Credentials request, CancellationToken cancellationToken)
     {
@@ -36,6 +40,13 @@ public sealed class AccountService(
 
         // Hash first on both paths, so a duplicate costs what a new account costs.
         var hash = PasswordHasher.Hash(request.Password!);
+        if (signup.Mode == SignupSettings.Invite && !await accounts.HasPendingInvitationAsync(email!, time.GetUtcNow(), cancellationToken))
+        {
+            // The same answer as a created account, so the form does not reveal who is invited.
+            logger.LogInformation("Signup handled (not invited)");
+            return;
+        }
+
         var userId = Guid.NewGuid();
         var created = await accounts.TryCreateAsync(userId, email!, hash, Guid.NewGuid(), cancellationToken);
         if (created)

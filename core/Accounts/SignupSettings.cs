@@ -18,12 +18,6 @@ public sealed record SignupSettings(string Mode)
     public static SignupSettings Load(IConfiguration configuration)
     {
         var value = configuration[Key]?.Trim().ToLowerInvariant();
-        if (value == Invite)
-        {
-            // Fail closed: until team invitations exist in this build, "invite" could only mean "open".
-            throw new ConfigurationException($"{Key}=invite needs team invitations, which this build does not have yet; use closed (or open).");
-        }
-
         return string.IsNullOrEmpty(value) ? new SignupSettings(Open)
             : value is Open or Invite or Closed ? new SignupSettings(value)
             : throw new ConfigurationException($"{Key} must be open, invite or closed (got '{configuration[Key]}').");

@@ -29,7 +29,7 @@ public sealed class EmailVerificationTests(AppFixture app)
     [Fact]
     public async Task VerifyRequest_MailsAFreshLinkToTheSignedInUser()
     {
-        var user = await TestUsers.CreateAsync(app);
+        var user = await TestUsers.CreateAsync(app, verified: false);
 
         var response = await _client.SendAsync(user.Request(HttpMethod.Post, "api/auth/verify/request"));
         var token = await OperatorMailbox.TokenMailedToAsync(app, user.Email, Subject);
@@ -43,7 +43,7 @@ public sealed class EmailVerificationTests(AppFixture app)
     [Fact]
     public async Task Verify_AfterSevenDays_IsRefused()
     {
-        var user = await TestUsers.CreateAsync(app);
+        var user = await TestUsers.CreateAsync(app, verified: false);
         await _client.SendAsync(user.Request(HttpMethod.Post, "api/auth/verify/request"));
         var token = await OperatorMailbox.TokenMailedToAsync(app, user.Email, Subject);
         app.Time.Advance(TimeSpan.FromDays(7) + TimeSpan.FromMinutes(1));

@@ -35,4 +35,28 @@ public sealed class SignupModeTests(AppFixture app)
 
         Assert.NotEmpty(await TestUsers.LoginAsync(client, user.Email, user.Password));
     }
+
+    [Fact]
+    public async Task Invite_OnlyAnInvitedAddressGetsAnAccount_AndBothAnswersAreTheSame()
+    {
+        var owner = await TestUsers.CreateAsync(app);
+        using var shared = app.CreateClient();
+        var teamId = await TestTeams.CreateAsync(shared, owner);
+        var invited = TestUsers.NewEmail("invited");
+        var stranger = TestUsers.NewEmail("stranger");
+        await TestTeams.InviteAsync(shared, owner, teamId, invited);
+        var (other, client) = await OperatorMailbox.StartAppAsync(app, new() { ["MOOSERMAIL_SIGNUP"] = "invite" });
+        await using var _ = other;
+        using var __ = client;
+
+        var forStranger = await client.PostAsJsonAsync("api/auth/signup", new { email = stranger, password = TestUsers.Password });
+        var forInvited = await client.PostAsJsonAsync("api/auth/signup", new { email = invited.ToUpperInvariant(), password = TestUsers.Password });
+
+        Assert.Equal(HttpStatusCode.Created, forStranger.StatusCode);
+        Assert.Equal(HttpStatusCode.Created, forInvited.StatusCode);
+        Assert.Equal(await forStranger.Content.ReadAsStringAsync(), await forInvited.Content.ReadAsStringAsync());
+        await using var connection = new NpgsqlConnection(app.DatabaseUrl);
+        Assert.Equal(0, await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM users WHERE lower(email) = @Email", new { Email = stranger }));
+        Assert.Equal(1, await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM users WHERE lower(email) = @Email", new { Email = invited }));
+    }
 }

@@ -41,6 +41,7 @@ public sealed class MatrixWorld
         _app = app;
         Client = client;
         Owner = owner;
+        TeamId = owner.TeamId;
         Known.Add(owner.TeamId.ToString());
     }
 
@@ -50,7 +51,8 @@ public sealed class MatrixWorld
 
     public AppFixture App => _app;
 
-    public Guid TeamId => Owner.TeamId;
+    /// <summary>Team A: the owner's personal team, or a shared one after <see cref="UseSharedTeamAsync"/>.</summary>
+    public Guid TeamId { get; private set; }
 
     /// <summary>Ids of team A that another team's user must never see in an answer.</summary>
     public List<string> Known { get; } = [];
@@ -60,7 +62,9 @@ public sealed class MatrixWorld
     /// <summary>The owner calls the API to prepare a resource; the answer must be 2xx. Every "id" in it is remembered.</summary>
     public async Task<JsonElement> PrepareAsync(HttpMethod method, string path, object? body = null)
     {
-        var response = await Client.SendAsync(Owner.Request(method, path, body));
+        using var request = Owner.Request(method, path, body);
+        request.Headers.Add("X-Moosermail-Team", TeamId.ToString());
+        var response = await Client.SendAsync(request);
         var text = await response.Content.ReadAsStringAsync();
         Assert.True(response.IsSuccessStatusCode, $"Preparing {method} {path} answered {(int)response.StatusCode}: {text}");
         if (text.Length == 0)
@@ -71,6 +75,22 @@ public sealed class MatrixWorld
         using var document = JsonDocument.Parse(text);
         Remember(document.RootElement);
         return document.RootElement.Clone();
+    }
+
+    /// <summary>Makes team A a new shared team of the owner (a personal team cannot be deleted or transferred).</summary>
+    public async Task<Guid> UseSharedTeamAsync()
+    {
+        TeamId = (await PrepareAsync(HttpMethod.Post, "api/teams", new { name = "matrix team" })).GetProperty("id").GetGuid();
+        return TeamId;
+    }
+
+    /// <summary>A plain member of team A that routes can act on (change, remove, transfer to).</summary>
+    public async Task<Guid> AddMemberAsync(string role = "member")
+    {
+        var user = await TestUsers.CreateAsync(_app);
+        await ExecuteSqlAsync("INSERT INTO team_members (team_id, user_id, role) VALUES (@TeamId, @UserId, @Role)", new { TeamId, user.UserId, Role = role });
+        Known.Add(user.UserId.ToString());
+        return user.UserId;
     }
 
     public async Task<Guid> AddSenderAsync() => (await TestSenders.AddAsync(Client, Owner)).Id;
@@ -109,9 +129,10 @@ public sealed class MatrixWorld
                 break;
             case MatrixRole.Owner:
                 Bearer(request, Owner.Token);
+                request.Headers.Add("X-Moosermail-Team", TeamId.ToString());
                 break;
             case MatrixRole.NarrowKey:
-                var (_, key, _) = await TestApiKeys.CreateAsync(Client, Owner, permissions: [unrelatedPermission]);
+                var key = (await PrepareAsync(HttpMethod.Post, "api/api-keys", new { name = "narrow", expires_in = "7d", permissions = new[] { unrelatedPermission } })).GetProperty("key").GetString()!;
                 Bearer(request, key);
                 break;
         }

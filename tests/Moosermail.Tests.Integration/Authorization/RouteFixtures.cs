@@ -121,6 +121,47 @@ public static class RouteFixtures
         ["SetResendWebhookSecret"] = new(_ => Call("api/webhooks/resend", new { signing_secret = "whsec_" + Convert.ToBase64String(Guid.NewGuid().ToByteArray()) })),
         ["RemoveResendWebhookSecret"] = new(_ => Call("api/webhooks/resend")),
         ["RotateResendWebhook"] = new(_ => Call("api/webhooks/resend/rotate")),
+
+        // Teams: team A is a shared team; the path names it.
+        ["CreateTeam"] = new(_ => Call("api/teams", new { name = "another team" })),
+        ["ListTeams"] = new(_ => Call("api/teams")),
+        ["GetTeam"] = new(async w => await Call($"api/teams/{await w.UseSharedTeamAsync()}"), NamesTeamResource: true),
+        ["RenameTeam"] = new(async w => await Call($"api/teams/{await w.UseSharedTeamAsync()}", new { name = "renamed" }), NamesTeamResource: true),
+        ["DeleteTeam"] = new(async w => await Call($"api/teams/{await w.UseSharedTeamAsync()}"), NamesTeamResource: true,
+            Expect: new Dictionary<MatrixRole, string> { [Admin] = "403" }, Note: "owner only"),
+        ["TransferTeam"] = new(async w =>
+        {
+            var team = await w.UseSharedTeamAsync();
+            return await Call($"api/teams/{team}/transfer", new { user_id = await w.AddMemberAsync("admin") });
+        }, NamesTeamResource: true, Expect: new Dictionary<MatrixRole, string> { [Admin] = "403" }, Note: "owner only; the old owner becomes admin"),
+        ["ListMembers"] = new(async w => await Call($"api/teams/{await w.UseSharedTeamAsync()}/members"), NamesTeamResource: true),
+        ["ChangeMember"] = new(async w =>
+        {
+            var team = await w.UseSharedTeamAsync();
+            return await Call($"api/teams/{team}/members/{await w.AddMemberAsync()}", new { permissions = new { revoke = new[] { "contacts:write" } } });
+        }, NamesTeamResource: true),
+        ["RemoveMember"] = new(async w =>
+        {
+            var team = await w.UseSharedTeamAsync();
+            return await Call($"api/teams/{team}/members/{await w.AddMemberAsync()}");
+        }, NamesTeamResource: true, Expect: new Dictionary<MatrixRole, string> { [Member] = "403", [NarrowKey] = "403" },
+            Note: "removing another member needs team:admin; any member may remove themselves (leave)"),
+        ["CreateInvitation"] = new(async w => await Call($"api/teams/{await w.UseSharedTeamAsync()}/invitations", new { email = TestUsers.NewEmail("invitee"), role = "member" }), NamesTeamResource: true),
+        ["ListInvitations"] = new(async w => await Call($"api/teams/{await w.UseSharedTeamAsync()}/invitations"), NamesTeamResource: true),
+        ["RevokeInvitation"] = new(async w =>
+        {
+            var team = await w.UseSharedTeamAsync();
+            var invitation = await w.PrepareAsync(HttpMethod.Post, $"api/teams/{team}/invitations", new { email = TestUsers.NewEmail("invitee"), role = "member" });
+            return await Call($"api/teams/{team}/invitations/{invitation.GetProperty("id").GetGuid()}");
+        }, NamesTeamResource: true),
+        ["AcceptInvitation"] = new(async w =>
+        {
+            var team = await w.UseSharedTeamAsync();
+            var invitation = await w.PrepareAsync(HttpMethod.Post, $"api/teams/{team}/invitations", new { email = TestUsers.NewEmail("invitee"), role = "member" });
+            return await Call("api/invitations/accept", new { token = invitation.GetProperty("token").GetString() });
+        }, Expect: new Dictionary<MatrixRole, string> { [OtherTeam] = "404", [Member] = "404", [Admin] = "404", [Owner] = "404", [NarrowKey] = "403" },
+            Note: "only a verified session whose address is the invited one; anyone else's token is 404, and keys never accept"),
+        ["ListTeamAudit"] = new(async w => await Call($"api/teams/{await w.UseSharedTeamAsync()}/audit"), NamesTeamResource: true),
     };
 
     private static Task<RouteCall> Call(string path, object? body = null) =>
