@@ -123,7 +123,8 @@ public static class RouteFixtures
         ["RotateResendWebhook"] = new(_ => Call("api/webhooks/resend/rotate")),
 
         // Teams: team A is a shared team; the path names it.
-        ["CreateTeam"] = new(_ => Call("api/teams", new { name = "another team" })),
+        ["CreateTeam"] = new(_ => Call("api/teams", new { name = "another team" }), Expect: new Dictionary<MatrixRole, string> { [NarrowKey] = "403" },
+            Note: "from a session only: a key belongs to one team"),
         ["ListTeams"] = new(_ => Call("api/teams")),
         ["GetTeam"] = new(async w => await Call($"api/teams/{await w.UseSharedTeamAsync()}"), NamesTeamResource: true),
         ["RenameTeam"] = new(async w => await Call($"api/teams/{await w.UseSharedTeamAsync()}", new { name = "renamed" }), NamesTeamResource: true),
