@@ -38,6 +38,9 @@ public sealed class ApiProblemException : Exception
 
     public IReadOnlyDictionary<string, string[]>? Errors { get; }
 
+    /// <summary>Extra members of the problem body (from an outcome's extensions).</summary>
+    public IReadOnlyDictionary<string, object?>? Extensions { get; init; }
+
     /// <summary>Extra response headers, such as Retry-After on 429.</summary>
     public IDictionary<string, string> Headers { get; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
 

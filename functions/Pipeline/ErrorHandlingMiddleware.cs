@@ -55,9 +55,44 @@ public sealed class ErrorHandlingMiddleware(ILogger<ErrorHandlingMiddleware> log
     private static ApiProblemException Map(Exception ex, HttpContext http) => ex switch
     {
         ApiProblemException problem => problem,
+        OutcomeException outcome => FromOutcome(outcome),
         BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => ApiProblemException.PayloadTooLarge("The request body is too large."),
         BadHttpRequestException => ApiProblemException.BadRequest("The request could not be read; check its body and headers."),
         OperationCanceledException when http.RequestAborted.IsCancellationRequested => new ApiProblemException(499, "Client closed request", "The client closed the request."),
         _ => new ApiProblemException(500, "Internal server error", "An unexpected error occurred. Quote the correlation id when reporting it."),
     };
+
+    /// <summary>The one table from a core outcome to its HTTP status and title.</summary>
+    private static ApiProblemException FromOutcome(OutcomeException outcome)
+    {
+        var (status, title) = outcome switch
+        {
+            ValidationFailedException => (400, "Validation failed"),
+            InvalidRequestException => (400, "Bad request"),
+            NotAuthenticatedException => (401, "Unauthorized"),
+            ForbiddenException => (403, "Forbidden"),
+            NotFoundException => (404, "Not found"),
+            ConflictException => (409, "Conflict"),
+            PayloadTooLargeException => (413, "Payload too large"),
+            UnsupportedMediaTypeException => (415, "Unsupported media type"),
+            UnprocessableException or SenderUnavailableException => (422, "Unprocessable content"),
+            RateLimitedException => (429, "Too many requests"),
+            UpstreamUnavailableException => (503, "Service unavailable"),
+            NotConfiguredException => (503, "Not configured"),
+            _ => (500, "Internal server error"),
+        };
+        var problem = new ApiProblemException(status, title, outcome.Message, outcome.Errors) { Extensions = outcome.Extensions };
+        var retryAfter = outcome switch
+        {
+            RateLimitedException limited => limited.RetryAfter,
+            UpstreamUnavailableException { RetryAfter: { } after } => after,
+            _ => (TimeSpan?)null,
+        };
+        if (retryAfter is { } wait)
+        {
+            problem.Headers["Retry-After"] = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        return problem;
+    }
 }

@@ -19,6 +19,11 @@ public static class ProblemResponse
             ["detail"] = problem.Message,
             ["correlation_id"] = correlationId,
         };
+        foreach (var extension in problem.Extensions ?? new Dictionary<string, object?>())
+        {
+            body.TryAdd(extension.Key, extension.Value);
+        }
+
         if (problem.Errors is not null)
         {
             body["errors"] = problem.Errors;
