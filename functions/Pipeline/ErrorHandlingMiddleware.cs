@@ -56,6 +56,8 @@ public sealed class ErrorHandlingMiddleware(ILogger<ErrorHandlingMiddleware> log
     {
         ApiProblemException problem => problem,
         OutcomeException outcome => FromOutcome(outcome),
+        // An unmigrated database: say what to do (logged as a warning with this detail) instead of a bare 500.
+        Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.UndefinedTable } => FromOutcome(new NotConfiguredException($"The database {Moosermail.Core.Health.HealthReport.SchemaMissing}.")),
         BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => ApiProblemException.PayloadTooLarge("The request body is too large."),
         BadHttpRequestException => ApiProblemException.BadRequest("The request could not be read; check its body and headers."),
         OperationCanceledException when http.RequestAborted.IsCancellationRequested => new ApiProblemException(499, "Client closed request", "The client closed the request."),
