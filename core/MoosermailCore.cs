@@ -51,6 +51,7 @@ public static class MoosermailCore
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(_ => Database.CreateDataSource(database));
         services.AddSingleton<HealthService>();
+        services.AddSingleton<SchemaGate>();
         services.AddSingleton<SecurityCleanupService>();
         services.AddSingleton(RateLimitOptions.Load(configuration));
         services.AddSingleton<RateLimitStore>();

@@ -30,32 +30,45 @@ public sealed class HealthService(NpgsqlDataSource dataSource, ILogger<HealthSer
 {
     public async Task<HealthReport> CheckAsync(CancellationToken cancellationToken)
     {
-        try
+        for (var attempt = 1; ; attempt++)
         {
-            await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-            var applied = (await connection.QueryAsync<string>(new CommandDefinition(
-                """
-                SELECT scriptname
-                FROM schema_migrations
-                """,
-                cancellationToken: cancellationToken))).ToHashSet(StringComparer.Ordinal);
-            var pending = Migrator.ScriptNames().Count(name => !applied.Contains(name));
-            if (pending > 0)
+            try
             {
-                logger.LogWarning("Database schema is behind this build: {Pending} migration(s) pending: run migrate", pending);
+                return await ReadSchemaAsync(cancellationToken);
             }
+            catch (NpgsqlException ex) when (ex.IsTransient && attempt == 1)
+            {
+                // After a server restart or failover the pool can still hold a connection that was cut; Npgsql
+                // drops it on this failure, so a second try answers for the server as it is now.
+            }
+            catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UndefinedTable)
+            {
+                logger.LogError("Database reachable but its " + HealthReport.SchemaMissing + " (no {Journal} table)", Migrator.JournalTable);
+                return new HealthReport(true, 0, null);
+            }
+            catch (Exception ex) when (ex is NpgsqlException or TimeoutException or System.Net.Sockets.SocketException)
+            {
+                logger.LogWarning(ex, "Health check could not reach the database");
+                return new HealthReport(false, 0, 0);
+            }
+        }
+    }
 
-            return new HealthReport(true, applied.Count, pending);
-        }
-        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UndefinedTable)
+    private async Task<HealthReport> ReadSchemaAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var applied = (await connection.QueryAsync<string>(new CommandDefinition(
+            """
+            SELECT scriptname
+            FROM schema_migrations
+            """,
+            cancellationToken: cancellationToken))).ToHashSet(StringComparer.Ordinal);
+        var pending = Migrator.ScriptNames().Count(name => !applied.Contains(name));
+        if (pending > 0)
         {
-            logger.LogError("Database reachable but its " + HealthReport.SchemaMissing + " (no {Journal} table)", Migrator.JournalTable);
-            return new HealthReport(true, 0, null);
+            logger.LogWarning("Database schema is behind this build: {Pending} migration(s) pending: run migrate", pending);
         }
-        catch (Exception ex) when (ex is NpgsqlException or TimeoutException or System.Net.Sockets.SocketException)
-        {
-            logger.LogWarning(ex, "Health check could not reach the database");
-            return new HealthReport(false, 0, 0);
-        }
+
+        return new HealthReport(true, applied.Count, pending);
     }
 }

@@ -49,6 +49,42 @@ public sealed class DatabaseSetupTests(AppFixture app)
     }
 
     [Fact]
+    public async Task SchemaBehind_EveryCallButHealth_Answers503RunMigrate_UntilMigrated()
+    {
+        var databaseUrl = await TestDatabase.CreateDatabaseAsync(app.ServerUrl, "moosermail_behind");
+        try
+        {
+            await Moosermail.Core.Data.Migrator.MigrateAsync(databaseUrl, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+            await using (var connection = new NpgsqlConnection(databaseUrl))
+            {
+                // As if this build carried a migration the database has not had yet.
+                await connection.OpenAsync();
+                await using var forget = new NpgsqlCommand("DELETE FROM schema_migrations WHERE scriptname = (SELECT max(scriptname) FROM schema_migrations)", connection);
+                await forget.ExecuteNonQueryAsync();
+            }
+
+            var settings = app.Settings();
+            settings["MOOSERMAIL_DATABASE_URL"] = databaseUrl;
+            await using var behind = app.BuildApp(settings);
+            await behind.StartAsync();
+            using var client = new HttpClient { BaseAddress = new Uri(behind.Urls.First() + "/") };
+
+            var login = await client.PostAsJsonAsync("api/auth/login", new { email = "nobody@example.com", password = "a-long-password-123" });
+            var health = await client.GetAsync("api/health");
+
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, login.StatusCode);
+            Assert.Contains("1 migration(s) pending: run migrate", await login.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, health.StatusCode);
+            Assert.Contains("pending: run migrate", await health.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+        finally
+        {
+            NpgsqlConnection.ClearAllPools();
+            await TestDatabase.DropDatabaseAsync(app.ServerUrl, databaseUrl);
+        }
+    }
+
+    [Fact]
     public async Task Health_MigratedDatabase_SaysSchemaCurrent()
     {
         using var client = app.CreateClient();
