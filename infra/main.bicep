@@ -300,4 +300,5 @@ output MOOSERMAIL_DATABASE_APP_ROLE string = appIdentityName
 output MOOSERMAIL_DATABASE_POOL_SIZE int = databasePoolSize
 output AZURE_MIGRATION_IDENTITY_ID string = migrationIdentity.id
 output AZURE_MIGRATION_IDENTITY_CLIENT_ID string = migrationIdentity.properties.clientId
+output AZURE_MIGRATION_IDENTITY_NAME string = migrationIdentity.name
 output AZURE_OPS_SUBNET_ID string = network.outputs.opsSubnetId
