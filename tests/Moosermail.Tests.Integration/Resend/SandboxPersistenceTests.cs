@@ -56,6 +56,7 @@ public sealed class SandboxPersistenceTests
     {
         var client = new HttpClient { BaseAddress = new Uri(app.Urls.First() + "/") };
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        client.DefaultRequestHeaders.UserAgent.ParseAdd("moosermail-tests"); // Resend (and so the sandbox) refuses calls without one
         return client;
     }
 }
