@@ -15,15 +15,15 @@ public sealed class TriggerRepository(NpgsqlDataSource dataSource)
         return await connection.QuerySingleAsync<Trigger>(new CommandDefinition(
             """
             WITH inserted AS (
-                INSERT INTO triggers (id, team_id, name, template_id, key_hash, default_to, enabled, rate_limit_per_minute, created_at, updated_at)
-                VALUES (@Id, @TeamId, @Name, @TemplateId, @KeyHash, @DefaultTo, @Enabled, @RateLimitPerMinute, @CreatedAt, @UpdatedAt)
-                RETURNING id, team_id, name, template_id, default_to, enabled, rate_limit_per_minute, created_at, updated_at
+                INSERT INTO triggers (id, team_id, name, template_id, key_hash, default_to, enabled, rate_limit_per_minute, allowed_recipient_domains, created_at, updated_at)
+                VALUES (@Id, @TeamId, @Name, @TemplateId, @KeyHash, @DefaultTo, @Enabled, @RateLimitPerMinute, @AllowedRecipientDomains, @CreatedAt, @UpdatedAt)
+                RETURNING id, team_id, name, template_id, default_to, enabled, rate_limit_per_minute, allowed_recipient_domains, created_at, updated_at
             )
-            SELECT i.id, i.name, i.template_id, t.name AS template_name, i.default_to, i.enabled, i.rate_limit_per_minute, i.created_at, i.updated_at
+            SELECT i.id, i.name, i.template_id, t.name AS template_name, i.default_to, i.enabled, i.rate_limit_per_minute, i.allowed_recipient_domains, i.created_at, i.updated_at
             FROM inserted i
             JOIN templates t ON t.id = i.template_id AND t.team_id = i.team_id
             """,
-            new { TeamId = teamId, trigger.Id, trigger.Name, trigger.TemplateId, KeyHash = keyHash, trigger.DefaultTo, trigger.Enabled, trigger.RateLimitPerMinute, trigger.CreatedAt, trigger.UpdatedAt },
+            new { TeamId = teamId, trigger.Id, trigger.Name, trigger.TemplateId, KeyHash = keyHash, trigger.DefaultTo, trigger.Enabled, trigger.RateLimitPerMinute, trigger.AllowedRecipientDomains, trigger.CreatedAt, trigger.UpdatedAt },
             cancellationToken: cancellationToken));
     }
 
@@ -32,7 +32,7 @@ public sealed class TriggerRepository(NpgsqlDataSource dataSource)
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var rows = await connection.QueryAsync<Trigger>(new CommandDefinition(
             """
-            SELECT g.id, g.name, g.template_id, t.name AS template_name, g.default_to, g.enabled, g.rate_limit_per_minute, g.created_at, g.updated_at
+            SELECT g.id, g.name, g.template_id, t.name AS template_name, g.default_to, g.enabled, g.rate_limit_per_minute, g.allowed_recipient_domains, g.created_at, g.updated_at
             FROM triggers g
             JOIN templates t ON t.id = g.template_id AND t.team_id = g.team_id
             WHERE g.team_id = @TeamId
@@ -48,7 +48,7 @@ public sealed class TriggerRepository(NpgsqlDataSource dataSource)
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         return await connection.QuerySingleOrDefaultAsync<Trigger>(new CommandDefinition(
             """
-            SELECT g.id, g.name, g.template_id, t.name AS template_name, g.default_to, g.enabled, g.rate_limit_per_minute, g.created_at, g.updated_at
+            SELECT g.id, g.name, g.template_id, t.name AS template_name, g.default_to, g.enabled, g.rate_limit_per_minute, g.allowed_recipient_domains, g.created_at, g.updated_at
             FROM triggers g
             JOIN templates t ON t.id = g.template_id AND t.team_id = g.team_id
             WHERE g.id = @Id
@@ -68,12 +68,13 @@ public sealed class TriggerRepository(NpgsqlDataSource dataSource)
                 template_id = COALESCE(@TemplateId, template_id),
                 default_to = CASE WHEN @ClearDefaultTo THEN NULL ELSE COALESCE(@DefaultTo, default_to) END,
                 enabled = COALESCE(@Enabled, enabled),
-                rate_limit_per_minute = CASE WHEN @ClearRateLimit THEN NULL ELSE COALESCE(@RateLimitPerMinute, rate_limit_per_minute) END,
+                rate_limit_per_minute = COALESCE(@RateLimitPerMinute, rate_limit_per_minute),
+                allowed_recipient_domains = COALESCE(@AllowedRecipientDomains::text[], allowed_recipient_domains),
                 updated_at = @UpdatedAt
             WHERE id = @Id
               AND team_id = @TeamId
             """,
-            new { TeamId = teamId, Id = id, changes.Name, changes.TemplateId, changes.ClearDefaultTo, changes.DefaultTo, changes.Enabled, changes.ClearRateLimit, changes.RateLimitPerMinute, UpdatedAt = updatedAt },
+            new { TeamId = teamId, Id = id, changes.Name, changes.TemplateId, changes.ClearDefaultTo, changes.DefaultTo, changes.Enabled, changes.RateLimitPerMinute, changes.AllowedRecipientDomains, UpdatedAt = updatedAt },
             cancellationToken: cancellationToken));
         return await GetAsync(teamId, id, cancellationToken);
     }
@@ -121,6 +122,21 @@ public sealed class TriggerRepository(NpgsqlDataSource dataSource)
         return names.ToList();
     }
 
+    /// <summary>The trigger to fire for a member of its team; null when missing or another team's.</summary>
+    public async Task<FiringTrigger?> GetFiringAsync(Guid teamId, Guid id, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.QuerySingleOrDefaultAsync<FiringTrigger>(new CommandDefinition(
+            """
+            SELECT g.id, g.team_id, g.name, g.template_id, t.name AS template_name, g.default_to, g.enabled, g.rate_limit_per_minute, g.allowed_recipient_domains, g.created_at, g.updated_at
+            FROM triggers g
+            JOIN templates t ON t.id = g.template_id AND t.team_id = g.team_id
+            WHERE g.id = @Id
+              AND g.team_id = @TeamId
+            """,
+            new { TeamId = teamId, Id = id }, cancellationToken: cancellationToken));
+    }
+
     /// <summary>
     /// SYSTEM LOOKUP for the public fire route: the trigger whose key is <paramref name="key"/>, with its team id,
     /// found by the key's SHA-256 — the one read not scoped by team, because the key identifies the team. Null for
@@ -137,7 +153,7 @@ public sealed class TriggerRepository(NpgsqlDataSource dataSource)
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         return await connection.QuerySingleOrDefaultAsync<FiringTrigger>(new CommandDefinition(
             """
-            SELECT g.id, g.team_id, g.name, g.template_id, t.name AS template_name, g.default_to, g.enabled, g.rate_limit_per_minute, g.created_at, g.updated_at
+            SELECT g.id, g.team_id, g.name, g.template_id, t.name AS template_name, g.default_to, g.enabled, g.rate_limit_per_minute, g.allowed_recipient_domains, g.created_at, g.updated_at
             FROM triggers g
             JOIN templates t ON t.id = g.template_id AND t.team_id = g.team_id
             WHERE g.key_hash = @KeyHash
