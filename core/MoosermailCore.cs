@@ -50,6 +50,8 @@ public static class MoosermailCore
         services.AddSingleton(_ => Database.CreateDataSource(settings.DatabaseUrl));
         services.AddSingleton<HealthService>();
         services.AddSingleton<SecurityCleanupService>();
+        services.AddSingleton(RetentionOptions.Load(configuration));
+        services.AddSingleton<DataRetentionService>();
         services.AddSingleton(RateLimitOptions.Load(configuration));
         services.AddSingleton<RateLimitStore>();
         services.AddSingleton<SessionTokens>();
