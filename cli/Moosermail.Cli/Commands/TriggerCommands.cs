@@ -12,8 +12,8 @@ public static class TriggerCommands
     private static Command Fire(CliContext cli)
     {
         var key = new Argument<string>("key") { Description = "The trigger key" };
-        var to = new Option<string[]>("--to") { Description = "Recipient (repeat for more); the trigger's default otherwise" };
-        var toTag = new Option<string?>("--to-tag") { Description = "Send to the subscribed contacts with this tag" };
+        var to = new Option<string[]>("--to") { Description = "Recipient (repeat for more), only in the trigger's allowed_recipient_domains; the trigger's default otherwise" };
+        var toTag = new Option<string?>("--to-tag") { Description = "Send to the subscribed contacts with this tag (needs a signed-in member: POST /api/triggers/{id}/fire)" };
         var variables = new Option<string[]>("--var") { Description = "Template variable name=value (repeat for more)" };
         var command = new Command("fire", "Fire a trigger: render its template and send it") { key, to, toTag, variables };
         cli.Handle(command, async (parse, ct) =>
@@ -26,7 +26,8 @@ public static class TriggerCommands
                 variables = JsonText.Variables(parse.GetValue(variables)),
             };
             using var api = cli.AnonymousApi();
-            var answer = await api.PostAsync("trigger/" + Uri.EscapeDataString(parse.GetValue(key)!), request, ct);
+            // The key travels in a header, never in the URL, where proxies and access logs would keep it.
+            var answer = await api.PostAsync("trigger", request, ("X-Trigger-Key", parse.GetValue(key)!.Trim()), ct);
             await cli.PrintAsync(parse, answer, r =>
             {
                 var text = new StringBuilder($"Sent {r.Str("sent")}, failed {r.Str("failed")}.\n");
