@@ -301,11 +301,14 @@ public sealed partial class CliTests(AppFixture app)
         var (_, apiKey) = await TestSenders.AddAsync(_client, user);
         var template = await TestContent.CreateTemplateAsync(_client, user);
         var trigger = await TestContent.CreateTriggerAsync(_client, user, template.GetProperty("id").GetGuid());
+        await TestContent.SendAsync(_client, user, HttpMethod.Put, $"api/triggers/{trigger.GetProperty("id").GetGuid()}", new { allowed_recipient_domains = new[] { "example.com" } });
         using var cli = new CliRunner(app);
 
         var fire = await cli.RunAsync("trigger", "fire", trigger.GetProperty("trigger_key").GetString()!, "--to", "ada@example.com", "--var", "name=Ada");
+        var elsewhere = await cli.RunAsync("trigger", "fire", trigger.GetProperty("trigger_key").GetString()!, "--to", "ada@elsewhere.test", "--var", "name=Ada");
 
         Assert.Equal(0, fire.ExitCode);
+        Assert.NotEqual(0, elsewhere.ExitCode);
         Assert.StartsWith("Sent 1, failed 0.", fire.Out, StringComparison.Ordinal);
         Assert.Equal(1, await app.Sandbox.AcceptedSendsAsync(apiKey));
     }
