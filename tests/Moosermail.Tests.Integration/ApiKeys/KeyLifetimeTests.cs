@@ -16,7 +16,7 @@ public sealed class KeyLifetimeTests(AppFixture app)
     public async Task AKey_CannotMintANeverKey_AndWhatItMintsEndsNoLaterThanItself()
     {
         var user = await TestUsers.CreateAsync(app);
-        var (_, parent, parentBody) = await TestApiKeys.CreateAsync(_client, user, "7d");
+        var (_, parent, parentBody) = await TestApiKeys.CreateAsync(_client, user, "7d", ["api_keys:write", "emails:send"]);
         var parentExpiry = parentBody.GetProperty("expires_at").GetDateTimeOffset();
 
         var never = await _client.SendAsync(user.Using(parent).Request(HttpMethod.Post, "api/api-keys", new { name = "forever", expires_in = "never" }));
