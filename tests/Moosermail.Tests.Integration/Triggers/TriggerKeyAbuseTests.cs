@@ -2,8 +2,10 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Dapper;
+using Microsoft.Extensions.Time.Testing;
 using Moosermail.Tests.Integration.Infrastructure;
 using Moosermail.Tests.Integration.Templates;
+using Moosermail.Tests.Integration.Webhooks;
 using Npgsql;
 
 namespace Moosermail.Tests.Integration.Triggers;
@@ -100,17 +102,23 @@ public sealed class TriggerKeyAbuseTests(AppFixture app)
     [Fact]
     public async Task TheLimit_CountsEmailsNotFires_AndARefusedFireUsesNone()
     {
-        app.Time.SetUtcNow(new DateTimeOffset(app.Time.GetUtcNow().Date.AddDays(1).AddHours(10), TimeSpan.Zero).AddSeconds(5));
-        var (user, apiKey, key, id) = await TriggerAsync(domains: ["example.com"]);
-        await TestContent.SendAsync(_client, user, HttpMethod.Put, $"api/triggers/{id}", new { rate_limit_per_minute = 5 });
+        // An instance with its own clock, five seconds into a minute, so the shared clock is left alone.
+        var clock = new FakeTimeProvider(new DateTimeOffset(DateTime.UtcNow.Date.AddDays(1).AddHours(10), TimeSpan.Zero).AddSeconds(5));
+        await using var own = await SecondaryApp.StartAsync(app, clock);
+        using var client = own.CreateClient();
+        var (user, apiKey, key, id) = await TriggerAsync(domains: ["example.com"], client: client, user: await own.CreateUserAsync());
+        await TestContent.SendAsync(client, user, HttpMethod.Put, $"api/triggers/{id}", new { rate_limit_per_minute = 5 });
         object Fire(int recipients) => new { to = Enumerable.Range(0, recipients).Select(i => $"r{i}@example.com"), variables = new { name = "x" } };
+        Task<HttpResponseMessage> FireOwnAsync(int recipients) => client.PostAsJsonAsync($"api/trigger/{key}", Fire(recipients));
 
-        var three = await FireAsync(key, Fire(3));
-        var threeMore = await FireAsync(key, Fire(3));
-        var two = await FireAsync(key, Fire(2));
-        var oneMore = await FireAsync(key, Fire(1));
-        var neverFits = await FireAsync(key, Fire(6));
-        var asMember = await _client.SendAsync(user.Request(HttpMethod.Post, $"api/triggers/{id}/fire", Fire(1)));
+        var three = await FireOwnAsync(3);
+        var threeMore = await FireOwnAsync(3);
+        var two = await FireOwnAsync(2);
+        var oneMore = await FireOwnAsync(1);
+        var neverFits = await FireOwnAsync(6);
+        var asMember = await client.SendAsync(user.Request(HttpMethod.Post, $"api/triggers/{id}/fire", Fire(1)));
+        clock.Advance(TimeSpan.FromMinutes(1));
+        var nextMinute = await FireOwnAsync(5);
 
         Assert.Equal(HttpStatusCode.OK, three.StatusCode);
         Assert.Equal(HttpStatusCode.TooManyRequests, threeMore.StatusCode);
@@ -119,7 +127,8 @@ public sealed class TriggerKeyAbuseTests(AppFixture app)
         Assert.Equal(HttpStatusCode.TooManyRequests, oneMore.StatusCode);
         Assert.Equal(HttpStatusCode.UnprocessableEntity, neverFits.StatusCode);
         Assert.Equal(HttpStatusCode.TooManyRequests, asMember.StatusCode);
-        Assert.Equal(5, await app.Sandbox.AcceptedSendsAsync(apiKey));
+        Assert.Equal(HttpStatusCode.OK, nextMinute.StatusCode);
+        Assert.Equal(10, await app.Sandbox.AcceptedSendsAsync(apiKey));
     }
 
     [Fact]
@@ -223,12 +232,13 @@ public sealed class TriggerKeyAbuseTests(AppFixture app)
         return await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM emails WHERE team_id = @TeamId AND trigger_id = @TriggerId", new { TeamId = teamId, TriggerId = triggerId });
     }
 
-    private async Task<(TestUser User, string ApiKey, string Key, Guid Id)> TriggerAsync(string? defaultTo = null, string[]? domains = null)
+    private async Task<(TestUser User, string ApiKey, string Key, Guid Id)> TriggerAsync(string? defaultTo = null, string[]? domains = null, HttpClient? client = null, TestUser? user = null)
     {
-        var user = await TestUsers.CreateAsync(app);
-        var (_, apiKey) = await TestSenders.AddAsync(_client, user);
-        var template = await TestContent.CreateTemplateAsync(_client, user);
-        var (status, body) = await TestContent.SendAsync(_client, user, HttpMethod.Post, "api/triggers",
+        client ??= _client;
+        user ??= await TestUsers.CreateAsync(app);
+        var (_, apiKey) = await TestSenders.AddAsync(client, user);
+        var template = await TestContent.CreateTemplateAsync(client, user);
+        var (status, body) = await TestContent.SendAsync(client, user, HttpMethod.Post, "api/triggers",
             new { name = "form", template_id = template.GetProperty("id").GetGuid(), default_to = defaultTo, allowed_recipient_domains = domains });
         Assert.Equal(HttpStatusCode.Created, status);
         var trigger = body.GetProperty("trigger");

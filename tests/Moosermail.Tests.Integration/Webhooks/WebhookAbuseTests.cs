@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using Dapper;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using Moosermail.Core.Maintenance;
 using Moosermail.ResendSandbox;
 using Moosermail.Tests.Integration.Infrastructure;
@@ -109,14 +110,17 @@ public sealed class WebhookAbuseTests(AppFixture app)
     [Fact]
     public async Task RevokedSession_StaysDenied_UntilItsExpiryPlusTheClockSkew_ThroughTheCleanupTimer()
     {
-        var user = await TestUsers.CreateAsync(app);
-        var logout = await _kit.Client.SendAsync(user.Request(HttpMethod.Post, "api/auth/logout"));
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var own = await SecondaryApp.StartAsync(app, clock);
+        using var client = own.CreateClient();
+        var user = await own.CreateUserAsync();
+        var logout = await client.SendAsync(user.Request(HttpMethod.Post, "api/auth/logout"));
         Assert.Equal(HttpStatusCode.NoContent, logout.StatusCode);
 
         // Ten seconds past expiry the token itself still validates (30 s skew); only the deny-list refuses it.
-        app.Time.Advance(Moosermail.Core.Security.SessionTokens.Lifetime + TimeSpan.FromSeconds(10));
-        await app.App.Services.GetRequiredService<SecurityCleanupService>().RunAsync(CancellationToken.None);
-        var withinSkew = await _kit.Client.SendAsync(user.Request(HttpMethod.Get, "api/auth/me"));
+        clock.Advance(Moosermail.Core.Security.SessionTokens.Lifetime + TimeSpan.FromSeconds(10));
+        await own.Services.GetRequiredService<SecurityCleanupService>().RunAsync(CancellationToken.None);
+        var withinSkew = await client.SendAsync(user.Request(HttpMethod.Get, "api/auth/me"));
 
         Assert.Equal(HttpStatusCode.Unauthorized, withinSkew.StatusCode);
     }
