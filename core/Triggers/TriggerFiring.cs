@@ -1,12 +1,10 @@
 using System.Text;
 using System.Text.Json;
-using Dapper;
 using Moosermail.Core.Contacts;
 using Moosermail.Core.Errors;
 using Moosermail.Core.Sending;
 using Moosermail.Core.Suppressions;
 using Moosermail.Core.Templates;
-using Npgsql;
 
 namespace Moosermail.Core.Triggers;
 
@@ -28,7 +26,6 @@ public sealed record AnonymousFireResult(int Sent, int Failed, IReadOnlyList<Gui
 /// way every email counts against the trigger's per-minute limit, and unsubscribed or suppressed recipients are skipped.
 /// </summary>
 public sealed class TriggerFiring(
-    NpgsqlDataSource dataSource,
     TriggerRepository triggers,
     TemplateService templates,
     TemplateContent content,
@@ -68,7 +65,9 @@ public sealed class TriggerFiring(
         CheckVariables(input.Variables);
         var now = time.GetUtcNow();
         var recipients = await RecipientsAsync(trigger, input, keyHolder, cancellationToken);
-        await CountEmailsAsync(trigger, recipients.Count, now, cancellationToken);
+        // Separate scopes: a key holder replaying a member's Idempotency-Key must not get the member's detailed answer.
+        var scope = keyHolder ? $"trigger:{trigger.Id}" : $"trigger-member:{trigger.Id}";
+        await CountEmailsAsync(trigger, recipients.Count, scope, idempotencyKey, now, cancellationToken);
         var template = await templates.GetForTeamAsync(trigger.TeamId, trigger.TemplateId, cancellationToken)
             ?? throw new ConflictException("The trigger's template no longer exists.");
 
@@ -81,8 +80,6 @@ public sealed class TriggerFiring(
         errors.ThrowIfAny();
 
         var failures = recipients.Where(r => skipped.ContainsKey(r.Email)).Select(r => new FireFailure(r.Email, skipped[r.Email])).ToList();
-        // Separate scopes: a key holder replaying a member's Idempotency-Key must not get the member's detailed answer.
-        var scope = keyHolder ? $"trigger:{trigger.Id}" : $"trigger-member:{trigger.Id}";
         var accepted = outgoing.Count == 0 ? ([], null)
             : await sending.AcceptAsync(trigger.TeamId, scope, idempotencyKey, JsonSerializer.Serialize(input, ApiJson.Options), outgoing, cancellationToken);
         if (accepted.Replay is { } replay)
@@ -220,10 +217,11 @@ public sealed class TriggerFiring(
 
     /// <summary>
     /// Counts this fire's emails in the trigger's current minute, only if they fit under rate_limit_per_minute:
-    /// a refused fire uses none of the allowance. 429 with Retry-After when they do not fit this minute, 422 when
-    /// they never could (more recipients than the limit).
+    /// a refused fire uses none of the allowance, and neither does a retry with an Idempotency-Key already used
+    /// (it gets the first answer back, or a conflict, and sends nothing). Rate limited (with Retry-After) when they
+    /// do not fit this minute, unprocessable when they never could (more recipients than the limit).
     /// </summary>
-    private async Task CountEmailsAsync(FiringTrigger trigger, int emails, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task CountEmailsAsync(FiringTrigger trigger, int emails, string scope, string? idempotencyKey, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var limit = trigger.RateLimitPerMinute;
         if (emails > limit)
@@ -231,19 +229,13 @@ public sealed class TriggerFiring(
             throw new UnprocessableException($"This fire has {emails} recipients, more than the trigger's limit of {limit} emails a minute. Raise rate_limit_per_minute (at most {TriggerRules.MaxRateLimitPerMinute}) or fire in parts.");
         }
 
+        if (idempotencyKey is not null && await triggers.IsRepeatAsync(trigger.TeamId, scope, idempotencyKey, now - IdempotencyStore.Retention, cancellationToken))
+        {
+            return;
+        }
+
         var window = new DateTimeOffset(now.Year, now.Month, now.Day, now.Hour, now.Minute, 0, TimeSpan.Zero);
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var counted = await connection.ExecuteScalarAsync<int?>(new CommandDefinition(
-            """
-            INSERT INTO trigger_fire_windows (trigger_id, window_start, emails)
-            VALUES (@TriggerId, @Window, @Emails)
-            ON CONFLICT (trigger_id, window_start) DO UPDATE
-            SET emails = trigger_fire_windows.emails + @Emails
-            WHERE trigger_fire_windows.emails + @Emails <= @Limit
-            RETURNING emails
-            """,
-            new { TriggerId = trigger.Id, Window = window, Emails = emails, Limit = limit }, cancellationToken: cancellationToken));
-        if (counted is null)
+        if (!await triggers.TryCountEmailsAsync(trigger.Id, window, emails, limit, cancellationToken))
         {
             throw new RateLimitedException($"This trigger sends at most {limit} emails a minute.", window.AddMinutes(1) - now);
         }

@@ -160,4 +160,41 @@ public sealed class TriggerRepository(NpgsqlDataSource dataSource)
             """,
             new { KeyHash = TriggerKey.Hash(key) }, cancellationToken: cancellationToken));
     }
+
+    /// <summary>
+    /// Adds <paramref name="emails"/> to the trigger's minute starting at <paramref name="window"/>, only if the total
+    /// stays within <paramref name="limit"/>; false (and nothing counted) when it would not.
+    /// </summary>
+    public async Task<bool> TryCountEmailsAsync(Guid triggerId, DateTimeOffset window, int emails, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<int?>(new CommandDefinition(
+            """
+            INSERT INTO trigger_fire_windows (trigger_id, window_start, emails)
+            VALUES (@TriggerId, @Window, @Emails)
+            ON CONFLICT (trigger_id, window_start) DO UPDATE
+            SET emails = trigger_fire_windows.emails + @Emails
+            WHERE trigger_fire_windows.emails + @Emails <= @Limit
+            RETURNING emails
+            """,
+            new { TriggerId = triggerId, Window = window, Emails = emails, Limit = limit }, cancellationToken: cancellationToken)) is not null;
+    }
+
+    /// <summary>Whether this Idempotency-Key was already used on the fire route <paramref name="scope"/> since <paramref name="since"/>.</summary>
+    public async Task<bool> IsRepeatAsync(Guid teamId, string scope, string key, DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
+            """
+            SELECT EXISTS (
+                SELECT 1
+                FROM idempotency_keys
+                WHERE team_id = @TeamId
+                  AND scope = @Scope
+                  AND key = @Key
+                  AND created_at >= @Since
+            )
+            """,
+            new { TeamId = teamId, Scope = scope, Key = key, Since = since }, cancellationToken: cancellationToken));
+    }
 }

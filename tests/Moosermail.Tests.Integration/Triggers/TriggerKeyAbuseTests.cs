@@ -132,6 +132,33 @@ public sealed class TriggerKeyAbuseTests(AppFixture app)
     }
 
     [Fact]
+    public async Task ARetryWithTheSameIdempotencyKey_GetsTheFirstAnswer_WithoutUsingTheLimit()
+    {
+        var clock = new FakeTimeProvider(new DateTimeOffset(DateTime.UtcNow.Date.AddDays(1).AddHours(11), TimeSpan.Zero).AddSeconds(5));
+        await using var own = await SecondaryApp.StartAsync(app, clock);
+        using var client = own.CreateClient();
+        var (user, apiKey, key, id) = await TriggerAsync(defaultTo: "owner@example.com", client: client, user: await own.CreateUserAsync());
+        await TestContent.SendAsync(client, user, HttpMethod.Put, $"api/triggers/{id}", new { rate_limit_per_minute = 1 });
+        async Task<HttpResponseMessage> FireWithKeyAsync(string idempotencyKey)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "api/trigger") { Content = JsonContent.Create(new { variables = new { name = "x" } }) };
+            request.Headers.Add("X-Trigger-Key", key);
+            request.Headers.Add("Idempotency-Key", idempotencyKey);
+            return await client.SendAsync(request);
+        }
+
+        var first = await FireWithKeyAsync("order-1");
+        var retry = await FireWithKeyAsync("order-1");
+        var another = await FireWithKeyAsync("order-2");
+
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, retry.StatusCode);
+        Assert.Equal(await first.Content.ReadAsStringAsync(), await retry.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.TooManyRequests, another.StatusCode);
+        Assert.Equal(1, await app.Sandbox.AcceptedSendsAsync(apiKey));
+    }
+
+    [Fact]
     public async Task Variables_PastTheCaps_Are413Or422AndSendNothing()
     {
         var (user, apiKey, key, id) = await TriggerAsync(defaultTo: "owner@example.com");
