@@ -309,6 +309,11 @@ public sealed partial class CliTests(AppFixture app)
 
         Assert.Equal(0, fire.ExitCode);
         Assert.NotEqual(0, elsewhere.ExitCode);
+        // The key went in X-Trigger-Key (the header route), never in a URL.
+        Assert.Contains(app.Logs.Entries, e => e.Message.Contains(user.TeamId.ToString(), StringComparison.Ordinal)
+            && e.Scopes.Any(scope => scope.Contains("Function=FireTriggerByHeader", StringComparison.Ordinal)));
+        Assert.DoesNotContain(app.Logs.Entries, e => e.Message.Contains(user.TeamId.ToString(), StringComparison.Ordinal)
+            && e.Scopes.Any(scope => scope.Contains("Function=FireTrigger,", StringComparison.Ordinal) || scope.EndsWith("Function=FireTrigger", StringComparison.Ordinal)));
         Assert.StartsWith("Sent 1, failed 0.", fire.Out, StringComparison.Ordinal);
         Assert.Equal(1, await app.Sandbox.AcceptedSendsAsync(apiKey));
     }
