@@ -318,6 +318,27 @@ public sealed partial class CliTests(AppFixture app)
         Assert.Equal(1, await app.Sandbox.AcceptedSendsAsync(apiKey));
     }
 
+    [Fact]
+    public async Task TriggerFire_ByIdAsTheSignedInMember_MayReachATag_WhichTheKeyMayNot()
+    {
+        var user = await TestUsers.CreateAsync(app);
+        var (_, apiKey) = await TestSenders.AddAsync(_client, user);
+        var template = await TestContent.CreateTemplateAsync(_client, user);
+        var trigger = await TestContent.CreateTriggerAsync(_client, user, template.GetProperty("id").GetGuid());
+        await TestContent.SendAsync(_client, user, HttpMethod.Post, "api/contacts", new { email = "tagged@example.com", name = "Tag", tags = new[] { "news" } });
+        var (_, memberKey, _) = await TestApiKeys.CreateAsync(_client, user, permissions: ["emails:send"]);
+        using var anonymous = new CliRunner(app);
+        using var member = new CliRunner(app, memberKey);
+
+        var byKey = await anonymous.RunAsync("trigger", "fire", trigger.GetProperty("trigger_key").GetString()!, "--to-tag", "news");
+        var byId = await member.RunAsync("trigger", "fire", trigger.GetProperty("id").GetString()!, "--to-tag", "news");
+
+        Assert.NotEqual(0, byKey.ExitCode);
+        Assert.Equal(0, byId.ExitCode);
+        Assert.StartsWith("Sent 1, failed 0.", byId.Out, StringComparison.Ordinal);
+        Assert.Equal(1, await app.Sandbox.AcceptedSendsAsync(apiKey));
+    }
+
     private static string? StoredToken(CliRunner cli)
     {
         using var config = JsonDocument.Parse(File.ReadAllText(cli.ConfigPath));
