@@ -56,7 +56,7 @@ public sealed class DataRetentionService(NpgsqlDataSource dataSource, RetentionO
             DELETE FROM idempotency_keys
             WHERE created_at < @Cutoff
             """,
-            new { Cutoff = now - IdempotencyStore.Retention }, cancellationToken: cancellationToken));
+            new { Cutoff = now - IdempotencyClaim.Retention }, cancellationToken: cancellationToken));
         var windows = await connection.ExecuteAsync(new CommandDefinition(
             """
             DELETE FROM trigger_fire_windows

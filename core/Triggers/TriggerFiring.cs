@@ -1,10 +1,12 @@
 using System.Text;
 using System.Text.Json;
 using Moosermail.Core.Contacts;
+using Moosermail.Core.Emails;
 using Moosermail.Core.Errors;
 using Moosermail.Core.Sending;
 using Moosermail.Core.Suppressions;
 using Moosermail.Core.Templates;
+using Moosermail.Core.Validation;
 
 namespace Moosermail.Core.Triggers;
 
@@ -28,11 +30,10 @@ public sealed record AnonymousFireResult(int Sent, int Failed, IReadOnlyList<Gui
 public sealed class TriggerFiring(
     TriggerRepository triggers,
     TemplateService templates,
-    TemplateContent content,
+    EmailComposer content,
     ContactService contacts,
     SuppressionRepository suppressions,
-    SendService sending,
-    IdempotencyStore idempotency,
+    SendAcceptance acceptance,
     TimeProvider time)
 {
     public const int MaxRecipients = 50;
@@ -40,21 +41,25 @@ public sealed class TriggerFiring(
     public const int MaxVariablesBytes = 32 * 1024;
     public const int MaxVariableValueBytes = 4 * 1024;
 
-    /// <summary>The public fire route: the key names the trigger (and so the team).</summary>
-    public async Task<StoredResponse> FireAsync(string key, FireTriggerInput input, string? idempotencyKey, CancellationToken cancellationToken)
+    /// <summary>The public fire route: the key names the trigger (and so the team). The answer holds no address.</summary>
+    public async Task<AnonymousFireResult> FireAsync(string key, FireTriggerInput input, string? idempotencyKey, CancellationToken cancellationToken)
     {
         var trigger = await triggers.FindByKeyAsync(key, cancellationToken) ?? throw new NotFoundException("No trigger has this key.");
-        return await FireAsync(trigger, input, idempotencyKey, keyHolder: true, cancellationToken);
+        return await FireAsync(trigger, input, idempotencyKey, keyHolder: true,
+            (ok, failures) => new AnonymousFireResult(ok.Count, failures.Count, ok), cancellationToken);
     }
 
-    /// <summary>POST /api/triggers/{id}/fire for a member with emails:send; 404 when missing or another team's.</summary>
-    public async Task<StoredResponse> FireAsMemberAsync(Guid teamId, Guid triggerId, FireTriggerInput input, string? idempotencyKey, CancellationToken cancellationToken)
+    /// <summary>POST /api/triggers/{id}/fire for a member with emails:send; not found when missing or another team's.</summary>
+    public async Task<FireResult> FireAsMemberAsync(Guid teamId, Guid triggerId, FireTriggerInput input, string? idempotencyKey, CancellationToken cancellationToken)
     {
         var trigger = await triggers.GetFiringAsync(teamId, triggerId, cancellationToken) ?? throw new NotFoundException("No trigger with this id in your team.");
-        return await FireAsync(trigger, input, idempotencyKey, keyHolder: false, cancellationToken);
+        return await FireAsync(trigger, input, idempotencyKey, keyHolder: false,
+            (ok, failures) => new FireResult(ok.Count, failures.Count, ok, failures), cancellationToken);
     }
 
-    private async Task<StoredResponse> FireAsync(FiringTrigger trigger, FireTriggerInput input, string? idempotencyKey, bool keyHolder, CancellationToken cancellationToken)
+    private async Task<TAnswer> FireAsync<TAnswer>(
+        FiringTrigger trigger, FireTriggerInput input, string? idempotencyKey, bool keyHolder,
+        Func<IReadOnlyList<Guid>, IReadOnlyList<FireFailure>, TAnswer> shape, CancellationToken cancellationToken)
     {
         if (!trigger.Enabled)
         {
@@ -79,30 +84,20 @@ public sealed class TriggerFiring(
             .ToList();
         errors.ThrowIfAny();
 
-        var failures = recipients.Where(r => skipped.ContainsKey(r.Email)).Select(r => new FireFailure(r.Email, skipped[r.Email])).ToList();
-        var accepted = outgoing.Count == 0 ? ([], null)
-            : await sending.AcceptAsync(trigger.TeamId, scope, idempotencyKey, JsonSerializer.Serialize(input, ApiJson.Options), outgoing, cancellationToken);
-        if (accepted.Replay is { } replay)
+        var skippedFailures = recipients.Where(r => skipped.ContainsKey(r.Email)).Select(r => new FireFailure(r.Email, skipped[r.Email])).ToList();
+        TAnswer Answer(IReadOnlyList<SendResult> results)
         {
-            return replay;
+            var failures = skippedFailures.Concat(results.Where(r => r.Status == EmailStatus.Failed).Select(r => new FireFailure(r.Id.ToString(), r.Error ?? EmailStatus.Failed))).ToList();
+            return shape(results.Where(r => r.Status != EmailStatus.Failed).Select(r => r.Id).ToList(), failures);
         }
 
-        failures.AddRange(accepted.Results.Where(r => r.Status == "failed").Select(r => new FireFailure(r.Id.ToString(), r.Error ?? "failed")));
-        var ok = accepted.Results.Where(r => r.Status != "failed").Select(r => r.Id).ToList();
-        var response = new StoredResponse(200, keyHolder
-            ? ApiJson.Serialize(new AnonymousFireResult(ok.Count, failures.Count, ok))
-            : ApiJson.Serialize(new FireResult(ok.Count, failures.Count, ok, failures)));
-        if (idempotencyKey is not null && outgoing.Count > 0)
-        {
-            await idempotency.CompleteAsync(trigger.TeamId, scope, idempotencyKey, response, CancellationToken.None);
-        }
-
-        return response;
+        return outgoing.Count == 0 ? Answer([])
+            : await acceptance.AcceptAsync(new AcceptRequest(trigger.TeamId, scope, idempotencyKey, JsonSerializer.Serialize(input, ApiJson.Options), outgoing), Answer, cancellationToken);
     }
 
     /// <summary>
-    /// Variables are the caller's text inside the team's template: 413 past <see cref="MaxVariablesBytes"/> in all,
-    /// 422 naming the variable past <see cref="MaxVariableValueBytes"/> for one value (sizes in UTF-8 bytes of the JSON).
+    /// Variables are the caller's text inside the team's template: too large past <see cref="MaxVariablesBytes"/> in all,
+    /// unprocessable (naming the variable) past <see cref="MaxVariableValueBytes"/> for one value (UTF-8 bytes of the JSON).
     /// </summary>
     private static void CheckVariables(IReadOnlyDictionary<string, JsonElement>? variables)
     {
@@ -189,14 +184,14 @@ public sealed class TriggerFiring(
 
     private static string AddressDomain(string recipient)
     {
-        var address = Moosermail.Core.Senders.FromAddress.AddressOf(recipient);
+        var address = FromAddress.AddressOf(recipient);
         return address[(address.LastIndexOf('@') + 1)..];
     }
 
     /// <summary>Recipients who get no trigger mail, with why: unsubscribed contacts and suppressed addresses.</summary>
     private async Task<Dictionary<string, string>> SkippedAsync(Guid teamId, IReadOnlyList<string> recipients, CancellationToken cancellationToken)
     {
-        var bare = recipients.ToDictionary(r => r, r => Moosermail.Core.Senders.FromAddress.AddressOf(r).ToLowerInvariant(), StringComparer.OrdinalIgnoreCase);
+        var bare = recipients.ToDictionary(r => r, r => FromAddress.AddressOf(r).ToLowerInvariant(), StringComparer.OrdinalIgnoreCase);
         var suppressed = await suppressions.FindSuppressedAsync(teamId, bare.Values.Distinct().ToList(), cancellationToken);
         var unsubscribed = (await content.UnsubscribedAsync(teamId, recipients, cancellationToken)).ToHashSet(StringComparer.OrdinalIgnoreCase);
         var skipped = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
@@ -229,7 +224,7 @@ public sealed class TriggerFiring(
             throw new UnprocessableException($"This fire has {emails} recipients, more than the trigger's limit of {limit} emails a minute. Raise rate_limit_per_minute (at most {TriggerRules.MaxRateLimitPerMinute}) or fire in parts.");
         }
 
-        if (idempotencyKey is not null && await triggers.IsRepeatAsync(trigger.TeamId, scope, idempotencyKey, now - IdempotencyStore.Retention, cancellationToken))
+        if (idempotencyKey is not null && await triggers.IsRepeatAsync(trigger.TeamId, scope, idempotencyKey, now - IdempotencyClaim.Retention, cancellationToken))
         {
             return;
         }

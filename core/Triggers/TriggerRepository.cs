@@ -141,7 +141,7 @@ public sealed class TriggerRepository(NpgsqlDataSource dataSource)
     /// SYSTEM LOOKUP for the public fire route: the trigger whose key is <paramref name="key"/>, with its team id,
     /// found by the key's SHA-256 — the one read not scoped by team, because the key identifies the team. Null for
     /// a malformed or unknown key (a malformed one never reaches the database). Disabled triggers are returned
-    /// too, so the caller can answer 403 rather than 404.
+    /// too, so the caller can refuse it as forbidden rather than not found.
     /// </summary>
     public async Task<FiringTrigger?> FindByKeyAsync(string key, CancellationToken cancellationToken = default)
     {

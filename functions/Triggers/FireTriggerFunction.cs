@@ -6,6 +6,7 @@ using Moosermail.Core.Sending;
 using Moosermail.Core.Triggers;
 using Moosermail.Functions.Http;
 using Moosermail.Functions.Pipeline;
+using Moosermail.Functions.Sending;
 
 namespace Moosermail.Functions.Triggers;
 
@@ -36,7 +37,7 @@ public sealed class FireTriggerFunction(TriggerFiring firing)
     {
         var caller = context.Authorize(Permissions.EmailsSend);
         var input = await InputAsync(request, context.CancellationToken);
-        return Stored(await firing.FireAsMemberAsync(caller.TeamId, id, input, IdempotencyKey(request), context.CancellationToken));
+        return SendAnswers.Fire(await firing.FireAsMemberAsync(caller.TeamId, id, input, IdempotencyKey(request), context.CancellationToken));
     }
 
     private async Task<IResult> FireAsync(HttpRequest request, string key, CancellationToken cancellationToken)
@@ -47,7 +48,7 @@ public sealed class FireTriggerFunction(TriggerFiring firing)
         }
 
         var input = await InputAsync(request, cancellationToken);
-        return Stored(await firing.FireAsync(key.Trim(), input, IdempotencyKey(request), cancellationToken));
+        return SendAnswers.Fire(await firing.FireAsync(key.Trim(), input, IdempotencyKey(request), cancellationToken));
     }
 
     private static async Task<FireTriggerInput> InputAsync(HttpRequest request, CancellationToken cancellationToken) =>
@@ -55,7 +56,4 @@ public sealed class FireTriggerFunction(TriggerFiring firing)
 
     private static string? IdempotencyKey(HttpRequest request) =>
         request.Headers.TryGetValue(IdempotencyKeys.Header, out var value) ? value.ToString() : null;
-
-    private static IResult Stored(StoredResponse response) =>
-        Results.Content(response.Json, response.Status >= 400 ? ProblemResponse.ContentType : "application/json", statusCode: response.Status);
 }

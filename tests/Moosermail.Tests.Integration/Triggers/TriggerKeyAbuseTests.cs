@@ -5,7 +5,6 @@ using Dapper;
 using Microsoft.Extensions.Time.Testing;
 using Moosermail.Tests.Integration.Infrastructure;
 using Moosermail.Tests.Integration.Templates;
-using Moosermail.Tests.Integration.Webhooks;
 using Npgsql;
 
 namespace Moosermail.Tests.Integration.Triggers;
