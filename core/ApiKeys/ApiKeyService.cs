@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Moosermail.Core.Audit;
 using Moosermail.Core.Errors;
 using Moosermail.Core.Security;
 
@@ -38,7 +39,8 @@ public sealed class ApiKeyService(ApiKeyRepository keys, TimeProvider time, ILog
         var key = ApiKeyFormat.Generate();
         var now = time.GetUtcNow();
         var created = new CreatedApiKey(Guid.NewGuid(), key, ApiKeyFormat.DisplayPrefix(key), name!, permissions, ExpiresAt(caller, now + lifetime), now);
-        await keys.InsertAsync(created.Id, caller.TeamId, caller.UserId, created.Name, ApiKeyFormat.Hash(key), created.Prefix, permissions, created.ExpiresAt, now, cancellationToken);
+        await keys.InsertAsync(created.Id, caller.TeamId, caller.UserId, created.Name, ApiKeyFormat.Hash(key), created.Prefix, permissions, created.ExpiresAt, now,
+            AuditEntry.By(caller, AuditActions.ApiKeyCreated, "api_key", created.Id.ToString(), new { name = created.Name, prefix = created.Prefix, permissions, expires_at = created.ExpiresAt }), cancellationToken);
         logger.LogInformation("API key {ApiKeyId} ({Prefix}) created in team {TeamId}", created.Id, created.Prefix, caller.TeamId);
         return created;
     }
@@ -59,7 +61,8 @@ public sealed class ApiKeyService(ApiKeyRepository keys, TimeProvider time, ILog
             throw new ForbiddenException($"This key was created by another member; revoking it needs the '{Permissions.TeamAdmin}' permission.");
         }
 
-        if (!await keys.DeleteAsync(caller.TeamId, id, mayRevokeOthers ? null : caller.UserId, cancellationToken))
+        if (!await keys.DeleteAsync(caller.TeamId, id, mayRevokeOthers ? null : caller.UserId,
+            AuditEntry.By(caller, AuditActions.ApiKeyRevoked, "api_key", id.ToString()), time.GetUtcNow(), cancellationToken))
         {
             throw new NotFoundException("No API key with this id in your team.");
         }
