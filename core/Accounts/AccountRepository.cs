@@ -106,19 +106,30 @@ public sealed class AccountRepository(NpgsqlDataSource dataSource)
     }
 
     /// <summary>Stores the new hash and bumps the token version, so every token issued before stops working.</summary>
-    public async Task ChangePasswordAsync(Guid userId, string passwordHash, AuditEntry audit, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task<int> ChangePasswordAsync(Guid userId, string passwordHash, bool revokeApiKeys, AuditEntry audit, DateTimeOffset now, CancellationToken cancellationToken)
     {
+        // One statement: the password, the token version and (when asked) every mk_ key the user created, together.
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(
+        var revoked = await connection.ExecuteScalarAsync<int>(new CommandDefinition(
             """
-            UPDATE users
-            SET password_hash = @PasswordHash, token_version = token_version + 1
-            WHERE id = @UserId
+            WITH updated AS (
+                UPDATE users
+                SET password_hash = @PasswordHash, token_version = token_version + 1
+                WHERE id = @UserId
+            ), keys AS (
+                DELETE FROM api_keys
+                WHERE created_by = @UserId
+                  AND @RevokeApiKeys
+                RETURNING id
+            )
+            SELECT count(*)
+            FROM keys
             """,
-            new { UserId = userId, PasswordHash = passwordHash }, transaction, cancellationToken: cancellationToken));
-        await AuditLog.AppendAsync(connection, transaction, audit, now, cancellationToken);
+            new { UserId = userId, PasswordHash = passwordHash, RevokeApiKeys = revokeApiKeys }, transaction, cancellationToken: cancellationToken));
+        await AuditLog.AppendAsync(connection, transaction, audit with { Details = new { ApiKeysRevoked = revoked } }, now, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        return revoked;
     }
 
     public async Task RevokeTokenAsync(Guid tokenId, Guid userId, DateTimeOffset expiresAt, CancellationToken cancellationToken)

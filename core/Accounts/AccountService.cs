@@ -102,7 +102,7 @@ public sealed class AccountService(
             caller.TeamId);
     }
 
-    public async Task ChangePasswordAsync(Caller caller, ChangePasswordRequest request, string? clientAddress, CancellationToken cancellationToken)
+    public async Task<PasswordChanged> ChangePasswordAsync(Caller caller, ChangePasswordRequest request, string? clientAddress, CancellationToken cancellationToken)
     {
         var errors = new ValidationErrors();
         if (string.IsNullOrEmpty(request.CurrentPassword))
@@ -113,8 +113,10 @@ public sealed class AccountService(
         PasswordHasher.Validate(request.NewPassword, "new_password", errors);
         errors.ThrowIfAny();
         await RequirePasswordAsync(caller, request.CurrentPassword!, "current_password", cancellationToken);
-        await accounts.ChangePasswordAsync(caller.UserId, PasswordHasher.Hash(request.NewPassword!),
+        var revoked = await accounts.ChangePasswordAsync(caller.UserId, PasswordHasher.Hash(request.NewPassword!), request.RevokeApiKeys == true,
             AccountEvent(caller, AccountAuditActions.PasswordChanged, clientAddress), time.GetUtcNow(), cancellationToken);
+        logger.LogInformation("Password changed for {UserId}; {ApiKeysRevoked} API keys revoked", caller.UserId, revoked);
+        return new PasswordChanged(revoked);
     }
 
     public async Task DeleteAccountAsync(Caller caller, DeleteAccountRequest request, string? clientAddress, CancellationToken cancellationToken)
