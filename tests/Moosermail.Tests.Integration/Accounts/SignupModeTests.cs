@@ -55,6 +55,8 @@ public sealed class SignupModeTests(AppFixture app)
         Assert.Equal(HttpStatusCode.Created, forStranger.StatusCode);
         Assert.Equal(HttpStatusCode.Created, forInvited.StatusCode);
         Assert.Equal(await forStranger.Content.ReadAsStringAsync(), await forInvited.Content.ReadAsStringAsync());
+        // The invited account's verification mail is sent after the answer; let it land before this app stops.
+        Assert.NotEmpty(await OperatorMailbox.TokenMailedToAsync(app, invited, "Confirm your email address"));
         await using var connection = new NpgsqlConnection(app.DatabaseUrl);
         Assert.Equal(0, await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM users WHERE lower(email) = @Email", new { Email = stranger }));
         Assert.Equal(1, await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM users WHERE lower(email) = @Email", new { Email = invited }));
