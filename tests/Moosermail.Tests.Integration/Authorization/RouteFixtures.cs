@@ -43,8 +43,8 @@ public static class RouteFixtures
             var token = await OperatorMailbox.TokenMailedToAsync(w.App, w.Owner.Email, "Confirm your email address");
             return await Call("api/auth/verify", new { token });
         }),
-        ["FireTrigger"] = new(async w => await Call($"api/trigger/{await TriggerKeyAsync(w)}", new { to = "a@example.com", variables = new { name = "Ann" } })),
-        ["FireTriggerByHeader"] = new(async w => new RouteCall("api/trigger", RouteCall.Json(new { to = "a@example.com", variables = new { name = "Ann" } }),
+        ["FireTrigger"] = new(async w => await Call($"api/trigger/{await TriggerKeyAsync(w)}", new { variables = new { name = "Ann" } })),
+        ["FireTriggerByHeader"] = new(async w => new RouteCall("api/trigger", RouteCall.Json(new { variables = new { name = "Ann" } }),
             Headers: new Dictionary<string, string> { ["X-Trigger-Key"] = await TriggerKeyAsync(w) })),
         ["ReceiveResendWebhook"] = new(async w =>
         {
@@ -107,6 +107,12 @@ public static class RouteFixtures
         ["GetTrigger"] = new(async w => await Call($"api/triggers/{await TriggerAsync(w)}"), NamesTeamResource: true),
         ["UpdateTrigger"] = new(async w => await Call($"api/triggers/{await TriggerAsync(w)}", new { enabled = false }), NamesTeamResource: true),
         ["RotateTriggerKey"] = new(async w => await Call($"api/triggers/{await TriggerAsync(w)}/rotate"), NamesTeamResource: true),
+        ["FireTriggerAsMember"] = new(async w =>
+        {
+            await w.AddSenderAsync();
+            var created = await w.PrepareAsync(HttpMethod.Post, "api/triggers", new { name = "t", template_id = await w.TemplateAsync(), default_to = "a@example.com" });
+            return await Call($"api/triggers/{created.GetProperty("trigger").GetProperty("id").GetGuid()}/fire", new { variables = new { name = "Ann" } });
+        }, NamesTeamResource: true),
         ["DeleteTrigger"] = new(async w => await Call($"api/triggers/{await TriggerAsync(w)}"), NamesTeamResource: true),
 
         // Credentials: API keys, senders (Resend keys), webhook settings.
