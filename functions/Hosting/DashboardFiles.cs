@@ -27,7 +27,17 @@ public static class DashboardFiles
         }
 
         var files = new PhysicalFileProvider(directory);
-        app.MapGet(Path, () => Results.Redirect($"{Path}/"));
+        // Middleware, not an endpoint: routing treats /app and /app/ alike, and static files skip a request that matched one.
+        app.Use((context, next) =>
+        {
+            if (context.Request.Path.Value == Path)
+            {
+                context.Response.Redirect($"{Path}/");
+                return Task.CompletedTask;
+            }
+
+            return next(context);
+        });
         app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = files, RequestPath = Path });
         app.UseStaticFiles(new StaticFileOptions
         {

@@ -1,0 +1,211 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Playwright;
+using Moosermail.Functions.Web;
+using Moosermail.Tests.Integration.Infrastructure;
+using Moosermail.Tests.Integration.Resend;
+using Moosermail.Tests.Integration.Webhooks;
+
+namespace Moosermail.Tests.Integration.Dashboard;
+
+/// <summary>
+/// The dashboard in a real browser against the app (real clock, so the sandbox's signed webhooks count) and the
+/// sandbox as Resend. One browser and one app for the class; each test has its own user and browser context.
+/// Any CSP violation or script error on a page fails the test.
+/// </summary>
+[Collection(AppCollection.Name)]
+public sealed class DashboardTests(AppFixture app, BrowserFixture browser) : IClassFixture<BrowserFixture>, IAsyncLifetime
+{
+    private readonly List<string> _pageErrors = [];
+    private readonly List<IBrowserContext> _contexts = [];
+    private SecondaryApp _host = null!;
+
+    public async Task InitializeAsync()
+    {
+        if (BrowserFixture.Available)
+        {
+            _host = await browser.HostAsync(app);
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var context in _contexts)
+        {
+            await context.CloseAsync();
+        }
+    }
+
+    [BrowserFact]
+    public async Task NewUser_SignsUpAddsSenderAndKey_SendsAndSeesDelivered()
+    {
+        var page = await NewPageAsync();
+        var email = TestUsers.NewEmail("dash");
+
+        // Sign up and log in: the session is the HttpOnly cookie; no script can read it.
+        await page.GotoAsync("app/#/signup");
+        await page.GetByLabel("Email").FillAsync(email);
+        await page.GetByLabel("Password").FillAsync(TestUsers.Password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign up" }).ClickAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "Log in now" }).ClickAsync();
+        await page.GetByLabel("Email").FillAsync(email);
+        await page.GetByLabel("Password").FillAsync(TestUsers.Password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Log in" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Send log" })).ToBeVisibleAsync();
+        Assert.Equal(string.Empty, await page.EvaluateAsync<string>("document.cookie"));
+
+        // A sender: the Resend key goes in once and only its hint comes back.
+        var resendKey = SandboxFixture.NewKey();
+        await page.GetByRole(AriaRole.Link, new() { Name = "Senders" }).ClickAsync();
+        await page.GetByLabel("Resend API key").FillAsync(resendKey);
+        await page.GetByLabel("From address").FillAsync("Dash <dash@example.com>");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Add sender" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Cell, new() { Name = "Dash <dash@example.com>", Exact = true }).First).ToBeVisibleAsync();
+        Assert.DoesNotContain(resendKey, await page.ContentAsync(), StringComparison.Ordinal);
+
+        // An API key, shown once, that works against the API.
+        await page.GetByRole(AriaRole.Link, new() { Name = "API keys" }).ClickAsync();
+        await page.GetByLabel("Name").FillAsync("deploy");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create key" }).ClickAsync();
+        var key = await page.GetByLabel("API key deploy").InputValueAsync();
+        Assert.StartsWith("mk_", key);
+        using (var client = _host.CreateClient())
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, "api/auth/me") { Headers = { Authorization = new("Bearer", key) } };
+            Assert.True((await client.SendAsync(request)).IsSuccessStatusCode);
+        }
+
+        // Webhooks: paste the URL into "Resend" (the sandbox), then its signing secret into the dashboard.
+        await page.GetByRole(AriaRole.Link, new() { Name = "Webhooks" }).ClickAsync();
+        var shownUrl = new Uri(await page.Locator("#webhook-url").InputValueAsync());
+        using (var resend = app.Sandbox.Http(resendKey))
+        {
+            var created = await resend.PostAsJsonAsync("webhooks", new
+            {
+                endpoint = new Uri(_host.BaseAddress, shownUrl.AbsolutePath.TrimStart('/')).AbsoluteUri,
+                events = new[] { "email.sent", "email.delivered", "email.bounced" },
+            });
+            var secret = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("signing_secret").GetString()!;
+            await page.GetByLabel("Signing secret", new() { Exact = true }).FillAsync(secret);
+        }
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save secret" }).ClickAsync();
+        await Assertions.Expect(page.GetByText("A signing secret is set")).ToBeVisibleAsync();
+
+        // Send, and watch the status reach delivered (the page is reloaded until it does, within a bound).
+        await page.GetByRole(AriaRole.Link, new() { Name = "Send", Exact = true }).ClickAsync();
+        await page.GetByLabel("To").FillAsync("delivered@resend.dev");
+        await page.GetByLabel("Subject").FillAsync("Hello from the dashboard");
+        await page.GetByLabel("Text").FillAsync("It works");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Send", Exact = true }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Hello from the dashboard" })).ToBeVisibleAsync();
+        await ReloadUntilAsync(page, page.Locator("#email-status"), "delivered");
+        await Assertions.Expect(page.Locator(".timeline")).ToContainTextAsync("delivered");
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Send log" }).First.ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "Hello from the dashboard" })).ToBeVisibleAsync();
+        await ScreenshotAsync(page, "send-log.png");
+        await page.GetByRole(AriaRole.Link, new() { Name = "Stats" }).ClickAsync();
+        await Assertions.Expect(page.Locator(".chart canvas")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator(".totals")).ToContainTextAsync("1 delivered");
+        await ScreenshotAsync(page, "stats.png");
+        Assert.Empty(_pageErrors);
+    }
+
+    [BrowserFact]
+    public async Task Template_CreatedInTheEditor_PreviewsThroughRender()
+    {
+        var page = await LoggedInPageAsync();
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Templates" }).ClickAsync();
+        await page.GetByLabel("Name").FillAsync("welcome");
+        await page.GetByLabel("Subject").FillAsync("Welcome, {{name}}");
+        await page.GetByLabel("HTML").FillAsync("<p>Hi {{name}}</p>");
+        await page.GetByLabel("Text").FillAsync("Hi {{name}}");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create template" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#preview-subject")).ToHaveTextAsync("Welcome, sample name");
+
+        await page.GetByLabel("Sample variables (JSON)").FillAsync("{\"name\": \"<b>Ada</b>\"}");
+        await Assertions.Expect(page.Locator("#preview-subject")).ToHaveTextAsync("Welcome, <b>Ada</b>");
+        await Assertions.Expect(page.FrameLocator("iframe.preview").Locator("p")).ToHaveTextAsync("Hi <b>Ada</b>");
+        Assert.Empty(_pageErrors);
+    }
+
+    /// <summary>Every section renders without a CSP violation or script error, and every control has a name.</summary>
+    [BrowserFact]
+    public async Task EverySection_RendersUnderTheCsp_WithLabelledControls()
+    {
+        var page = await LoggedInPageAsync();
+        string[] sections = ["emails", "send", "stats", "templates", "triggers", "contacts", "suppressions", "senders", "api-keys", "webhooks", "team", "account"];
+
+        foreach (var section in sections)
+        {
+            await page.GotoAsync($"app/#/{section}");
+            await Assertions.Expect(page.Locator("main h1")).ToBeVisibleAsync();
+            var unlabelled = await page.EvaluateAsync<string[]>(
+                "[...document.querySelectorAll('input, select, textarea, button')].filter(e => !e.labels?.length && !e.getAttribute('aria-label') && !e.textContent.trim()).map(e => e.outerHTML)");
+            Assert.True(unlabelled.Length == 0, $"{section}: {string.Join(", ", unlabelled)}");
+        }
+
+        using var client = _host.CreateClient();
+        var response = await client.GetAsync("app/");
+        Assert.Equal(WebAssets.ContentSecurityPolicy, response.Headers.GetValues("Content-Security-Policy").Single());
+        Assert.Empty(_pageErrors);
+    }
+
+    private async Task<IPage> LoggedInPageAsync()
+    {
+        using var client = _host.CreateClient();
+        var email = TestUsers.NewEmail("dash");
+        await client.PostAsJsonAsync("api/auth/signup", new { email, password = TestUsers.Password });
+        var page = await NewPageAsync();
+        await page.GotoAsync("app/#/login");
+        await page.GetByLabel("Email").FillAsync(email);
+        await page.GetByLabel("Password").FillAsync(TestUsers.Password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Log in" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Send log" })).ToBeVisibleAsync();
+        return page;
+    }
+
+    private async Task<IPage> NewPageAsync()
+    {
+        var context = await browser.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = _host.BaseAddress.AbsoluteUri, ViewportSize = new() { Width = 1280, Height = 800 } });
+        context.SetDefaultTimeout(20_000);
+        _contexts.Add(context);
+        var page = await context.NewPageAsync();
+        page.Console += (_, message) =>
+        {
+            if (message.Type == "error" && !message.Text.Contains("the server responded with a status of", StringComparison.Ordinal))
+            {
+                _pageErrors.Add(message.Text);
+            }
+        };
+        page.PageError += (_, error) => _pageErrors.Add(error);
+        return page;
+    }
+
+    private static async Task ReloadUntilAsync(IPage page, ILocator locator, string text)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (!(await locator.InnerTextAsync()).Contains(text, StringComparison.Ordinal) && DateTime.UtcNow < deadline)
+        {
+            await page.ReloadAsync();
+            await locator.WaitForAsync();
+        }
+
+        await Assertions.Expect(locator).ToContainTextAsync(text);
+    }
+
+    /// <summary>Into the test output; with MOOSERMAIL_UPDATE_SCREENSHOTS=1 also into docs/screenshots for the README.</summary>
+    private static async Task ScreenshotAsync(IPage page, string name)
+    {
+        var bytes = await page.ScreenshotAsync(new PageScreenshotOptions { FullPage = false });
+        await File.WriteAllBytesAsync(Path.Combine(AppContext.BaseDirectory, name), bytes);
+        if (Environment.GetEnvironmentVariable("MOOSERMAIL_UPDATE_SCREENSHOTS") == "1")
+        {
+            var docs = Path.Combine(Path.GetDirectoryName(NodeTools.Directory)!, "..", "docs", "screenshots");
+            Directory.CreateDirectory(docs);
+            await File.WriteAllBytesAsync(Path.Combine(docs, name), bytes);
+        }
+    }
+}
