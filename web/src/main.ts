@@ -90,8 +90,16 @@ async function render() {
   try {
     me = await get<Me>("auth/me");
   } catch (error) {
-    if ((error as { status?: number }).status === 401) return;
-    root.replaceChildren(problem(error));
+    const status = (error as { status?: number }).status;
+    if (status === 401) {
+      go(`login?next=${encodeURIComponent(path)}`);
+    } else if ((status === 403 || status === 404) && team.get()) {
+      // The remembered team is gone (removed, or the team deleted): fall back to the personal team.
+      team.set(null);
+      void render();
+    } else {
+      root.replaceChildren(problem(error));
+    }
     return;
   }
   if (team.get() && !me.teams.some((t) => t.id === team.get())) team.set(null);

@@ -131,6 +131,43 @@ public sealed class DashboardTests(AppFixture app, BrowserFixture browser) : ICl
         Assert.Empty(_pageErrors);
     }
 
+    [BrowserFact]
+    public async Task Trigger_KeyShownOnceWithSnippets_ContactsImportReportsBadRows()
+    {
+        var page = await LoggedInPageAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "Templates" }).ClickAsync();
+        await page.GetByLabel("Name").FillAsync("ping");
+        await page.GetByLabel("Subject").FillAsync("Ping");
+        await page.GetByLabel("Text").FillAsync("Ping");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create template" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#preview-subject")).ToHaveTextAsync("Ping");
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Triggers" }).ClickAsync();
+        await page.GetByLabel("Name").FillAsync("contact form");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create trigger" }).ClickAsync();
+        var key = await page.GetByLabel("Trigger key of contact form").InputValueAsync();
+        Assert.NotEmpty(key);
+        await Assertions.Expect(page.Locator("pre.snippet").First).ToContainTextAsync($"X-Trigger-Key: {key}");
+        await page.ReloadAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Cell, new() { Name = "contact form", Exact = true })).ToBeVisibleAsync();
+        Assert.DoesNotContain(key, await page.ContentAsync(), StringComparison.Ordinal);
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Contacts" }).ClickAsync();
+        await page.GetByLabel("CSV file").SetInputFilesAsync(new FilePayload
+        {
+            Name = "contacts.csv",
+            MimeType = "text/csv",
+            Buffer = System.Text.Encoding.UTF8.GetBytes("email,name,tags\nada@example.com,Ada,vip;beta\nnot-an-address,Bob,\n"),
+        });
+        await page.GetByRole(AriaRole.Button, new() { Name = "Import" }).ClickAsync();
+        await Assertions.Expect(page.GetByText("1 imported, 0 updated, 1 rows with errors.")).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Table, new() { Name = "Rows with errors" })).ToContainTextAsync("not-an-address");
+        await page.GetByRole(AriaRole.Searchbox, new() { Name = "Search" }).FillAsync("ada@");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Search" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Cell, new() { Name = "ada@example.com", Exact = true })).ToBeVisibleAsync();
+        Assert.Empty(_pageErrors);
+    }
+
     /// <summary>Every section renders without a CSP violation or script error, and every control has a name.</summary>
     [BrowserFact]
     public async Task EverySection_RendersUnderTheCsp_WithLabelledControls()

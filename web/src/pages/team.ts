@@ -1,4 +1,4 @@
-import { get, post, patch, del, query } from "../api";
+import { get, post, patch, del, query, team } from "../api";
 import { h, field, input, select, form, table, button, section, secretOnce, when, problem } from "../dom";
 import { go, type Me } from "../main";
 import { confirmThen } from "./senders";
@@ -18,7 +18,7 @@ const roles: [string, string][] = [["member", "member"], ["admin", "admin"], ["o
  * A part the caller may not see (403) or that the server does not offer says so in place; the rest still works.
  */
 export async function teamPage(main: HTMLElement, _params: URLSearchParams, me: Me) {
-  const teamId = localStorage.getItem("moosermail.team") ?? me.acting_team_id;
+  const teamId = team.get() ?? me.acting_team_id;
   const acting = me.teams.find((t) => t.id === teamId);
   const errors = h("div");
   const act = (work: () => Promise<unknown>) => async () => {
@@ -79,6 +79,18 @@ export async function teamPage(main: HTMLElement, _params: URLSearchParams, me: 
           h("p", {}, `Invitation for ${invitation.email} created${invitation.accept_url ? "; it is also emailed when operator mail is set up" : ""}.`),
           secretOnce("Accept link", invitation.accept_url || `${location.origin}/app/#/accept?token=${invitation.token}`),
         );
+      }),
+    ),
+  );
+
+  main.append(
+    section(
+      "New team",
+      form("Create a team", [field("Team name", input("name", { required: true }))], "Create team", async (data) => {
+        const created = await post<{ id?: string; team?: { id: string } }>("teams", { name: data.get("name") });
+        const id = created.team?.id ?? created.id;
+        if (id) team.set(id);
+        go("team");
       }),
     ),
   );
