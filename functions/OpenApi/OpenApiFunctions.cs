@@ -49,7 +49,7 @@ public sealed class OpenApiFunctions
                 : "The API reference is not built: run scripts/run (or npm ci && npm run build in web/) and build again.");
         }
 
-        WebAssets.ApplyHeaders(request.HttpContext.Response);
+        WebAssets.ApplyHeaders(request.HttpContext.Response, WebAssets.DocsContentSecurityPolicy);
         return Results.Bytes(await File.ReadAllBytesAsync(path, request.HttpContext.RequestAborted), WebAssets.ContentType(name));
     }
 }

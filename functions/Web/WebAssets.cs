@@ -11,13 +11,19 @@ public static class WebAssets
 {
     public const string ContentSecurityPolicy = "default-src 'self'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
 
+    /// <summary>
+    /// The API reference page: the same, plus data: images, which Swagger UI's stylesheet uses for its icons (an
+    /// image cannot run script; scripts and styles stay 'self' only).
+    /// </summary>
+    public const string DocsContentSecurityPolicy = "default-src 'self'; img-src 'self' data:; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
+
     /// <summary>wwwroot/app and wwwroot/docs beside the app's binaries (copied there by the build from web/).</summary>
     public static string Root => Path.Combine(AppContext.BaseDirectory, "wwwroot");
 
-    public static void ApplyHeaders(HttpResponse response)
+    public static void ApplyHeaders(HttpResponse response, string contentSecurityPolicy = ContentSecurityPolicy)
     {
         var headers = response.Headers;
-        headers.ContentSecurityPolicy = ContentSecurityPolicy;
+        headers.ContentSecurityPolicy = contentSecurityPolicy;
         headers.XContentTypeOptions = "nosniff";
         headers.XFrameOptions = "DENY";
         headers["Referrer-Policy"] = "no-referrer";

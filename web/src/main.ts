@@ -78,6 +78,8 @@ function currentRoute() {
 
 async function render() {
   const { path, params } = currentRoute();
+  // Take the previous page's controls away at once, so nothing is typed into a page that is going away.
+  document.getElementById("main")?.replaceChildren(h("p", { role: "status" }, "Loading…"));
   const main = h("main", { id: "main", tabindex: "-1" });
   if (publicPages[path]) {
     root.replaceChildren(h("div", { class: "public" }, h("header", { class: "brand" }, h("span", { class: "logo", "aria-hidden": "true" }), "Moosermail"), main));

@@ -56,7 +56,7 @@ public sealed class DashboardTests(AppFixture app, BrowserFixture browser) : ICl
 
         // A sender: the Resend key goes in once and only its hint comes back.
         var resendKey = SandboxFixture.NewKey();
-        await page.GetByRole(AriaRole.Link, new() { Name = "Senders" }).ClickAsync();
+        await OpenSectionAsync(page, "Senders");
         await page.GetByLabel("Resend API key").FillAsync(resendKey);
         await page.GetByLabel("From address").FillAsync("Dash <dash@example.com>");
         await page.GetByRole(AriaRole.Button, new() { Name = "Add sender" }).ClickAsync();
@@ -64,7 +64,7 @@ public sealed class DashboardTests(AppFixture app, BrowserFixture browser) : ICl
         Assert.DoesNotContain(resendKey, await page.ContentAsync(), StringComparison.Ordinal);
 
         // An API key, shown once, that works against the API.
-        await page.GetByRole(AriaRole.Link, new() { Name = "API keys" }).ClickAsync();
+        await OpenSectionAsync(page, "API keys");
         await page.GetByLabel("Name").FillAsync("deploy");
         await page.GetByRole(AriaRole.Button, new() { Name = "Create key" }).ClickAsync();
         var key = await page.GetByLabel("API key deploy").InputValueAsync();
@@ -76,7 +76,7 @@ public sealed class DashboardTests(AppFixture app, BrowserFixture browser) : ICl
         }
 
         // Webhooks: paste the URL into "Resend" (the sandbox), then its signing secret into the dashboard.
-        await page.GetByRole(AriaRole.Link, new() { Name = "Webhooks" }).ClickAsync();
+        await OpenSectionAsync(page, "Webhooks");
         var shownUrl = new Uri(await page.Locator("#webhook-url").InputValueAsync());
         using (var resend = app.Sandbox.Http(resendKey))
         {
@@ -94,6 +94,7 @@ public sealed class DashboardTests(AppFixture app, BrowserFixture browser) : ICl
 
         // Send, and watch the status reach delivered (the page is reloaded until it does, within a bound).
         await page.GetByRole(AriaRole.Link, new() { Name = "Send", Exact = true }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Send an email" })).ToBeVisibleAsync();
         await page.GetByLabel("To").FillAsync("delivered@resend.dev");
         await page.GetByLabel("Subject").FillAsync("Hello from the dashboard");
         await page.GetByLabel("Text").FillAsync("It works");
@@ -102,10 +103,10 @@ public sealed class DashboardTests(AppFixture app, BrowserFixture browser) : ICl
         await ReloadUntilAsync(page, page.Locator("#email-status"), "delivered");
         await Assertions.Expect(page.Locator(".timeline")).ToContainTextAsync("delivered");
 
-        await page.GetByRole(AriaRole.Link, new() { Name = "Send log" }).First.ClickAsync();
+        await OpenSectionAsync(page, "Send log");
         await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "Hello from the dashboard" })).ToBeVisibleAsync();
         await ScreenshotAsync(page, "send-log.png");
-        await page.GetByRole(AriaRole.Link, new() { Name = "Stats" }).ClickAsync();
+        await OpenSectionAsync(page, "Stats");
         await Assertions.Expect(page.Locator(".chart canvas")).ToBeVisibleAsync();
         await Assertions.Expect(page.Locator(".totals")).ToContainTextAsync("1 delivered");
         await ScreenshotAsync(page, "stats.png");
@@ -117,7 +118,7 @@ public sealed class DashboardTests(AppFixture app, BrowserFixture browser) : ICl
     {
         var page = await LoggedInPageAsync();
 
-        await page.GetByRole(AriaRole.Link, new() { Name = "Templates" }).ClickAsync();
+        await OpenSectionAsync(page, "Templates");
         await page.GetByLabel("Name").FillAsync("welcome");
         await page.GetByLabel("Subject").FillAsync("Welcome, {{name}}");
         await page.GetByLabel("HTML").FillAsync("<p>Hi {{name}}</p>");
@@ -135,14 +136,14 @@ public sealed class DashboardTests(AppFixture app, BrowserFixture browser) : ICl
     public async Task Trigger_KeyShownOnceWithSnippets_ContactsImportReportsBadRows()
     {
         var page = await LoggedInPageAsync();
-        await page.GetByRole(AriaRole.Link, new() { Name = "Templates" }).ClickAsync();
+        await OpenSectionAsync(page, "Templates");
         await page.GetByLabel("Name").FillAsync("ping");
         await page.GetByLabel("Subject").FillAsync("Ping");
         await page.GetByLabel("Text").FillAsync("Ping");
         await page.GetByRole(AriaRole.Button, new() { Name = "Create template" }).ClickAsync();
         await Assertions.Expect(page.Locator("#preview-subject")).ToHaveTextAsync("Ping");
 
-        await page.GetByRole(AriaRole.Link, new() { Name = "Triggers" }).ClickAsync();
+        await OpenSectionAsync(page, "Triggers");
         await page.GetByLabel("Name").FillAsync("contact form");
         await page.GetByRole(AriaRole.Button, new() { Name = "Create trigger" }).ClickAsync();
         var key = await page.GetByLabel("Trigger key of contact form").InputValueAsync();
@@ -152,7 +153,7 @@ public sealed class DashboardTests(AppFixture app, BrowserFixture browser) : ICl
         await Assertions.Expect(page.GetByRole(AriaRole.Cell, new() { Name = "contact form", Exact = true })).ToBeVisibleAsync();
         Assert.DoesNotContain(key, await page.ContentAsync(), StringComparison.Ordinal);
 
-        await page.GetByRole(AriaRole.Link, new() { Name = "Contacts" }).ClickAsync();
+        await OpenSectionAsync(page, "Contacts");
         await page.GetByLabel("CSV file").SetInputFilesAsync(new FilePayload
         {
             Name = "contacts.csv",
@@ -184,10 +185,37 @@ public sealed class DashboardTests(AppFixture app, BrowserFixture browser) : ICl
             Assert.True(unlabelled.Length == 0, $"{section}: {string.Join(", ", unlabelled)}");
         }
 
+        // A refused write shows the problem's detail and the correlation id to quote.
+        await page.GotoAsync("app/#/senders");
+        await page.GetByLabel("Resend API key").FillAsync("not-a-resend-key");
+        await page.GetByLabel("From address").FillAsync("Me <me@example.com>");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Add sender" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("Correlation id:");
+
         using var client = _host.CreateClient();
         var response = await client.GetAsync("app/");
         Assert.Equal(WebAssets.ContentSecurityPolicy, response.Headers.GetValues("Content-Security-Policy").Single());
         Assert.Empty(_pageErrors);
+    }
+
+    [BrowserFact]
+    public async Task ApiDocs_RendersEveryOperation_UnderTheCsp()
+    {
+        var page = await NewPageAsync();
+
+        await page.GotoAsync("api/docs");
+
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Moosermail API" })).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator(".opblock").First).ToBeVisibleAsync();
+        Assert.True(await page.Locator(".opblock").CountAsync() > 40);
+        Assert.Empty(_pageErrors);
+    }
+
+    /// <summary>Follows a navigation link and waits for the section's heading, so no control of the previous page is used.</summary>
+    private static async Task OpenSectionAsync(IPage page, string name)
+    {
+        await page.GetByRole(AriaRole.Navigation, new() { Name = "Sections" }).GetByRole(AriaRole.Link, new() { Name = name, Exact = true }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = name, Level = 1, Exact = true })).ToBeVisibleAsync();
     }
 
     private async Task<IPage> LoggedInPageAsync()
@@ -212,6 +240,7 @@ public sealed class DashboardTests(AppFixture app, BrowserFixture browser) : ICl
         var page = await context.NewPageAsync();
         page.Console += (_, message) =>
         {
+            // A 4xx the page handles is logged by Chromium as "Failed to load resource"; the page shows it, so it is no error here.
             if (message.Type == "error" && !message.Text.Contains("the server responded with a status of", StringComparison.Ordinal))
             {
                 _pageErrors.Add(message.Text);

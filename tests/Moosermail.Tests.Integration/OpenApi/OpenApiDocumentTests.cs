@@ -136,8 +136,9 @@ public sealed partial class OpenApiDocumentTests(AppFixture app)
         var html = await page.Content.ReadAsStringAsync();
 
         Assert.Equal(HttpStatusCode.OK, page.StatusCode);
-        Assert.Equal(WebAssets.ContentSecurityPolicy, page.Headers.GetValues("Content-Security-Policy").Single());
-        Assert.DoesNotContain("unsafe-inline", WebAssets.ContentSecurityPolicy, StringComparison.Ordinal);
+        Assert.Equal(WebAssets.DocsContentSecurityPolicy, page.Headers.GetValues("Content-Security-Policy").Single());
+        Assert.StartsWith("default-src 'self';", WebAssets.DocsContentSecurityPolicy);
+        Assert.DoesNotContain("unsafe-", WebAssets.DocsContentSecurityPolicy, StringComparison.Ordinal);
         foreach (Match asset in Regex.Matches(html, "(?:src|href)=\"(?<url>[^\"]+)\""))
         {
             var url = asset.Groups["url"].Value;
