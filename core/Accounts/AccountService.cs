@@ -43,7 +43,7 @@ public sealed class AccountService(AccountRepository accounts, SessionTokens ses
         var user = await accounts.FindByEmailAsync(request.Email!.Trim(), cancellationToken);
         if (!PasswordHasher.Verify(request.Password!, user?.PasswordHash) || user is null)
         {
-            throw ApiProblemException.Unauthorized(InvalidLogin);
+            throw new NotAuthenticatedException(InvalidLogin);
         }
 
         return sessionTokens.Issue(user.Id, user.TokenVersion);
@@ -53,7 +53,7 @@ public sealed class AccountService(AccountRepository accounts, SessionTokens ses
     {
         if (caller.Credential != CredentialKind.Session || caller.CredentialExpiresAt is not { } expiresAt)
         {
-            throw ApiProblemException.BadRequest("Logout ends a session token. To revoke an API key, use DELETE /api/api-keys/{id}.");
+            throw new InvalidRequestException("Logout ends a session token. To revoke an API key, use DELETE /api/api-keys/{id}.");
         }
 
         await accounts.RevokeTokenAsync(caller.CredentialId, caller.UserId, expiresAt, cancellationToken);
@@ -61,7 +61,7 @@ public sealed class AccountService(AccountRepository accounts, SessionTokens ses
 
     public async Task<AccountSummary> GetMeAsync(Caller caller, CancellationToken cancellationToken)
     {
-        var user = await accounts.GetAsync(caller.UserId, cancellationToken) ?? throw ApiProblemException.Unauthorized("The account no longer exists.");
+        var user = await accounts.GetAsync(caller.UserId, cancellationToken) ?? throw new NotAuthenticatedException("The account no longer exists.");
         var teams = await accounts.ListTeamsAsync(caller.UserId, cancellationToken);
         return new AccountSummary(user.Id, user.Email, user.CreatedAt,
             teams.Select(t => new TeamMembership(t.Id, t.Name, t.Role, t.Personal, Permissions.ForRole(t.Role))).ToList(),
@@ -86,7 +86,7 @@ public sealed class AccountService(AccountRepository accounts, SessionTokens ses
     {
         if (string.IsNullOrEmpty(request.Password))
         {
-            throw ApiProblemException.Validation("password", "is required to delete the account.");
+            throw new ValidationFailedException("password", "is required to delete the account.");
         }
 
         await RequirePasswordAsync(caller, request.Password, "password", cancellationToken);
@@ -99,7 +99,7 @@ public sealed class AccountService(AccountRepository accounts, SessionTokens ses
         var user = await accounts.GetAsync(caller.UserId, cancellationToken);
         if (!PasswordHasher.Verify(password, user?.PasswordHash))
         {
-            throw ApiProblemException.Forbidden($"The {field.Replace('_', ' ')} is wrong.");
+            throw new ForbiddenException($"The {field.Replace('_', ' ')} is wrong.");
         }
     }
 

@@ -7,15 +7,15 @@ namespace Moosermail.Functions.Contacts;
 /// <summary>Reads a text/csv request body of at most <c>maxBytes</c> as UTF-8 (a BOM is dropped).</summary>
 public static class CsvRequestBody
 {
-    /// <exception cref="ApiProblemException">415 when it is not text/csv, 413 when it is too large, 400 when empty.</exception>
+    /// <exception cref="OutcomeException">415 when it is not text/csv, 413 when it is too large, 400 when empty.</exception>
     public static async Task<TextReader> ReadCsvAsync(this HttpRequest request, int maxBytes, CancellationToken cancellationToken)
     {
         if (!string.Equals(request.GetTypedHeaders().ContentType?.MediaType.Value, "text/csv", StringComparison.OrdinalIgnoreCase))
         {
-            throw new ApiProblemException(415, "Unsupported media type", "Send the CSV as the request body with Content-Type: text/csv.");
+            throw new UnsupportedMediaTypeException("Send the CSV as the request body with Content-Type: text/csv.");
         }
 
-        var tooLarge = ApiProblemException.PayloadTooLarge($"The CSV is larger than {maxBytes / (1024 * 1024)} MB; split it into smaller files.");
+        var tooLarge = new PayloadTooLargeException($"The CSV is larger than {maxBytes / (1024 * 1024)} MB; split it into smaller files.");
         if (request.ContentLength > maxBytes)
         {
             throw tooLarge;
@@ -36,7 +36,7 @@ public static class CsvRequestBody
 
         if (buffer.Length == 0)
         {
-            throw ApiProblemException.BadRequest("The request body is empty; send the CSV with a header row (email,name,tags).");
+            throw new InvalidRequestException("The request body is empty; send the CSV with a header row (email,name,tags).");
         }
 
         buffer.Position = 0;

@@ -12,39 +12,39 @@ public static class RequestBody
 {
     public const int DefaultMaxBytes = 1024 * 1024;
 
-    /// <exception cref="ApiProblemException">The body is missing, too large, not JSON, or has a field of the wrong type.</exception>
+    /// <exception cref="OutcomeException">The body is missing, too large, not JSON, or has a field of the wrong type.</exception>
     public static async Task<T> ReadJsonAsync<T>(this HttpRequest request, CancellationToken cancellationToken, int maxBytes = DefaultMaxBytes)
         where T : class
     {
         if (request.ContentLength > maxBytes)
         {
-            throw ApiProblemException.PayloadTooLarge($"The request body is larger than {maxBytes} bytes.");
+            throw new PayloadTooLargeException($"The request body is larger than {maxBytes} bytes.");
         }
 
         using var buffer = new MemoryStream();
         await CopyWithLimitAsync(request.Body, buffer, maxBytes, cancellationToken);
         if (buffer.Length == 0)
         {
-            throw ApiProblemException.BadRequest("The request body is empty; send a JSON object with Content-Type: application/json.");
+            throw new InvalidRequestException("The request body is empty; send a JSON object with Content-Type: application/json.");
         }
 
         var options = request.HttpContext.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
         try
         {
             return JsonSerializer.Deserialize<T>(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), options)
-                ?? throw ApiProblemException.BadRequest("The request body must be a JSON object, not null.");
+                ?? throw new InvalidRequestException("The request body must be a JSON object, not null.");
         }
         catch (JsonException ex) when (ex.Path is { Length: > 1 } path && ex.InnerException is null && ex.LineNumber is null)
         {
-            throw ApiProblemException.Validation(path.TrimStart('$', '.'), "has the wrong type for this field.");
+            throw new ValidationFailedException(path.TrimStart('$', '.'), "has the wrong type for this field.");
         }
         catch (JsonException ex) when (ex.Path is { Length: > 1 } path && ex.Message.Contains("could not be converted", StringComparison.Ordinal))
         {
-            throw ApiProblemException.Validation(path.TrimStart('$', '.'), "has the wrong type for this field.");
+            throw new ValidationFailedException(path.TrimStart('$', '.'), "has the wrong type for this field.");
         }
         catch (JsonException ex)
         {
-            throw ApiProblemException.BadRequest($"The request body is not valid JSON (line {ex.LineNumber + 1}, byte {ex.BytePositionInLine + 1}). Send a JSON object.");
+            throw new InvalidRequestException($"The request body is not valid JSON (line {ex.LineNumber + 1}, byte {ex.BytePositionInLine + 1}). Send a JSON object.");
         }
     }
 
@@ -56,7 +56,7 @@ public static class RequestBody
         {
             if (destination.Length + read > maxBytes)
             {
-                throw ApiProblemException.PayloadTooLarge($"The request body is larger than {maxBytes} bytes.");
+                throw new PayloadTooLargeException($"The request body is larger than {maxBytes} bytes.");
             }
 
             await destination.WriteAsync(chunk.AsMemory(0, read), cancellationToken);

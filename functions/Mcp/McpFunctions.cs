@@ -6,6 +6,7 @@ using Microsoft.Azure.Functions.Worker;
 using ModelContextProtocol;
 using ModelContextProtocol.Protocol;
 using Moosermail.Core.Errors;
+using Moosermail.Functions.Http;
 using Moosermail.Functions.Pipeline;
 
 namespace Moosermail.Functions.Mcp;
@@ -33,9 +34,7 @@ public sealed class McpFunctions(McpTools tools)
         if (!HttpMethods.IsPost(request.Method))
         {
             // Stateless: there is no server-to-client stream to open and no session to end.
-            var problem = new ApiProblemException(405, "Method not allowed", "The MCP endpoint takes one JSON-RPC message per POST; it has no GET stream and no sessions.");
-            problem.Headers["Allow"] = "POST";
-            throw problem;
+            throw new MethodNotAllowedException("The MCP endpoint takes one JSON-RPC message per POST; it has no GET stream and no sessions.", allow: "POST");
         }
 
         var caller = context.Caller();
@@ -91,7 +90,7 @@ public sealed class McpFunctions(McpTools tools)
     {
         if (request.ContentLength > MaxBodyBytes)
         {
-            throw ApiProblemException.PayloadTooLarge($"The MCP endpoint takes at most {MaxBodyBytes} bytes per message.");
+            throw new PayloadTooLargeException($"The MCP endpoint takes at most {MaxBodyBytes} bytes per message.");
         }
 
         using var reader = new StreamReader(request.Body, Encoding.UTF8);

@@ -44,9 +44,7 @@ public sealed class RateLimitMiddleware(RateLimitOptions options, RateLimitStore
         catch (NpgsqlException ex) when (ex.IsTransient)
         {
             logger.LogWarning("Rate limit store unreachable; refusing {Function}", context.FunctionDefinition.Name);
-            var unavailable = new ApiProblemException(503, "Service unavailable", "The service is briefly unavailable; retry shortly.");
-            unavailable.Headers["Retry-After"] = "5";
-            throw unavailable;
+            throw new UpstreamUnavailableException("The service is briefly unavailable; retry shortly.", TimeSpan.FromSeconds(5));
         }
 
         foreach (var (name, value) in Headers(decision))
@@ -57,15 +55,10 @@ public sealed class RateLimitMiddleware(RateLimitOptions options, RateLimitStore
         if (!decision.Allowed)
         {
             logger.LogInformation("Rate limit {Policy} refused {Function}; retry in {RetryAfter}", policy.Name, context.FunctionDefinition.Name, decision.RetryAfter);
-            var refused = ApiProblemException.TooManyRequests(
+            // The RateLimit-* headers are already on the response; the error middleware adds Retry-After.
+            throw new RateLimitedException(
                 $"Too many requests: {policy.PerMinute} a minute (bursts of up to {policy.Capacity}) per client address. Retry after the number of seconds in Retry-After.",
                 decision.RetryAfter);
-            foreach (var (name, value) in Headers(decision))
-            {
-                refused.Headers[name] = value;
-            }
-
-            throw refused;
         }
 
         await next(context);

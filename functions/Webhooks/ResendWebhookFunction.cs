@@ -31,7 +31,7 @@ public sealed class ResendWebhookFunction(WebhookIngestService ingest)
     {
         if (request.ContentLength > MaxBodyBytes)
         {
-            throw ApiProblemException.PayloadTooLarge($"A webhook body may be at most {MaxBodyBytes} bytes.");
+            throw new PayloadTooLargeException($"A webhook body may be at most {MaxBodyBytes} bytes.");
         }
 
         using var buffer = new MemoryStream();
@@ -41,7 +41,7 @@ public sealed class ResendWebhookFunction(WebhookIngestService ingest)
         {
             if (buffer.Length + read > MaxBodyBytes)
             {
-                throw ApiProblemException.PayloadTooLarge($"A webhook body may be at most {MaxBodyBytes} bytes.");
+                throw new PayloadTooLargeException($"A webhook body may be at most {MaxBodyBytes} bytes.");
             }
 
             buffer.Write(chunk, 0, read);
