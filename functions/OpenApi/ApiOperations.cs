@@ -56,7 +56,7 @@ public static class ApiOperations
             Idempotent = true,
             Also = [Json<SendResult>(202, "Queued or scheduled in the outbox"), new(422, "Resend refused it for good (problem details with email_id)")],
         },
-        ["SendBatch"] = new("Send up to 100 emails", Shape(202, "Accepted; each email's status", P<IReadOnlyList<SendResult>>("data")))
+        ["SendBatch"] = new("Send up to 100 emails", Json<BatchResult>(202, "Accepted; each email's status"))
         {
             Body = typeof(BatchInput),
             Idempotent = true,

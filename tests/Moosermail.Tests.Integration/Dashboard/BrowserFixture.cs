@@ -1,6 +1,5 @@
 using Microsoft.Playwright;
 using Moosermail.Tests.Integration.Infrastructure;
-using Moosermail.Tests.Integration.Webhooks;
 
 namespace Moosermail.Tests.Integration.Dashboard;
 

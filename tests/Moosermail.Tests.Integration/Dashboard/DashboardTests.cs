@@ -4,7 +4,6 @@ using Microsoft.Playwright;
 using Moosermail.Functions.Web;
 using Moosermail.Tests.Integration.Infrastructure;
 using Moosermail.Tests.Integration.Resend;
-using Moosermail.Tests.Integration.Webhooks;
 
 namespace Moosermail.Tests.Integration.Dashboard;
 
