@@ -30,10 +30,18 @@ public static class DashboardFiles
         // Middleware, not an endpoint: routing treats /app and /app/ alike, and static files skip a request that matched one.
         app.Use((context, next) =>
         {
-            if (context.Request.Path.Value == Path)
+            var path = context.Request.Path.Value ?? string.Empty;
+            if (path == Path)
             {
                 context.Response.Redirect($"{Path}/");
                 return Task.CompletedTask;
+            }
+
+            // A page address such as /app/accept-invitation (the link in an invitation) is the app itself: its
+            // script reads the route. Files have an extension; nothing else under /app is a file.
+            if (path.StartsWith($"{Path}/", StringComparison.Ordinal) && path.Length > Path.Length + 1 && !System.IO.Path.HasExtension(path))
+            {
+                context.Request.Path = $"{Path}/index.html";
             }
 
             return next(context);

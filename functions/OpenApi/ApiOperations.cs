@@ -1,4 +1,5 @@
 using Moosermail.Core.Accounts;
+using Moosermail.Core.Audit;
 using Moosermail.Core.ApiKeys;
 using Moosermail.Core.Contacts;
 using Moosermail.Core.Emails;
@@ -6,6 +7,7 @@ using Moosermail.Core.Senders;
 using Moosermail.Core.Sending;
 using Moosermail.Core.Stats;
 using Moosermail.Core.Suppressions;
+using Moosermail.Core.Teams;
 using Moosermail.Core.Templates;
 using Moosermail.Core.Triggers;
 using Moosermail.Core.Webhooks;
@@ -100,6 +102,21 @@ public static class ApiOperations
         ["GetStats"] = new("Delivery funnel for emails created in the window", Shape(200, "OK", P<DateTimeOffset?>("since"), P<DateTimeOffset?>("until"), P<DeliveryStats>("counts"))) { Query = ["since", "until"] },
         ["ListSuppressions"] = new("Addresses every send refuses", Shape(200, "OK", P<IReadOnlyList<Suppression>>("data"))),
         ["DeleteSuppression"] = new("Allow an address again", NoContent("Removed")),
+
+        ["CreateTeam"] = new("Create a team; the caller becomes its owner", Json<TeamView>(201, "Created")) { Body = typeof(CreateTeamRequest) },
+        ["ListTeams"] = new("My teams, with my role and permissions in each", Shape(200, "OK", P<IReadOnlyList<TeamView>>("teams"))),
+        ["GetTeam"] = new("One of my teams", Json<TeamView>()),
+        ["RenameTeam"] = new("Rename a team (team:admin)", Json<TeamView>()) { Body = typeof(RenameTeamRequest) },
+        ["DeleteTeam"] = new("Delete a team (owner; not a personal team)", NoContent("Deleted")),
+        ["TransferTeam"] = new("Make another member the owner; the old owner becomes admin", NoContent("Transferred")) { Body = typeof(TransferTeamRequest) },
+        ["ListMembers"] = new("The team's members", Shape(200, "OK", P<IReadOnlyList<MemberView>>("members"))),
+        ["ChangeMember"] = new("Change a member's role or per-member permissions", Json<MemberView>()) { Body = typeof(ChangeMemberRequest) },
+        ["RemoveMember"] = new("Remove a member, or leave the team", NoContent("Removed")),
+        ["CreateInvitation"] = new("Invite by email (the token is in this answer only)", Json<CreatedInvitation>(201, "Created")) { Body = typeof(CreateInvitationRequest) },
+        ["ListInvitations"] = new("Pending invitations (no tokens)", Shape(200, "OK", P<IReadOnlyList<InvitationView>>("invitations"))),
+        ["RevokeInvitation"] = new("Revoke a pending invitation", NoContent("Revoked")),
+        ["AcceptInvitation"] = new("Accept an invitation as the invited, verified account", Json<TeamView>()) { Body = typeof(AcceptInvitationRequest) },
+        ["ListTeamAudit"] = new("The team's audit log, newest first, cursor-paginated (audit:read)", Shape(200, "A page", P<IReadOnlyList<AuditEventView>>("data"), P<string?>("next_cursor"))) { Query = ["action", "actor", "limit", "cursor"] },
 
         ["Mcp"] = new("Model Context Protocol (JSON-RPC over Streamable HTTP, stateless)", new ApiAnswer(200, "A JSON-RPC answer")) { BodyContentType = "application/json" },
     };

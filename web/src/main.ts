@@ -64,12 +64,20 @@ const nav: [string, string][] = [
 
 const root = document.getElementById("root")!;
 
+// An invitation's link is /app/accept-invitation#token=...: turn it into the app's own route (the token stays
+// in the fragment, which no request carries).
+if (location.pathname.endsWith("/accept-invitation")) {
+  const token = new URLSearchParams(location.hash.slice(1)).get("token") ?? "";
+  history.replaceState(null, "", `${location.pathname.replace(/accept-invitation$/, "")}#/accept?token=${encodeURIComponent(token)}`);
+}
+
 export function go(route: string) {
   if (location.hash === `#/${route}`) void render();
   else location.hash = `#/${route}`;
 }
 
-whenUnauthenticated(() => go(`login?next=${encodeURIComponent(currentRoute().path)}`));
+const here = () => location.hash.replace(/^#\/?/, "");
+whenUnauthenticated(() => go(`login?next=${encodeURIComponent(here())}`));
 
 function currentRoute() {
   const [path, search] = location.hash.replace(/^#\/?/, "").split("?");
@@ -94,7 +102,7 @@ async function render() {
   } catch (error) {
     const status = (error as { status?: number }).status;
     if (status === 401) {
-      go(`login?next=${encodeURIComponent(path)}`);
+      go(`login?next=${encodeURIComponent(here())}`);
     } else if ((status === 403 || status === 404) && team.get()) {
       // The remembered team is gone (removed, or the team deleted): fall back to the personal team.
       team.set(null);

@@ -198,6 +198,38 @@ public sealed class DashboardTests(AppFixture app, BrowserFixture browser) : ICl
     }
 
     [BrowserFact]
+    public async Task Owner_InvitesTeammate_WhoAcceptsThroughTheLink_AndAppearsAsMember()
+    {
+        var owner = await LoggedInPageAsync();
+        var teammateEmail = TestUsers.NewEmail("mate");
+        using (var client = _host.CreateClient())
+        {
+            await client.PostAsJsonAsync("api/auth/signup", new { email = teammateEmail, password = TestUsers.Password });
+        }
+
+        await owner.GotoAsync("app/#/team");
+        await Assertions.Expect(owner.GetByRole(AriaRole.Heading, new() { Name = "Invitations" })).ToBeVisibleAsync();
+        await owner.GetByLabel("Email", new() { Exact = true }).FillAsync(teammateEmail);
+        await owner.GetByRole(AriaRole.Button, new() { Name = "Invite", Exact = true }).ClickAsync();
+        var acceptUrl = new Uri(await owner.GetByLabel("Accept link").InputValueAsync());
+        Assert.StartsWith("#token=", acceptUrl.Fragment);
+
+        // The teammate follows the link (on this host), logs in, and accepts.
+        var teammate = await NewPageAsync();
+        await teammate.GotoAsync(acceptUrl.PathAndQuery.TrimStart('/') + acceptUrl.Fragment);
+        await teammate.GetByLabel("Email").FillAsync(teammateEmail);
+        await teammate.GetByLabel("Password").FillAsync(TestUsers.Password);
+        await teammate.GetByRole(AriaRole.Button, new() { Name = "Log in" }).ClickAsync();
+        await Assertions.Expect(teammate.GetByLabel("Invitation token")).ToHaveValueAsync(acceptUrl.Fragment["#token=".Length..]);
+        await teammate.GetByRole(AriaRole.Button, new() { Name = "Accept invitation" }).ClickAsync();
+        await Assertions.Expect(teammate.GetByText("You joined the team.")).ToBeVisibleAsync();
+
+        await owner.ReloadAsync();
+        await Assertions.Expect(owner.GetByRole(AriaRole.Table, new() { Name = "Members" })).ToContainTextAsync(teammateEmail);
+        Assert.Empty(_pageErrors);
+    }
+
+    [BrowserFact]
     public async Task ApiDocs_RendersEveryOperation_UnderTheCsp()
     {
         var page = await NewPageAsync();
