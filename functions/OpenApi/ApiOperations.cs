@@ -1,6 +1,6 @@
 using Moosermail.Core.Accounts;
-using Moosermail.Core.Audit;
 using Moosermail.Core.ApiKeys;
+using Moosermail.Core.Audit;
 using Moosermail.Core.Contacts;
 using Moosermail.Core.Emails;
 using Moosermail.Core.Senders;
