@@ -22,6 +22,7 @@ public static class MoosermailPipeline
         typeof(CorrelationMiddleware),
         typeof(SecurityHeadersMiddleware),
         typeof(ErrorHandlingMiddleware),
+        typeof(SchemaGateMiddleware),
         typeof(RateLimitMiddleware),
         typeof(AuthenticationMiddleware),
     ];
