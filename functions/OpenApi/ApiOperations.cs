@@ -84,6 +84,7 @@ public static class ApiOperations
         ["RotateTriggerKey"] = new("A new trigger key; the old one stops working", Shape(200, "OK", P<TriggerWithKey>("trigger"))),
         ["DeleteTrigger"] = new("Delete a trigger", NoContent("Deleted")),
         ["FireTrigger"] = new("Fire a trigger; the key in the path is the only credential", Json<FireResult>()) { Body = typeof(FireTriggerInput), Idempotent = true },
+        ["FireTriggerAsMember"] = new("Fire a trigger as a team member (emails:send), choosing recipients and variables", Json<FireResult>()) { Body = typeof(FireTriggerInput), Idempotent = true },
         ["FireTriggerByHeader"] = new("Fire a trigger; the key in the X-Trigger-Key header is the only credential", Json<FireResult>()) { Body = typeof(FireTriggerInput), Idempotent = true },
 
         ["CreateContact"] = new("Create a contact", Shape(201, "Created", P<Contact>("contact"))) { Body = typeof(CreateContactRequest) },

@@ -40,9 +40,10 @@ public sealed partial class OpenApiDocumentBuilder(FunctionCatalog catalog, stri
         var paths = new JsonObject();
         foreach (var function in catalog.Http.Where(f => !ApiOperations.NotDocumented.Contains(f.Name)).OrderBy(f => f.Route, StringComparer.Ordinal))
         {
+            // An undescribed function still appears (a test fails until it is described): the document never breaks.
             var operation = ApiOperations.All.TryGetValue(function.Name, out var described)
                 ? described
-                : throw new InvalidOperationException($"{function.Name} has no entry in {nameof(ApiOperations)}; describe it there.");
+                : new ApiOperation(function.Name, new ApiAnswer(200, "Not described yet"));
             var path = ToOpenApiPath(function.Route);
             var item = paths[path] as JsonObject ?? [];
             paths[path] = item;
