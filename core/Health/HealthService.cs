@@ -6,9 +6,49 @@ namespace Moosermail.Core.Health;
 
 public sealed record HealthReport(bool DatabaseReachable, int SchemaVersion);
 
-public sealed class HealthService(NpgsqlDataSource dataSource, ILogger<HealthService> logger)
+/// <summary>
+/// The health answer, asked of Postgres at most once per <see cref="CacheFor"/> per instance: probes and
+/// floods of GET /api/health share one query (later callers wait for the one in flight), so polling the
+/// route can never use up the connection pool.
+/// </summary>
+public sealed class HealthService(NpgsqlDataSource dataSource, TimeProvider time, ILogger<HealthService> logger) : IDisposable
 {
+    public static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(1);
+
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private (HealthReport Report, DateTimeOffset At)? _cached;
+
     public async Task<HealthReport> CheckAsync(CancellationToken cancellationToken)
+    {
+        if (Fresh() is { } report)
+        {
+            return report;
+        }
+
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            if (Fresh() is { } justChecked)
+            {
+                return justChecked;
+            }
+
+            var checkedNow = await QueryAsync(cancellationToken);
+            _cached = (checkedNow, time.GetUtcNow());
+            return checkedNow;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public void Dispose() => _gate.Dispose();
+
+    private HealthReport? Fresh() =>
+        _cached is { } cached && time.GetUtcNow() - cached.At < CacheFor && time.GetUtcNow() >= cached.At ? cached.Report : null;
+
+    private async Task<HealthReport> QueryAsync(CancellationToken cancellationToken)
     {
         try
         {

@@ -34,6 +34,7 @@ public sealed class SecurityCleanupService(NpgsqlDataSource dataSource, TimeProv
             new { Cutoff = time.GetUtcNow() - ExpiredKeyGrace },
             cancellationToken: cancellationToken));
         var buckets = await RateLimitStore.DeleteFullAsync(connection, time.GetUtcNow(), cancellationToken);
+        await Accounts.LoginThrottle.DeleteStaleAsync(connection, time.GetUtcNow(), cancellationToken);
         logger.LogInformation("Security cleanup removed {RevokedTokens} revoked tokens, {ApiKeys} expired API keys and {RateLimitBuckets} idle rate-limit buckets", revoked, apiKeys, buckets);
         return new CleanupResult(revoked, apiKeys, buckets);
     }

@@ -86,9 +86,17 @@ public sealed class SenderService(SenderRepository senders, SecretCipher cipher,
         }
 
         var error = result.Error!;
+        if (error.StatusCode == 429 && error.IsTransient)
+        {
+            // Resend's rate limit, not a broken key or a broken Resend: the caller retries after Resend's wait.
+            throw new RateLimitedException(
+                $"Resend is rate limiting this API key, so it could not be checked and nothing was stored. Retry after {Math.Max(1, (int)Math.Ceiling((error.RetryAfter ?? TimeSpan.FromSeconds(1)).TotalSeconds))} seconds.",
+                error.RetryAfter ?? TimeSpan.FromSeconds(1));
+        }
+
         if (error.IsTransient)
         {
-            throw ApiProblemException.BadGateway("Could not reach Resend to check the API key, so nothing was stored. Try again shortly.");
+            throw new UpstreamUnavailableException("Could not reach Resend to check the API key, so nothing was stored. Try again shortly.", error.RetryAfter ?? TimeSpan.FromSeconds(5));
         }
 
         throw ApiProblemException.Validation("api_key", $"Resend rejected this API key ({error.Name}). Check the key in the Resend dashboard and try again.");

@@ -22,8 +22,10 @@ public static class MoosermailPipeline
         typeof(CorrelationMiddleware),
         typeof(SecurityHeadersMiddleware),
         typeof(ErrorHandlingMiddleware),
+        typeof(RequestGuardMiddleware),
         typeof(RateLimitMiddleware),
         typeof(AuthenticationMiddleware),
+        typeof(CallerRateLimitMiddleware),
     ];
 
     public static void Use(IFunctionsWorkerApplicationBuilder builder)
@@ -55,6 +57,8 @@ public static class MoosermailPipeline
             services.AddSingleton(type);
         }
 
+        services.AddSingleton<FloodGuard>();
+        services.AddSingleton<RequestLimiter>();
         services.AddSingleton(provider => McpSettings.Load(provider.GetRequiredService<IConfiguration>()));
         services.AddScoped<McpTools>();
         services.Configure<JsonOptions>(options => ConfigureJson(options.SerializerOptions));

@@ -34,7 +34,7 @@ public sealed class FireTriggerFunction(TriggerFiring firing)
             throw ApiProblemException.Unauthorized($"Send the trigger key in the {KeyHeader} header (or POST /api/trigger/{{key}}).");
         }
 
-        var input = request.ContentLength is 0 ? new FireTriggerInput(null, null, null) : await request.ReadJsonAsync<FireTriggerInput>(cancellationToken);
+        var input = await request.ReadOptionalJsonAsync<FireTriggerInput>(cancellationToken) ?? new FireTriggerInput(null, null, null);
         var idempotencyKey = request.Headers.TryGetValue("Idempotency-Key", out var value) ? value.ToString() : null;
         var response = await firing.FireAsync(key.Trim(), input, idempotencyKey, cancellationToken);
         return Results.Content(response.Json, response.Status >= 400 ? ProblemResponse.ContentType : "application/json", statusCode: response.Status);
