@@ -96,7 +96,7 @@ public sealed class SenderService(SenderRepository senders, SecretCipher cipher,
 
         if (error.IsTransient)
         {
-            throw new UpstreamUnavailableException("Could not reach Resend to check the API key, so nothing was stored. Try again shortly.", error.RetryAfter ?? TimeSpan.FromSeconds(5));
+            throw ApiProblemException.BadGateway("Could not reach Resend to check the API key, so nothing was stored. Try again shortly.");
         }
 
         throw ApiProblemException.Validation("api_key", $"Resend rejected this API key ({error.Name}). Check the key in the Resend dashboard and try again.");

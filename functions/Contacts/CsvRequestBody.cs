@@ -29,7 +29,7 @@ public static class CsvRequestBody
         try
         {
             var span = bytes.Span;
-            text = s_strictUtf8.GetString(span.StartsWith(s_strictUtf8.Preamble) ? span[3..] : span);
+            text = s_strictUtf8.GetString(span.StartsWith("\uFEFF"u8) ? span[3..] : span);
         }
         catch (DecoderFallbackException)
         {
