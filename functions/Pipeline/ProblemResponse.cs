@@ -7,6 +7,18 @@ namespace Moosermail.Functions.Pipeline;
 /// <summary>Writes RFC 9457 problem details (application/problem+json).</summary>
 public static class ProblemResponse
 {
+    /// <summary>Every 429 says in words how long to wait, not only in the Retry-After header.</summary>
+    private static string WithWait(ApiProblemException problem) =>
+        problem.Status == StatusCodes.Status429TooManyRequests && RetryAfterSeconds(problem) is { } wait
+            && !problem.Message.Contains("Retry after", StringComparison.Ordinal)
+            ? $"{problem.Message} Retry after {wait} second{(wait == 1 ? string.Empty : "s")}."
+            : problem.Message;
+
+    private static int? RetryAfterSeconds(ApiProblemException problem) =>
+        problem.Headers.TryGetValue("Retry-After", out var value) && int.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seconds)
+            ? seconds
+            : null;
+
     public const string ContentType = "application/problem+json";
 
     public static async Task WriteAsync(HttpContext http, ApiProblemException problem, string correlationId)
@@ -16,7 +28,7 @@ public static class ProblemResponse
             ["type"] = $"https://httpstatuses.io/{problem.Status}",
             ["title"] = problem.Title,
             ["status"] = problem.Status,
-            ["detail"] = problem.Message,
+            ["detail"] = WithWait(problem),
             ["correlation_id"] = correlationId,
         };
         foreach (var extension in problem.Extensions ?? new Dictionary<string, object?>())
@@ -27,6 +39,11 @@ public static class ProblemResponse
         if (problem.Errors is not null)
         {
             body["errors"] = problem.Errors;
+        }
+
+        if (problem.Status == StatusCodes.Status429TooManyRequests && RetryAfterSeconds(problem) is { } wait)
+        {
+            body.TryAdd("retry_after", wait);
         }
 
         http.Response.StatusCode = problem.Status;

@@ -139,6 +139,35 @@ public sealed class EdgeRulesTests(AppFixture app)
         Assert.Equal(0, await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM senders WHERE team_id = @TeamId", new { user.TeamId }));
     }
 
+    [Fact]
+    public async Task TriggerOverItsLimit_429SaysTheSecondsToWait()
+    {
+        var user = await TestUsers.CreateAsync(app);
+        await TestSenders.AddAsync(_client, user);
+        var template = await Templates.TestContent.CreateTemplateAsync(_client, user);
+        var (status, created) = await Templates.TestContent.SendAsync(_client, user, HttpMethod.Post, "api/triggers",
+            new { name = "limited", template_id = template.GetProperty("id").GetGuid(), default_to = "a@example.com", rate_limit_per_minute = 1 });
+        Assert.Equal(HttpStatusCode.Created, status);
+        var key = created.GetProperty("trigger").GetProperty("trigger_key").GetString()!;
+
+        HttpRequestMessage Fire()
+        {
+            var request = new HttpRequestMessage(HttpMethod.Post, "api/trigger");
+            request.Headers.Add("X-Trigger-Key", key);
+            return request;
+        }
+
+        var first = await _client.SendAsync(Fire());
+        var second = await _client.SendAsync(Fire());
+
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.Equal(HttpStatusCode.TooManyRequests, second.StatusCode);
+        var seconds = (int)second.Headers.RetryAfter!.Delta!.Value.TotalSeconds;
+        var problem = await TestUsers.ProblemAsync(second);
+        Assert.Contains($"Retry after {seconds} second", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal(seconds, problem.GetProperty("retry_after").GetInt32());
+    }
+
     private static string Concrete(string path) =>
         path.Replace("{id}", Guid.NewGuid().ToString(), StringComparison.Ordinal).Replace("{key}", "tk_" + Guid.NewGuid().ToString("N"), StringComparison.Ordinal);
 

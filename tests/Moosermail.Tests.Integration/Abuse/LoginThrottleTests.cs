@@ -88,6 +88,24 @@ public sealed class LoginThrottleTests(AppFixture app)
         Assert.Equal(knownProblem.GetProperty("detail").GetString(), unknownProblem.GetProperty("detail").GetString());
     }
 
+    [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public async Task Cli_OnA429_SaysHowManySecondsToWait()
+    {
+        var user = await TestUsers.CreateAsync(app);
+        for (var i = 0; i < 5; i++)
+        {
+            await LoginAsync(user.Email, "guess");
+        }
+
+        using var cli = new Cli.CliRunner(app);
+        var login = await cli.RunAsync("login", "--email", user.Email, "--password", user.Password);
+
+        Assert.Equal(1, login.ExitCode);
+        Assert.Contains("Retry after 2 seconds", login.Error, StringComparison.Ordinal);
+        Assert.Contains("HTTP 429", login.Error, StringComparison.Ordinal);
+    }
+
     private async Task<HttpResponseMessage> LoginAsync(string email, string password, HttpClient? client = null, string? forwardedFor = null)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "api/auth/login") { Content = JsonContent.Create(new { email, password }) };
