@@ -41,8 +41,9 @@ public static class MoosermailCore
         services.AddSingleton<OutboxRepository>();
         services.AddSingleton<ResendPacer>();
         services.AddSingleton<OutboxDispatcher>();
-        services.AddSingleton<IdempotencyStore>();
-        services.AddSingleton<TemplateContent>();
+        services.AddSingleton<AcceptRepository>();
+        services.AddSingleton<SendAcceptance>();
+        services.AddSingleton<EmailComposer>();
         services.AddSingleton<SendService>();
         services.AddSingleton<EmailRepository>();
         services.AddSingleton<EmailService>();

@@ -45,7 +45,7 @@ public sealed class AccountService(AccountRepository accounts, SessionTokens ses
         if (!PasswordHasher.Verify(request.Password!, user?.PasswordHash) || user is null)
         {
             await throttle.RecordFailureAsync(request.Email!, cancellationToken);
-            throw ApiProblemException.Unauthorized(InvalidLogin);
+            throw new NotAuthenticatedException(InvalidLogin);
         }
 
         if (failedBefore)
@@ -60,7 +60,7 @@ public sealed class AccountService(AccountRepository accounts, SessionTokens ses
     {
         if (caller.Credential != CredentialKind.Session || caller.CredentialExpiresAt is not { } expiresAt)
         {
-            throw ApiProblemException.BadRequest("Logout ends a session token. To revoke an API key, use DELETE /api/api-keys/{id}.");
+            throw new InvalidRequestException("Logout ends a session token. To revoke an API key, use DELETE /api/api-keys/{id}.");
         }
 
         await accounts.RevokeTokenAsync(caller.CredentialId, caller.UserId, expiresAt, cancellationToken);
@@ -68,7 +68,7 @@ public sealed class AccountService(AccountRepository accounts, SessionTokens ses
 
     public async Task<AccountSummary> GetMeAsync(Caller caller, CancellationToken cancellationToken)
     {
-        var user = await accounts.GetAsync(caller.UserId, cancellationToken) ?? throw ApiProblemException.Unauthorized("The account no longer exists.");
+        var user = await accounts.GetAsync(caller.UserId, cancellationToken) ?? throw new NotAuthenticatedException("The account no longer exists.");
         var teams = await accounts.ListTeamsAsync(caller.UserId, cancellationToken);
         return new AccountSummary(user.Id, user.Email, user.CreatedAt,
             teams.Select(t => new TeamMembership(t.Id, t.Name, t.Role, t.Personal, Permissions.ForRole(t.Role))).ToList(),
@@ -93,7 +93,7 @@ public sealed class AccountService(AccountRepository accounts, SessionTokens ses
     {
         if (string.IsNullOrEmpty(request.Password))
         {
-            throw ApiProblemException.Validation("password", "is required to delete the account.");
+            throw new ValidationFailedException("password", "is required to delete the account.");
         }
 
         await RequirePasswordAsync(caller, request.Password, "password", cancellationToken);
@@ -106,7 +106,7 @@ public sealed class AccountService(AccountRepository accounts, SessionTokens ses
         var user = await accounts.GetAsync(caller.UserId, cancellationToken);
         if (!PasswordHasher.Verify(password, user?.PasswordHash))
         {
-            throw ApiProblemException.Forbidden($"The {field.Replace('_', ' ')} is wrong.");
+            throw new ForbiddenException($"The {field.Replace('_', ' ')} is wrong.");
         }
     }
 

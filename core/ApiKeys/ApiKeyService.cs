@@ -46,7 +46,7 @@ public sealed class ApiKeyService(ApiKeyRepository keys, TimeProvider time, ILog
     {
         if (!await keys.DeleteAsync(caller.TeamId, id, cancellationToken))
         {
-            throw ApiProblemException.NotFound("No API key with this id in your team.");
+            throw new NotFoundException("No API key with this id in your team.");
         }
 
         logger.LogInformation("API key {ApiKeyId} revoked in team {TeamId}", id, caller.TeamId);

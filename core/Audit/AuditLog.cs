@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Dapper;
-using Npgsql;
 using Moosermail.Core.Security;
+using Npgsql;
 
 namespace Moosermail.Core.Audit;
 

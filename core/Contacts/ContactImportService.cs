@@ -37,7 +37,7 @@ public sealed class ContactImportService(ContactRepository contacts, TimeProvide
         using var csv = new CsvReader(text, configuration);
         if (!csv.Read() || !csv.ReadHeader() || !csv.HeaderRecord!.Any(h => h.Trim().Equals("email", StringComparison.OrdinalIgnoreCase)))
         {
-            throw ApiProblemException.BadRequest("The CSV needs a header row with an 'email' column (optional: 'name', and 'tags' separated by ';').");
+            throw new InvalidRequestException("The CSV needs a header row with an 'email' column (optional: 'name', and 'tags' separated by ';').");
         }
 
         var rows = new List<(string Email, string? Name, string[] Tags)>();
@@ -77,14 +77,9 @@ public sealed class ContactImportService(ContactRepository contacts, TimeProvide
         var email = ContactRules.Email(csv.GetField("email") ?? string.Empty, required: true, errors);
         var name = ContactRules.Name(csv.GetField("name"), errors);
         var tags = ContactRules.Tags(csv.GetField("tags")?.Split(';'), errors) ?? [];
-        try
+        if (!errors.IsEmpty)
         {
-            // ValidationErrors hands out its messages only in the exception; here they become the row's message.
-            errors.ThrowIfAny();
-        }
-        catch (ApiProblemException problem)
-        {
-            return string.Join(" ", problem.Errors!.Select(e => $"{e.Key} {string.Join(" ", e.Value)}"));
+            return string.Join(" ", errors.ByField().Select(e => $"{e.Key} {string.Join(" ", e.Value)}"));
         }
 
         contact = (email!, name, tags);

@@ -106,7 +106,7 @@ public sealed class ContactService(ContactRepository contacts, TimeProvider time
         }
     }
 
-    private static ApiProblemException Duplicate() => ApiProblemException.Conflict("Your team already has a contact with this email.");
+    private static ConflictException Duplicate() => new ConflictException("Your team already has a contact with this email.");
 
-    private static ApiProblemException NotFound() => ApiProblemException.NotFound("No contact with this id in your team.");
+    private static NotFoundException NotFound() => new NotFoundException("No contact with this id in your team.");
 }

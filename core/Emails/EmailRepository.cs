@@ -77,7 +77,7 @@ public sealed class EmailRepository(NpgsqlDataSource dataSource)
             FOR UPDATE
             """,
             new { TeamId = teamId, Id = id }, transaction, cancellationToken: cancellationToken));
-        if (status != "scheduled")
+        if (status != EmailStatus.Scheduled)
         {
             return status;
         }
@@ -100,7 +100,7 @@ public sealed class EmailRepository(NpgsqlDataSource dataSource)
             new { TeamId = teamId, Id = id, NewTime = newTime, Now = now }, transaction, cancellationToken: cancellationToken));
         if (changed == 0)
         {
-            return "sending";
+            return EmailStatus.Sending;
         }
 
         await connection.ExecuteAsync(new CommandDefinition(
@@ -115,7 +115,7 @@ public sealed class EmailRepository(NpgsqlDataSource dataSource)
             """,
             new { TeamId = teamId, Id = id, NewTime = newTime, Now = now }, transaction, cancellationToken: cancellationToken));
         await transaction.CommitAsync(cancellationToken);
-        return "scheduled";
+        return EmailStatus.Scheduled;
     }
 
     public async Task<IReadOnlyList<SendLogEntry>> SendLogAsync(Guid teamId, int limit, CancellationToken cancellationToken)

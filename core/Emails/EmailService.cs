@@ -12,10 +12,7 @@ public sealed class EmailService(EmailRepository emails, TimeProvider time)
     public const int MaxLimit = 100;
     public const int MaxSendLog = 200;
 
-    private static readonly HashSet<string> s_statuses =
-    [
-        "queued", "scheduled", "sending", "sent", "delivered", "delivery_delayed", "opened", "clicked", "bounced", "complained", "failed", "canceled", "suppressed",
-    ];
+    private static readonly HashSet<string> s_statuses = [.. EmailStatus.All];
 
     public async Task<EmailPage> ListAsync(Caller caller, EmailFilter filter, CancellationToken cancellationToken)
     {
@@ -51,7 +48,7 @@ public sealed class EmailService(EmailRepository emails, TimeProvider time)
         var now = time.GetUtcNow();
         if (scheduledAt is not { } at || at <= now || at > now + SendValidator.MaxSchedule)
         {
-            throw ApiProblemException.Validation("scheduled_at", $"must be in the future and at most {SendValidator.MaxSchedule.TotalDays:0} days ahead (ISO 8601).");
+            throw new ValidationFailedException("scheduled_at", $"must be in the future and at most {SendValidator.MaxSchedule.TotalDays:0} days ahead (ISO 8601).");
         }
 
         Explain(await emails.ChangeScheduledAsync(caller.TeamId, id, at, now, cancellationToken), "rescheduled");
@@ -67,14 +64,14 @@ public sealed class EmailService(EmailRepository emails, TimeProvider time)
         {
             case null:
                 throw NotFound();
-            case "scheduled":
+            case EmailStatus.Scheduled:
                 return;
             default:
-                throw ApiProblemException.Conflict($"Only scheduled emails can be {action}; this one is {statusBefore}.");
+                throw new ConflictException($"Only scheduled emails can be {action}; this one is {statusBefore}.");
         }
     }
 
-    private static ApiProblemException NotFound() => ApiProblemException.NotFound("No email with this id in your team.");
+    private static NotFoundException NotFound() => new NotFoundException("No email with this id in your team.");
 
     private static string EncodeCursor(EmailSummary last) =>
         Convert.ToBase64String(Encoding.UTF8.GetBytes($"{last.CreatedAt.UtcTicks.ToString(CultureInfo.InvariantCulture)}:{last.Id:N}"));

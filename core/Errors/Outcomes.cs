@@ -66,5 +66,8 @@ public sealed class UpstreamUnavailableException(string detail, TimeSpan? retryA
     public TimeSpan? RetryAfter { get; } = retryAfter;
 }
 
+/// <summary>An upstream service (Resend) answered with a failure or could not be reached while checking something; nothing was stored.</summary>
+public sealed class UpstreamFailedException(string detail) : OutcomeException(detail);
+
 /// <summary>The feature needs operator configuration that this deployment has not set; the detail says which.</summary>
 public sealed class NotConfiguredException(string detail) : OutcomeException(detail);

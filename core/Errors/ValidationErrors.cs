@@ -22,12 +22,16 @@ public sealed class ValidationErrors
         return this;
     }
 
-    /// <exception cref="ApiProblemException">There is at least one error.</exception>
+    /// <summary>The messages so far, per field.</summary>
+    public IReadOnlyDictionary<string, string[]> ByField() =>
+        _errors.ToDictionary(e => e.Key, e => e.Value.ToArray(), StringComparer.Ordinal);
+
+    /// <exception cref="ValidationFailedException">There is at least one error.</exception>
     public void ThrowIfAny()
     {
         if (!IsEmpty)
         {
-            throw ApiProblemException.Validation(_errors.ToDictionary(e => e.Key, e => e.Value.ToArray(), StringComparer.Ordinal));
+            throw new ValidationFailedException(ByField());
         }
     }
 }

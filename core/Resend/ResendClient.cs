@@ -31,19 +31,8 @@ public sealed class ResendClient(IHttpClientFactory httpClientFactory, TimeProvi
     public Task<ResendResult<ResendEmail>> GetEmailAsync(string apiKey, string emailId, CancellationToken cancellationToken = default) =>
         CallAsync<ResendEmail>(apiKey, HttpMethod.Get, $"emails/{Uri.EscapeDataString(emailId)}", null, null, cancellationToken);
 
-    public Task<ResendResult<ResendList<ResendEmail>>> ListEmailsAsync(
-        string apiKey, ResendPage? page = null, CancellationToken cancellationToken = default) =>
-        CallAsync<ResendList<ResendEmail>>(apiKey, HttpMethod.Get, WithPage("emails", page), null, null, cancellationToken);
-
-    /// <summary>Reschedules an email that is still scheduled.</summary>
-    public Task<ResendResult<ResendObjectRef>> UpdateScheduledAtAsync(
-        string apiKey, string emailId, DateTimeOffset scheduledAt, CancellationToken cancellationToken = default) =>
-        CallAsync<ResendObjectRef>(apiKey, HttpMethod.Patch, $"emails/{Uri.EscapeDataString(emailId)}",
-            new SendEmailRescheduling(scheduledAt), null, cancellationToken);
-
-    public Task<ResendResult<ResendObjectRef>> CancelEmailAsync(string apiKey, string emailId, CancellationToken cancellationToken = default) =>
-        CallAsync<ResendObjectRef>(apiKey, HttpMethod.Post, $"emails/{Uri.EscapeDataString(emailId)}/cancel", null, null, cancellationToken);
-
+    // Listing, rescheduling and cancelling sent emails at Resend are not here: Moosermail keeps its own send log
+    // and holds scheduled emails in its outbox. The received-mail calls stay for the inbox.
     public Task<ResendResult<ResendList<ResendReceivedEmail>>> ListReceivedEmailsAsync(
         string apiKey, ResendPage? page = null, CancellationToken cancellationToken = default) =>
         CallAsync<ResendList<ResendReceivedEmail>>(apiKey, HttpMethod.Get, WithPage("emails/receiving", page), null, null, cancellationToken);
@@ -134,7 +123,4 @@ public sealed class ResendClient(IHttpClientFactory httpClientFactory, TimeProvi
 
         return query.Count == 0 ? path : $"{path}?{string.Join('&', query)}";
     }
-
-    private sealed record SendEmailRescheduling(
-        [property: System.Text.Json.Serialization.JsonConverter(typeof(ResendTimestampConverter))] DateTimeOffset? ScheduledAt);
 }

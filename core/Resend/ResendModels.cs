@@ -51,8 +51,5 @@ public sealed record ResendDomain
 /// <summary>A page of a cursor-paginated list; pass the last item's id as <see cref="ResendPage.After"/>.</summary>
 public sealed record ResendList<T>(IReadOnlyList<T> Data, bool HasMore);
 
-/// <summary>What PATCH and cancel return: <c>{ object, id }</c>.</summary>
-public sealed record ResendObjectRef([property: JsonPropertyName("object")] string? ObjectType, string Id);
-
 /// <summary>Cursor pagination: <see cref="Limit"/> 1–100; <see cref="After"/> and <see cref="Before"/> exclude each other.</summary>
 public sealed record ResendPage(int? Limit = null, string? After = null, string? Before = null);

@@ -25,12 +25,12 @@ public sealed record Caller(
 {
     public bool Has(string permission) => Permissions.Contains(permission);
 
-    /// <exception cref="ApiProblemException">403 naming the missing permission.</exception>
+    /// <exception cref="ForbiddenException">Naming the missing permission.</exception>
     public void Require(string permission)
     {
         if (!Has(permission))
         {
-            throw ApiProblemException.Forbidden($"This credential lacks the '{permission}' permission in this team.");
+            throw new ForbiddenException($"This credential lacks the '{permission}' permission in this team.");
         }
     }
 }

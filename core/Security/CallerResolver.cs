@@ -20,10 +20,11 @@ public sealed class CallerResolver(NpgsqlDataSource dataSource, SessionTokens se
             ? ResolveApiKeyAsync(bearer, teamId, cancellationToken)
             : ResolveSessionAsync(bearer, teamId, cancellationToken);
 
-    /// <exception cref="ApiProblemException">401 for a bad credential, 403 when the caller is not a member of the chosen team.</exception>
+    /// <exception cref="NotAuthenticatedException">The credential is bad.</exception>
+    /// <exception cref="ForbiddenException">The caller is not a member of the chosen team.</exception>
     public async Task<Caller> ResolveSessionAsync(string token, Guid? teamId, CancellationToken cancellationToken)
     {
-        var claims = await sessionTokens.ValidateAsync(token) ?? throw ApiProblemException.Unauthorized(InvalidCredential);
+        var claims = await sessionTokens.ValidateAsync(token) ?? throw new NotAuthenticatedException(InvalidCredential);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var row = await connection.QuerySingleOrDefaultAsync<SessionRow>(new CommandDefinition(
             """
@@ -40,12 +41,12 @@ public sealed class CallerResolver(NpgsqlDataSource dataSource, SessionTokens se
             cancellationToken: cancellationToken));
         if (row is null || row.Revoked || row.TokenVersion != claims.TokenVersion)
         {
-            throw ApiProblemException.Unauthorized(InvalidCredential);
+            throw new NotAuthenticatedException(InvalidCredential);
         }
 
         if (row.TeamId is not { } memberOf || row.Role is null)
         {
-            throw ApiProblemException.Forbidden(teamId is null
+            throw new ForbiddenException(teamId is null
                 ? "You have no personal team; choose a team with the X-Moosermail-Team header."
                 : "You are not a member of the team named in X-Moosermail-Team.");
         }
@@ -63,7 +64,7 @@ public sealed class CallerResolver(NpgsqlDataSource dataSource, SessionTokens se
     {
         if (!ApiKeyFormat.IsWellFormed(key))
         {
-            throw ApiProblemException.Unauthorized(InvalidCredential);
+            throw new NotAuthenticatedException(InvalidCredential);
         }
 
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
@@ -79,12 +80,12 @@ public sealed class CallerResolver(NpgsqlDataSource dataSource, SessionTokens se
         var now = time.GetUtcNow();
         if (row is null || row.ExpiresAt <= now)
         {
-            throw ApiProblemException.Unauthorized(InvalidCredential);
+            throw new NotAuthenticatedException(InvalidCredential);
         }
 
         if (row.Role is null || (teamId is not null && teamId != row.TeamId))
         {
-            throw ApiProblemException.Forbidden("This API key acts only in its own team, and only while its creator is a member of it.");
+            throw new ForbiddenException("This API key acts only in its own team, and only while its creator is a member of it.");
         }
 
         if (row.LastUsedAt is null || now - row.LastUsedAt >= s_lastUsedResolution)

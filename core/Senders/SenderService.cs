@@ -3,6 +3,7 @@ using Moosermail.Core.Errors;
 using Moosermail.Core.Resend;
 using Moosermail.Core.Secrets;
 using Moosermail.Core.Security;
+using Moosermail.Core.Validation;
 
 namespace Moosermail.Core.Senders;
 
@@ -66,13 +67,13 @@ public sealed class SenderService(SenderRepository senders, SecretCipher cipher,
     /// Runs <paramref name="call"/> with the decrypted key of the sender (or the team's default). The key
     /// lives only for the call: it is never cached, logged or returned.
     /// </summary>
-    /// <exception cref="ApiProblemException">404 when the sender is missing; 400 when the team has none.</exception>
+    /// <exception cref="SenderUnavailableException">The sender is gone (or the team has none).</exception>
     public async Task<T> UseKeyAsync<T>(Guid teamId, Guid? senderId, Func<Sender, string, Task<T>> call, CancellationToken cancellationToken)
     {
         var found = await senders.GetWithKeyAsync(teamId, senderId, cancellationToken)
-            ?? throw (senderId is null
-                ? ApiProblemException.BadRequest("This team has no Resend key yet. Add one with POST /api/keys {api_key, from_address}.")
-                : NotFound());
+            ?? throw new SenderUnavailableException(senderId is null
+                ? "This team has no Resend key yet. Add one with POST /api/keys {api_key, from_address}."
+                : "The sender was deleted.");
         var apiKey = cipher.Decrypt(found.EncryptedApiKey, new SecretContext(SecretContext.ResendApiKey, teamId, found.Sender.Id));
         return await call(found.Sender, apiKey);
     }
@@ -86,7 +87,7 @@ public sealed class SenderService(SenderRepository senders, SecretCipher cipher,
         }
 
         var error = result.Error!;
-        if (error.StatusCode == 429 && error.IsTransient)
+        if (error.IsRateLimited)
         {
             // Resend's rate limit, not a broken key or a broken Resend: the caller retries after Resend's wait.
             throw new RateLimitedException(
@@ -96,10 +97,10 @@ public sealed class SenderService(SenderRepository senders, SecretCipher cipher,
 
         if (error.IsTransient)
         {
-            throw ApiProblemException.BadGateway("Could not reach Resend to check the API key, so nothing was stored. Try again shortly.");
+            throw new UpstreamFailedException("Could not reach Resend to check the API key, so nothing was stored. Try again shortly.");
         }
 
-        throw ApiProblemException.Validation("api_key", $"Resend rejected this API key ({error.Name}). Check the key in the Resend dashboard and try again.");
+        throw new ValidationFailedException("api_key", $"Resend rejected this API key ({error.Name}). Check the key in the Resend dashboard and try again.");
     }
 
     private string Encrypt(string apiKey, Guid teamId, Guid senderId) =>
@@ -107,7 +108,7 @@ public sealed class SenderService(SenderRepository senders, SecretCipher cipher,
 
     private static string Hint(string apiKey) => $"re_…{apiKey[^4..]}";
 
-    private static ApiProblemException NotFound() => ApiProblemException.NotFound("No sender with this id in your team.");
+    private static NotFoundException NotFound() => new NotFoundException("No sender with this id in your team.");
 
     private static string? ValidApiKey(string? value, ValidationErrors errors, bool required)
     {

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
+using Moosermail.Core.Emails;
 using Moosermail.Core.Errors;
 using Moosermail.Core.Resend;
 using Moosermail.Core.Secrets;
@@ -49,79 +50,94 @@ public sealed class OutboxDispatcher(
         return ran;
     }
 
-    /// <summary>Sends one job now if it is due and nobody else holds it (the inline attempt after accepting a send).</summary>
-    public async Task DispatchAsync(Guid jobId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Sends one job now if it is due and nobody else holds it (the inline attempt after accepting a send).
+    /// Returns each email's result after the attempt, or null when the job was not claimed here.
+    /// </summary>
+    public async Task<IReadOnlyList<SendResult>?> DispatchAsync(Guid jobId, CancellationToken cancellationToken)
     {
-        foreach (var job in await outbox.ClaimDueAsync(time.GetUtcNow(), Lease, limit: 1, jobId, cancellationToken))
+        var jobs = await outbox.ClaimDueAsync(time.GetUtcNow(), Lease, limit: 1, jobId, cancellationToken);
+        if (jobs.Count == 0)
         {
-            await RunAsync(job, cancellationToken);
+            return null;
         }
+
+        var job = jobs[0];
+        var attempt = await RunAsync(job, cancellationToken);
+        return job.EmailIds.Select((id, i) => new SendResult
+        {
+            Id = id,
+            Status = attempt.Status,
+            ResendId = attempt.ResendIds?[i],
+            Error = attempt.Error,
+        }).ToList();
     }
 
-    private async Task RunAsync(ClaimedJob job, CancellationToken cancellationToken)
-    {
-        ResendError? error;
-        try
-        {
-            error = await senders.UseKeyAsync(job.TeamId, job.SenderId, (_, apiKey) => SendAsync(job, apiKey, cancellationToken), cancellationToken);
-        }
-        catch (ApiProblemException) when (!cancellationToken.IsCancellationRequested)
-        {
-            await outbox.FailAsync(job, "The sender was deleted before the email was sent.", time.GetUtcNow(), cancellationToken);
-            return;
-        }
-        catch (SecretDecryptionException)
-        {
-            error = new ResendError(null, "key_unreadable", "The sender's Resend key cannot be decrypted with the configured ENCRYPTION_KEY(s).", true, null);
-        }
-
-        if (error is null)
-        {
-            return;
-        }
-
-        var now = time.GetUtcNow();
-        if (!error.IsTransient || job.Attempts >= MaxAttempts)
-        {
-            var reason = error.IsTransient ? $"Gave up after {job.Attempts} attempts: {error.Message}" : error.Message;
-            logger.LogWarning("Outbox job {JobId} failed: {Reason}", job.Id, reason);
-            await outbox.FailAsync(job, reason, now, cancellationToken);
-            return;
-        }
-
-        var delay = Backoff(job.Attempts, error);
-        logger.LogInformation("Outbox job {JobId} attempt {Attempt} failed ({Error}); retrying in {Delay}", job.Id, job.Attempts, error.Name, delay);
-        await outbox.RetryLaterAsync(job, now + delay, error.Message, now, cancellationToken);
-    }
-
-    /// <summary>Calls Resend for the job; records success itself and returns the error otherwise.</summary>
-    private async Task<ResendError?> SendAsync(ClaimedJob job, string apiKey, CancellationToken cancellationToken)
+    /// <summary>One attempt at a job, top to bottom: payloads, pacing, the Resend call with the decrypted key, the record of what happened.</summary>
+    private async Task<Attempt> RunAsync(ClaimedJob job, CancellationToken cancellationToken)
     {
         var payloads = await outbox.PayloadsAsync(job, cancellationToken);
         var requests = payloads.Select(p => JsonSerializer.Deserialize<SendEmailRequest>(p.Payload, ResendJson.Options)!).ToList();
         await pacer.WaitForSlotAsync(job.SenderId, cancellationToken);
-        IReadOnlyList<string>? resendIds;
-        ResendError? error;
-        ResendRateLimit rateLimit;
+        (IReadOnlyList<string>? ResendIds, ResendError? Error, ResendRateLimit? RateLimit) call;
+        try
+        {
+            call = await senders.UseKeyAsync(job.TeamId, job.SenderId, (_, apiKey) => CallResendAsync(job, apiKey, requests, cancellationToken), cancellationToken);
+        }
+        catch (SenderUnavailableException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return await FailAsync(job, "The sender was deleted before the email was sent.", cancellationToken);
+        }
+        catch (SecretDecryptionException)
+        {
+            call = (null, new ResendError(null, "key_unreadable", "The sender's Resend key cannot be decrypted with the configured ENCRYPTION_KEY(s).", true, null), null);
+        }
+
+        if (call.RateLimit is { } rateLimit)
+        {
+            await pacer.LearnAsync(job.SenderId, rateLimit, call.Error?.RetryAfter, cancellationToken);
+        }
+
+        var error = call.Error;
+        if (error is null && call.ResendIds is { } resendIds && resendIds.Count == payloads.Count)
+        {
+            await outbox.CompleteAsync(job, payloads.Select((p, i) => (p.Id, resendIds[i])).ToList(), time.GetUtcNow(), cancellationToken);
+            return new Attempt(EmailStatus.Sent, resendIds, null);
+        }
+
+        error ??= new ResendError(null, "invalid_response", "Resend's answer did not list every email.", true, null);
+        if (!error.IsTransient || job.Attempts >= MaxAttempts)
+        {
+            var reason = error.IsTransient ? $"Gave up after {job.Attempts} attempts: {error.Message}" : error.Message;
+            logger.LogWarning("Outbox job {JobId} failed: {Reason}", job.Id, reason);
+            return await FailAsync(job, reason, cancellationToken);
+        }
+
+        var delay = Backoff(job.Attempts, error);
+        logger.LogInformation("Outbox job {JobId} attempt {Attempt} failed ({Error}); retrying in {Delay}", job.Id, job.Attempts, error.Name, delay);
+        var now = time.GetUtcNow();
+        await outbox.RetryLaterAsync(job, now + delay, error.Message, now, cancellationToken);
+        return new Attempt(EmailStatus.Queued, null, error.Message);
+    }
+
+    private async Task<Attempt> FailAsync(ClaimedJob job, string reason, CancellationToken cancellationToken)
+    {
+        await outbox.FailAsync(job, reason, time.GetUtcNow(), cancellationToken);
+        return new Attempt(EmailStatus.Failed, null, reason);
+    }
+
+    /// <summary>The one Resend call of an attempt: a single email, or a batch for a job of several.</summary>
+    private async Task<(IReadOnlyList<string>? ResendIds, ResendError? Error, ResendRateLimit? RateLimit)> CallResendAsync(
+        ClaimedJob job, string apiKey, List<SendEmailRequest> requests, CancellationToken cancellationToken)
+    {
         if (requests.Count == 1)
         {
             var result = await resend.SendEmailAsync(apiKey, requests[0], job.Id.ToString(), cancellationToken);
-            (resendIds, error, rateLimit) = (result.Value is { } v ? [v.Id] : null, result.Error, result.RateLimit);
-        }
-        else
-        {
-            var result = await resend.SendBatchAsync(apiKey, requests, job.Id.ToString(), cancellationToken);
-            (resendIds, error, rateLimit) = (result.Value?.Data.Select(d => d.Id).ToList(), result.Error, result.RateLimit);
+            return (result.Value is { } v ? [v.Id] : null, result.Error, result.RateLimit);
         }
 
-        await pacer.LearnAsync(job.SenderId, rateLimit, error?.RetryAfter, cancellationToken);
-        if (error is not null || resendIds is null || resendIds.Count != payloads.Count)
-        {
-            return error ?? new ResendError(null, "invalid_response", "Resend's answer did not list every email.", true, null);
-        }
-
-        await outbox.CompleteAsync(job, payloads.Select((p, i) => (p.Id, resendIds[i])).ToList(), time.GetUtcNow(), cancellationToken);
-        return null;
+        var batch = await resend.SendBatchAsync(apiKey, requests, job.Id.ToString(), cancellationToken);
+        return (batch.Value?.Data.Select(d => d.Id).ToList(), batch.Error, batch.RateLimit);
     }
 
     /// <summary>
@@ -140,4 +156,7 @@ public sealed class OutboxDispatcher(
         var delay = exponential * jitter;
         return error.RetryAfter is { } after && after > delay ? after : delay;
     }
+
+    /// <summary>How one attempt left the job's emails: their status, Resend ids when sent, the error otherwise.</summary>
+    private sealed record Attempt(string Status, IReadOnlyList<string>? ResendIds, string? Error);
 }

@@ -3,9 +3,6 @@ using Npgsql;
 
 namespace Moosermail.Core.Sending;
 
-/// <summary>A row of the send log about to be stored.</summary>
-public sealed record NewEmail(Guid Id, string From, IReadOnlyList<string> To, string Subject, string Status, string Payload, IReadOnlyList<string> Tags, DateTimeOffset? ScheduledAt, Guid? TemplateId, Guid? TriggerId);
-
 /// <summary>A job this instance has leased: send its emails, then complete, retry or fail it.</summary>
 public sealed record ClaimedJob
 {
@@ -26,31 +23,6 @@ public sealed record ClaimedJob
 /// </summary>
 public sealed class OutboxRepository(NpgsqlDataSource dataSource)
 {
-    /// <summary>Stores the emails and their job; on the caller's transaction so acceptance is all or nothing.</summary>
-    public static async Task EnqueueAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid teamId, Guid senderId, Guid jobId, IReadOnlyList<NewEmail> emails, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        foreach (var email in emails)
-        {
-            await connection.ExecuteAsync(new CommandDefinition(
-                """
-                INSERT INTO emails (id, team_id, sender_id, from_address, to_addresses, subject, status, payload, tags, scheduled_at, template_id, trigger_id, created_at, updated_at)
-                VALUES (@Id, @TeamId, @SenderId, @From, @To, @Subject, @Status, @Payload::jsonb, @Tags, @ScheduledAt, @TemplateId, @TriggerId, @Now, @Now);
-                INSERT INTO email_events (email_id, team_id, type, occurred_at)
-                VALUES (@Id, @TeamId, @Status, @Now);
-                """,
-                new { email.Id, TeamId = teamId, SenderId = senderId, email.From, To = email.To.ToArray(), email.Subject, email.Status, email.Payload, Tags = email.Tags.ToArray(), email.ScheduledAt, email.TemplateId, email.TriggerId, Now = now },
-                transaction, cancellationToken: cancellationToken));
-        }
-
-        await connection.ExecuteAsync(new CommandDefinition(
-            """
-            INSERT INTO outbox_jobs (id, team_id, sender_id, email_ids, next_attempt_at, created_at)
-            VALUES (@JobId, @TeamId, @SenderId, @EmailIds, @NextAttemptAt, @Now)
-            """,
-            new { JobId = jobId, TeamId = teamId, SenderId = senderId, EmailIds = emails.Select(e => e.Id).ToArray(), NextAttemptAt = emails[0].ScheduledAt ?? now, Now = now },
-            transaction, cancellationToken: cancellationToken));
-    }
-
     /// <summary>Leases up to <paramref name="limit"/> due jobs (or just <paramref name="jobId"/>), marking their emails sending.</summary>
     public async Task<IReadOnlyList<ClaimedJob>> ClaimDueAsync(DateTimeOffset now, TimeSpan lease, int limit, Guid? jobId, CancellationToken cancellationToken)
     {

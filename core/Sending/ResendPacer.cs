@@ -7,7 +7,7 @@ namespace Moosermail.Core.Sending;
 /// <summary>
 /// Keeps each sender's calls to Resend within its rate limit across all instances: every call reserves
 /// the next free slot in one Postgres row (default 2 per second; learned from Resend's ratelimit headers;
-/// pushed back by a 429's retry-after). Pacing spaces real requests, so it runs on the database clock and
+/// pushed back by Resend's retry-after when it limits us). Pacing spaces real requests, so it runs on the database clock and
 /// real time rather than the app's TimeProvider.
 /// </summary>
 public sealed class ResendPacer(NpgsqlDataSource dataSource)
@@ -32,7 +32,7 @@ public sealed class ResendPacer(NpgsqlDataSource dataSource)
         }
     }
 
-    /// <summary>Adopts the limit Resend reports and honours a 429's retry-after for every instance.</summary>
+    /// <summary>Adopts the limit Resend reports and honours Resend's retry-after for every instance.</summary>
     public async Task LearnAsync(Guid senderId, ResendRateLimit rateLimit, TimeSpan? retryAfter, CancellationToken cancellationToken)
     {
         var intervalMs = rateLimit.Limit is { } limit && limit > 0 ? (int)Math.Ceiling(1000.0 / limit) : (int?)null;

@@ -2,13 +2,12 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Moosermail.Core.Errors;
 using Moosermail.Core.Resend;
-using Moosermail.Core.Senders;
 using Moosermail.Core.Validation;
 
 namespace Moosermail.Core.Sending;
 
 /// <summary>
-/// Resend's rules for one email, checked before anything is stored, so every problem is a 400 naming
+/// Resend's rules for one email, checked before anything is stored, so every problem is a validation failure naming
 /// its field (with <c>prefix</c>, e.g. <c>emails[3].</c>, for batches) and nothing is accepted half-valid.
 /// </summary>
 public static partial class SendValidator

@@ -10,7 +10,7 @@ public sealed class StatsService(StatsRepository stats)
     {
         if (since is { } from && until is { } to && from >= to)
         {
-            throw ApiProblemException.Validation("until", "must be after since.");
+            throw new ValidationFailedException("until", "must be after since.");
         }
 
         return stats.ForTeamAsync(caller.TeamId, since, until, cancellationToken);

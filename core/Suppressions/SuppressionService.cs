@@ -1,7 +1,7 @@
 using Moosermail.Core.Errors;
 using Moosermail.Core.Security;
-using Moosermail.Core.Senders;
 using Moosermail.Core.Sending;
+using Moosermail.Core.Validation;
 
 namespace Moosermail.Core.Suppressions;
 
@@ -15,7 +15,7 @@ public sealed class SuppressionService(SuppressionRepository suppressions)
     {
         if (!await suppressions.DeleteAsync(caller.TeamId, Normalize(email), cancellationToken))
         {
-            throw ApiProblemException.NotFound("This address is not on your team's suppression list.");
+            throw new NotFoundException("This address is not on your team's suppression list.");
         }
     }
 
@@ -23,7 +23,7 @@ public sealed class SuppressionService(SuppressionRepository suppressions)
     /// Refuses the whole request when any recipient (to, cc or bcc) of any email is suppressed for the team, naming each
     /// one under its email's field (<c>to</c>, or <c>emails[i].to</c> in a batch).
     /// </summary>
-    /// <exception cref="ApiProblemException">422 with the suppressed recipients per email.</exception>
+    /// <exception cref="UnprocessableException">With the suppressed recipients per email.</exception>
     public async Task RefuseSuppressedAsync(Guid teamId, IReadOnlyList<ValidatedEmail> emails, bool batch, CancellationToken cancellationToken)
     {
         var recipients = emails.Select(e => e.AllRecipients.Select(Normalize).ToList()).ToList();
@@ -44,9 +44,11 @@ public sealed class SuppressionService(SuppressionRepository suppressions)
             }
         }
 
-        throw ApiProblemException.Unprocessable(
-            $"Refused: {string.Join(", ", suppressed.Keys.Order(StringComparer.Ordinal))} {(suppressed.Count == 1 ? "is" : "are")} suppressed after a bounce or complaint. Nothing was sent.",
-            errors);
+        throw new UnprocessableException(
+            $"Refused: {string.Join(", ", suppressed.Keys.Order(StringComparer.Ordinal))} {(suppressed.Count == 1 ? "is" : "are")} suppressed after a bounce or complaint. Nothing was sent.")
+        {
+            Errors = errors,
+        };
     }
 
     private static string Normalize(string address) => FromAddress.AddressOf(address.Trim()).Trim().ToLowerInvariant();

@@ -10,7 +10,7 @@ public static class TemplateRules
     public const int MaxBodyLength = 500_000;
 
     /// <summary>Returns the template's variables, in order of first appearance.</summary>
-    /// <exception cref="ApiProblemException">400 naming every bad field, with the line and column of a syntax error.</exception>
+    /// <exception cref="ValidationFailedException">Naming every bad field, with the line and column of a syntax error.</exception>
     public static string[] Validate(string? name, string? subject, string? bodyHtml, string? bodyText)
     {
         var errors = new ValidationErrors();

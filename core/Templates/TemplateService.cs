@@ -53,7 +53,7 @@ public sealed class TemplateService(TemplateRepository templates, TriggerReposit
         return await templates.UpdateAsync(caller.TeamId, merged, cancellationToken) ?? throw NotFound();
     }
 
-    /// <summary>Refuses (409, naming them) to delete a template that triggers use, unless <paramref name="force"/> deletes them too.</summary>
+    /// <summary>Refuses (a conflict naming them) to delete a template that triggers use, unless <paramref name="force"/> deletes them too.</summary>
     public async Task DeleteAsync(Caller caller, Guid id, bool force, CancellationToken cancellationToken)
     {
         try
@@ -66,7 +66,7 @@ public sealed class TemplateService(TemplateRepository templates, TriggerReposit
         catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.ForeignKeyViolation)
         {
             var names = await triggers.ListNamesUsingTemplateAsync(caller.TeamId, id, cancellationToken);
-            throw ApiProblemException.Conflict(
+            throw new ConflictException(
                 $"This template is used by triggers: {string.Join(", ", names.Select(n => $"'{n}'"))}. Point them at another template or delete them first, or delete with ?force=true to delete them too.");
         }
 
@@ -82,5 +82,5 @@ public sealed class TemplateService(TemplateRepository templates, TriggerReposit
         return renderer.Render(template, variables);
     }
 
-    private static ApiProblemException NotFound() => ApiProblemException.NotFound("No template with this id in your team.");
+    private static NotFoundException NotFound() => new NotFoundException("No template with this id in your team.");
 }

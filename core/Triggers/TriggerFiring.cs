@@ -1,11 +1,11 @@
 using System.Text.Json;
-using Dapper;
 using Moosermail.Core.Contacts;
+using Moosermail.Core.Emails;
 using Moosermail.Core.Errors;
 using Moosermail.Core.Sending;
 using Moosermail.Core.Suppressions;
 using Moosermail.Core.Templates;
-using Npgsql;
+using Moosermail.Core.Validation;
 
 namespace Moosermail.Core.Triggers;
 
@@ -21,32 +21,30 @@ public sealed record FireResult(int Sent, int Failed, IReadOnlyList<Guid> Ids, I
 /// contacts are skipped and reported.
 /// </summary>
 public sealed class TriggerFiring(
-    NpgsqlDataSource dataSource,
     TriggerRepository triggers,
     TemplateService templates,
-    TemplateContent content,
+    EmailComposer content,
     ContactService contacts,
     SuppressionRepository suppressions,
-    SendService sending,
-    IdempotencyStore idempotency,
+    SendAcceptance acceptance,
     TimeProvider time)
 {
     public const int MaxRecipients = 50;
     public const int MaxFanOut = 1000;
 
-    public async Task<StoredResponse> FireAsync(string key, FireTriggerInput input, string? idempotencyKey, CancellationToken cancellationToken)
+    public async Task<FireResult> FireAsync(string key, FireTriggerInput input, string? idempotencyKey, CancellationToken cancellationToken)
     {
-        var trigger = await triggers.FindByKeyAsync(key, cancellationToken) ?? throw ApiProblemException.NotFound("No trigger has this key.");
+        var trigger = await triggers.FindByKeyAsync(key, cancellationToken) ?? throw new NotFoundException("No trigger has this key.");
         if (!trigger.Enabled)
         {
-            throw ApiProblemException.Forbidden("This trigger is disabled. Enable it with PUT /api/triggers/{id} {\"enabled\": true}.");
+            throw new ForbiddenException("This trigger is disabled. Enable it with PUT /api/triggers/{id} {\"enabled\": true}.");
         }
 
         var now = time.GetUtcNow();
         var recipients = await RecipientsAsync(trigger, input, cancellationToken);
         await CountFireAsync(trigger, now, cancellationToken);
         var template = await templates.GetForTeamAsync(trigger.TeamId, trigger.TemplateId, cancellationToken)
-            ?? throw ApiProblemException.Conflict("The trigger's template no longer exists.");
+            ?? throw new ConflictException("The trigger's template no longer exists.");
 
         var skipped = await SkippedAsync(trigger.TeamId, recipients.Select(r => r.Email).ToList(), cancellationToken);
         var errors = new ValidationErrors();
@@ -56,24 +54,16 @@ public sealed class TriggerFiring(
             .ToList();
         errors.ThrowIfAny();
 
-        var failures = recipients.Where(r => skipped.ContainsKey(r.Email)).Select(r => new FireFailure(r.Email, skipped[r.Email])).ToList();
-        var scope = $"trigger:{trigger.Id}";
-        var accepted = outgoing.Count == 0 ? ([], null)
-            : await sending.AcceptAsync(trigger.TeamId, scope, idempotencyKey, JsonSerializer.Serialize(input, ApiJson.Options), outgoing, cancellationToken);
-        if (accepted.Replay is { } replay)
+        var skippedFailures = recipients.Where(r => skipped.ContainsKey(r.Email)).Select(r => new FireFailure(r.Email, skipped[r.Email])).ToList();
+        FireResult Answer(IReadOnlyList<SendResult> results)
         {
-            return replay;
+            var failures = skippedFailures.Concat(results.Where(r => r.Status == EmailStatus.Failed).Select(r => new FireFailure(r.Id.ToString(), r.Error ?? EmailStatus.Failed))).ToList();
+            var ok = results.Where(r => r.Status != EmailStatus.Failed).ToList();
+            return new FireResult(ok.Count, failures.Count, ok.Select(r => r.Id).ToList(), failures);
         }
 
-        failures.AddRange(accepted.Results.Where(r => r.Status == "failed").Select(r => new FireFailure(r.Id.ToString(), r.Error ?? "failed")));
-        var ok = accepted.Results.Where(r => r.Status != "failed").ToList();
-        var response = new StoredResponse(200, ApiJson.Serialize(new FireResult(ok.Count, failures.Count, ok.Select(r => r.Id).ToList(), failures)));
-        if (idempotencyKey is not null && outgoing.Count > 0)
-        {
-            await idempotency.CompleteAsync(trigger.TeamId, scope, idempotencyKey, response, CancellationToken.None);
-        }
-
-        return response;
+        return outgoing.Count == 0 ? Answer([])
+            : await acceptance.AcceptAsync(new AcceptRequest(trigger.TeamId, $"trigger:{trigger.Id}", idempotencyKey, JsonSerializer.Serialize(input, ApiJson.Options), outgoing), Answer, cancellationToken);
     }
 
     private async Task<IReadOnlyList<(string Email, IReadOnlyDictionary<string, object?> Variables)>> RecipientsAsync(FiringTrigger trigger, FireTriggerInput input, CancellationToken cancellationToken)
@@ -84,7 +74,7 @@ public sealed class TriggerFiring(
             var tagged = await contacts.ListSubscribedByTagAsync(trigger.TeamId, input.ToTag.Trim(), cancellationToken);
             if (tagged.Count > MaxFanOut)
             {
-                throw ApiProblemException.Validation("to_tag", $"matches {tagged.Count} contacts; a trigger may fan out to at most {MaxFanOut}.");
+                throw new ValidationFailedException("to_tag", $"matches {tagged.Count} contacts; a trigger may fan out to at most {MaxFanOut}.");
             }
 
             // Each contact's own email and name are available to the template unless the caller set them.
@@ -97,19 +87,19 @@ public sealed class TriggerFiring(
 
         var to = input.To is { ValueKind: not (JsonValueKind.Null or JsonValueKind.Undefined) } given ? given
             : trigger.DefaultTo is { } fallback ? JsonSerializer.SerializeToElement(fallback)
-            : throw ApiProblemException.Validation("to", "is required: this trigger has no default_to. Give to, or to_tag to reach contacts with a tag.");
+            : throw new ValidationFailedException("to", "is required: this trigger has no default_to. Give to, or to_tag to reach contacts with a tag.");
         var errors = new ValidationErrors();
         var parsed = SendValidator.Validate(new SendInput { To = to, Subject = "-", Body = "-" }, time.GetUtcNow(), errors);
         errors.ThrowIfAny();
         return parsed!.To.Count > MaxRecipients
-            ? throw ApiProblemException.Validation("to", $"has {parsed.To.Count} recipients; a trigger fires to at most {MaxRecipients}.")
+            ? throw new ValidationFailedException("to", $"has {parsed.To.Count} recipients; a trigger fires to at most {MaxRecipients}.")
             : parsed.To.Select(email => (email, (IReadOnlyDictionary<string, object?>)variables)).ToList();
     }
 
     /// <summary>Recipients who get no trigger mail, with why: unsubscribed contacts and suppressed addresses.</summary>
     private async Task<Dictionary<string, string>> SkippedAsync(Guid teamId, IReadOnlyList<string> recipients, CancellationToken cancellationToken)
     {
-        var bare = recipients.ToDictionary(r => r, r => Moosermail.Core.Senders.FromAddress.AddressOf(r).ToLowerInvariant(), StringComparer.OrdinalIgnoreCase);
+        var bare = recipients.ToDictionary(r => r, r => FromAddress.AddressOf(r).ToLowerInvariant(), StringComparer.OrdinalIgnoreCase);
         var suppressed = await suppressions.FindSuppressedAsync(teamId, bare.Values.Distinct().ToList(), cancellationToken);
         var unsubscribed = (await content.UnsubscribedAsync(teamId, recipients, cancellationToken)).ToHashSet(StringComparer.OrdinalIgnoreCase);
         var skipped = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
@@ -128,7 +118,7 @@ public sealed class TriggerFiring(
         return skipped;
     }
 
-    /// <summary>Counts this fire in the trigger's current minute; 429 with Retry-After past rate_limit_per_minute.</summary>
+    /// <summary>Counts this fire in the trigger's current minute; <see cref="RateLimitedException"/> (until the next minute) past rate_limit_per_minute.</summary>
     private async Task CountFireAsync(FiringTrigger trigger, DateTimeOffset now, CancellationToken cancellationToken)
     {
         if (trigger.RateLimitPerMinute is not { } limit)
@@ -137,19 +127,9 @@ public sealed class TriggerFiring(
         }
 
         var window = new DateTimeOffset(now.Year, now.Month, now.Day, now.Hour, now.Minute, 0, TimeSpan.Zero);
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var fires = await connection.ExecuteScalarAsync<int>(new CommandDefinition(
-            """
-            INSERT INTO trigger_fire_windows (trigger_id, window_start, fires)
-            VALUES (@TriggerId, @Window, 1)
-            ON CONFLICT (trigger_id, window_start) DO UPDATE
-            SET fires = trigger_fire_windows.fires + 1
-            RETURNING fires
-            """,
-            new { TriggerId = trigger.Id, Window = window }, cancellationToken: cancellationToken));
-        if (fires > limit)
+        if (await triggers.CountFireAsync(trigger.Id, window, cancellationToken) > limit)
         {
-            throw ApiProblemException.TooManyRequests($"This trigger fires at most {limit} times a minute.", window.AddMinutes(1) - now);
+            throw new RateLimitedException($"This trigger fires at most {limit} times a minute.", window.AddMinutes(1) - now);
         }
     }
 }

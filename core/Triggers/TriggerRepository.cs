@@ -125,7 +125,7 @@ public sealed class TriggerRepository(NpgsqlDataSource dataSource)
     /// SYSTEM LOOKUP for the public fire route: the trigger whose key is <paramref name="key"/>, with its team id,
     /// found by the key's SHA-256 — the one read not scoped by team, because the key identifies the team. Null for
     /// a malformed or unknown key (a malformed one never reaches the database). Disabled triggers are returned
-    /// too, so the caller can answer 403 rather than 404.
+    /// too, so the caller can refuse it as forbidden rather than not found.
     /// </summary>
     public async Task<FiringTrigger?> FindByKeyAsync(string key, CancellationToken cancellationToken = default)
     {
@@ -143,5 +143,20 @@ public sealed class TriggerRepository(NpgsqlDataSource dataSource)
             WHERE g.key_hash = @KeyHash
             """,
             new { KeyHash = TriggerKey.Hash(key) }, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>Counts one fire in the trigger's minute starting at <paramref name="window"/>; returns the fires so far in it.</summary>
+    public async Task<int> CountFireAsync(Guid triggerId, DateTimeOffset window, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<int>(new CommandDefinition(
+            """
+            INSERT INTO trigger_fire_windows (trigger_id, window_start, fires)
+            VALUES (@TriggerId, @Window, 1)
+            ON CONFLICT (trigger_id, window_start) DO UPDATE
+            SET fires = trigger_fire_windows.fires + 1
+            RETURNING fires
+            """,
+            new { TriggerId = triggerId, Window = window }, cancellationToken: cancellationToken));
     }
 }

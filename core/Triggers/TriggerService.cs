@@ -96,7 +96,7 @@ public sealed class TriggerService(TriggerRepository triggers, TemplateRepositor
         }
         catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.ForeignKeyViolation)
         {
-            throw ApiProblemException.Validation("template_id", "must be the id of one of your team's templates.");
+            throw new ValidationFailedException("template_id", "must be the id of one of your team's templates.");
         }
     }
 
@@ -114,5 +114,5 @@ public sealed class TriggerService(TriggerRepository triggers, TemplateRepositor
         TriggerKey = key,
     };
 
-    private static ApiProblemException NotFound() => ApiProblemException.NotFound("No trigger with this id in your team.");
+    private static NotFoundException NotFound() => new NotFoundException("No trigger with this id in your team.");
 }

@@ -1,6 +1,6 @@
 using System.Text;
 using System.Text.Json;
-using Moosermail.Core.Senders;
+using Moosermail.Core.Validation;
 
 namespace Moosermail.Core.Webhooks;
 

@@ -75,7 +75,7 @@ public sealed class DeliveryReconciler(
 
             lastEvent = result.Value?.LastEvent;
         }
-        catch (Exception ex) when (ex is ApiProblemException or SecretDecryptionException)
+        catch (Exception ex) when (ex is SenderUnavailableException or SecretDecryptionException)
         {
             logger.LogWarning("Cannot check email {EmailId} with Resend: its sender is gone or its key unreadable", email.Id);
         }

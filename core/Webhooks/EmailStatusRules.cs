@@ -1,3 +1,5 @@
+using Moosermail.Core.Emails;
+
 namespace Moosermail.Core.Webhooks;
 
 /// <summary>
@@ -10,19 +12,19 @@ public static class EmailStatusRules
     /// <summary>The one rank table. Equal ranks never replace each other.</summary>
     private static readonly Dictionary<string, int> s_rank = new(StringComparer.Ordinal)
     {
-        ["queued"] = 0,
-        ["scheduled"] = 0,
-        ["sending"] = 1,
-        ["sent"] = 2,
-        ["delivery_delayed"] = 3,
-        ["delivered"] = 4,
-        ["opened"] = 5,
-        ["clicked"] = 6,
-        ["bounced"] = Terminal,
-        ["complained"] = Terminal,
-        ["failed"] = Terminal,
-        ["suppressed"] = Terminal,
-        ["canceled"] = Terminal,
+        [EmailStatus.Queued] = 0,
+        [EmailStatus.Scheduled] = 0,
+        [EmailStatus.Sending] = 1,
+        [EmailStatus.Sent] = 2,
+        [EmailStatus.DeliveryDelayed] = 3,
+        [EmailStatus.Delivered] = 4,
+        [EmailStatus.Opened] = 5,
+        [EmailStatus.Clicked] = 6,
+        [EmailStatus.Bounced] = Terminal,
+        [EmailStatus.Complained] = Terminal,
+        [EmailStatus.Failed] = Terminal,
+        [EmailStatus.Suppressed] = Terminal,
+        [EmailStatus.Canceled] = Terminal,
     };
 
     private const int Terminal = 100;
@@ -30,16 +32,16 @@ public static class EmailStatusRules
     /// <summary>The email status a Resend event type stands for, or null when it does not describe an outbound email.</summary>
     public static string? StatusOf(string eventType) => eventType switch
     {
-        "email.scheduled" => "scheduled",
-        "email.sent" => "sent",
-        "email.delivery_delayed" => "delivery_delayed",
-        "email.delivered" => "delivered",
-        "email.opened" => "opened",
-        "email.clicked" => "clicked",
-        "email.bounced" => "bounced",
-        "email.complained" => "complained",
-        "email.failed" => "failed",
-        "email.suppressed" => "suppressed",
+        "email.scheduled" => EmailStatus.Scheduled,
+        "email.sent" => EmailStatus.Sent,
+        "email.delivery_delayed" => EmailStatus.DeliveryDelayed,
+        "email.delivered" => EmailStatus.Delivered,
+        "email.opened" => EmailStatus.Opened,
+        "email.clicked" => EmailStatus.Clicked,
+        "email.bounced" => EmailStatus.Bounced,
+        "email.complained" => EmailStatus.Complained,
+        "email.failed" => EmailStatus.Failed,
+        "email.suppressed" => EmailStatus.Suppressed,
         _ => null,
     };
 

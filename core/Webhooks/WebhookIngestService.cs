@@ -25,11 +25,13 @@ public sealed class WebhookIngestService(
     TimeProvider time,
     ILogger<WebhookIngestService> logger)
 {
-    /// <exception cref="ApiProblemException">404 unknown endpoint; 401 bad or missing signature; 400 not a Resend event.</exception>
+    /// <exception cref="NotFoundException">Unknown endpoint.</exception>
+    /// <exception cref="NotAuthenticatedException">Bad or missing signature.</exception>
+    /// <exception cref="InvalidRequestException">Not a Resend event.</exception>
     public async Task<WebhookIngestOutcome> ReceiveAsync(string publicId, ReadOnlyMemory<byte> body, Func<string, string?> header, CancellationToken cancellationToken)
     {
         var endpoint = await endpoints.FindForDeliveryAsync(publicId, cancellationToken)
-            ?? throw ApiProblemException.NotFound("No webhook endpoint with this id. Copy the current URL from GET /api/webhooks/resend.");
+            ?? throw new NotFoundException("No webhook endpoint with this id. Copy the current URL from GET /api/webhooks/resend.");
 
         var verified = false;
         if (endpoint.EncryptedSigningSecret is { } encrypted)
@@ -39,7 +41,7 @@ public sealed class WebhookIngestService(
             if (result != WebhookVerificationResult.Valid)
             {
                 logger.LogWarning("Webhook for team {TeamId} refused: {Reason}", endpoint.TeamId, result);
-                throw ApiProblemException.Unauthorized(Explain(result));
+                throw new NotAuthenticatedException(Explain(result));
             }
 
             verified = true;
@@ -48,11 +50,11 @@ public sealed class WebhookIngestService(
         var svixId = header("svix-id") ?? header("webhook-id");
         if (string.IsNullOrEmpty(svixId) || svixId.Length > 200)
         {
-            throw ApiProblemException.BadRequest("The svix-id header is required: it identifies the event for de-duplication.");
+            throw new InvalidRequestException("The svix-id header is required: it identifies the event for de-duplication.");
         }
 
         var evt = ResendWebhookEvent.TryParse(body.Span)
-            ?? throw ApiProblemException.BadRequest("The body is not a Resend webhook event: a JSON object with a string type.");
+            ?? throw new InvalidRequestException("The body is not a Resend webhook event: a JSON object with a string type.");
         var stored = await events.InsertAsync(
             new NewWebhookEvent(endpoint.TeamId, endpoint.Id, svixId, evt.Type, verified, evt.Email?.EmailId, evt.CreatedAt, Encoding.UTF8.GetString(body.Span)),
             time.GetUtcNow(), cancellationToken);

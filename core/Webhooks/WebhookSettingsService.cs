@@ -37,7 +37,7 @@ public sealed class WebhookSettingsService(
         var secret = request.SigningSecret?.Trim();
         if (!IsSigningSecret(secret))
         {
-            throw ApiProblemException.Validation("signing_secret", "must be the webhook's signing secret from Resend: whsec_ followed by base64.");
+            throw new ValidationFailedException("signing_secret", "must be the webhook's signing secret from Resend: whsec_ followed by base64.");
         }
 
         var endpoint = await endpoints.GetOrCreateAsync(caller.TeamId, NewPublicId(), time.GetUtcNow(), cancellationToken);

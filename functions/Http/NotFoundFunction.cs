@@ -16,5 +16,5 @@ public static class NotFoundFunction
     public static IResult NotFound(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", "post", "put", "patch", "delete", Route = "{*path}")] HttpRequest request,
         string? path) =>
-        throw ApiProblemException.NotFound($"No route matches {request.Method} /api/{path}. See README.md for the API.");
+        throw new NotFoundException($"No route matches {request.Method} /api/{path}. See README.md for the API.");
 }

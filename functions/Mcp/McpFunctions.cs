@@ -34,9 +34,7 @@ public sealed class McpFunctions(McpTools tools)
         if (!HttpMethods.IsPost(request.Method))
         {
             // Stateless: there is no server-to-client stream to open and no session to end.
-            var problem = new ApiProblemException(405, "Method not allowed", "The MCP endpoint takes one JSON-RPC message per POST; it has no GET stream and no sessions.");
-            problem.Headers["Allow"] = "POST";
-            throw problem;
+            throw new MethodNotAllowedException("The MCP endpoint takes one JSON-RPC message per POST; it has no GET stream and no sessions.", allow: "POST");
         }
 
         var caller = context.Caller();

@@ -36,7 +36,7 @@ public sealed class McpTools(McpSettings settings, SendService sending, EmailSer
                 _ => null,
             };
         }
-        catch (ApiProblemException problem)
+        catch (OutcomeException problem)
         {
             return Error(Describe(problem));
         }
@@ -61,8 +61,8 @@ public sealed class McpTools(McpSettings settings, SendService sending, EmailSer
             Variables = args.Map("variables"),
         };
         args.ThrowIfInvalid();
-        var response = await sending.SendAsync(caller, input, idempotencyKey: null, cancellationToken);
-        return new CallToolResult { Content = [new TextContentBlock { Text = response.Json }], IsError = response.Status >= 400 };
+        var result = await sending.SendAsync(caller, input, idempotencyKey: null, cancellationToken);
+        return new CallToolResult { Content = [new TextContentBlock { Text = ApiJson.Serialize(result) }], IsError = result.Status == EmailStatus.Failed };
     }
 
     private async Task<CallToolResult> ListEmailsAsync(Caller caller, McpArguments args, CancellationToken cancellationToken)
@@ -79,7 +79,7 @@ public sealed class McpTools(McpSettings settings, SendService sending, EmailSer
         caller.Require(Permissions.EmailsRead);
         var id = args.Id("id");
         args.ThrowIfInvalid();
-        var detail = await emails.GetAsync(caller, id ?? throw ApiProblemException.Validation("id", "is required."), cancellationToken);
+        var detail = await emails.GetAsync(caller, id ?? throw new ValidationFailedException("id", "is required."), cancellationToken);
         return new { email = detail.Email, events = detail.Events };
     }
 
@@ -89,7 +89,7 @@ public sealed class McpTools(McpSettings settings, SendService sending, EmailSer
         return caller;
     }
 
-    private static string Describe(ApiProblemException problem) =>
+    private static string Describe(OutcomeException problem) =>
         problem.Errors is { Count: > 0 } errors
             ? $"{problem.Message} {string.Join(" ", errors.SelectMany(e => e.Value.Select(message => $"{e.Key}: {message}")))}"
             : problem.Message;

@@ -52,7 +52,7 @@ public sealed class AuthenticationMiddleware(CallerResolver resolver) : IFunctio
             return await resolver.ResolveSessionAsync(cookie, teamId, cancellationToken);
         }
 
-        throw ApiProblemException.Unauthorized("Authentication required: send Authorization: Bearer <token or mk_ key>, or log in for a session cookie.");
+        throw new NotAuthenticatedException("Authentication required: send Authorization: Bearer <token or mk_ key>, or log in for a session cookie.");
     }
 
     private static string? BearerToken(HttpRequest request)
@@ -65,7 +65,7 @@ public sealed class AuthenticationMiddleware(CallerResolver resolver) : IFunctio
 
         return header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) && header.Length > 7
             ? header[7..].Trim()
-            : throw ApiProblemException.Unauthorized("Only the Bearer scheme is accepted in the Authorization header.");
+            : throw new NotAuthenticatedException("Only the Bearer scheme is accepted in the Authorization header.");
     }
 
     private static Guid? TeamFromHeader(HttpRequest request)
@@ -78,6 +78,6 @@ public sealed class AuthenticationMiddleware(CallerResolver resolver) : IFunctio
 
         return Guid.TryParse(value, out var teamId)
             ? teamId
-            : throw ApiProblemException.BadRequest($"{TeamHeader} must be a team id (a UUID from GET /api/auth/me).");
+            : throw new InvalidRequestException($"{TeamHeader} must be a team id (a UUID from GET /api/auth/me).");
     }
 }

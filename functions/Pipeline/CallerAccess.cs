@@ -8,7 +8,7 @@ public static class CallerAccess
 {
     public static Caller Caller(this FunctionContext context) => AuthenticationMiddleware.GetCaller(context);
 
-    /// <exception cref="Moosermail.Core.Errors.ApiProblemException">403 when the caller lacks <paramref name="permission"/>.</exception>
+    /// <exception cref="Moosermail.Core.Errors.ForbiddenException">The caller lacks <paramref name="permission"/> (403).</exception>
     public static Caller Authorize(this FunctionContext context, string permission)
     {
         var caller = AuthenticationMiddleware.GetCaller(context);

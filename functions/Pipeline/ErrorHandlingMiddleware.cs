@@ -1,15 +1,15 @@
-using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Middleware;
 using Microsoft.Extensions.Logging;
 using Moosermail.Core.Errors;
+using Moosermail.Functions.Http;
 
 namespace Moosermail.Functions.Pipeline;
 
 /// <summary>
-/// The one switch from exception to response. Expected failures (<see cref="ApiProblemException"/>)
-/// become their ProblemDetails; anything else is logged with the correlation id and answered with a
+/// The one switch from exception to response. Expected failures (core's <see cref="OutcomeException"/>
+/// types) become their ProblemDetails; anything else is logged with the correlation id and answered with a
 /// generic 500 that carries only that id — never exception text.
 /// </summary>
 public sealed class ErrorHandlingMiddleware(ILogger<ErrorHandlingMiddleware> logger) : IFunctionsWorkerMiddleware
@@ -31,16 +31,11 @@ public sealed class ErrorHandlingMiddleware(ILogger<ErrorHandlingMiddleware> log
             }
             else if (problem.Status > 500)
             {
-                logger.LogWarning("{Function} answered {Status}: {Detail}", context.FunctionDefinition.Name, problem.Status, problem.Message);
+                logger.LogWarning("{Function} answered {Status}: {Detail}", context.FunctionDefinition.Name, problem.Status, problem.Detail);
             }
             else
             {
                 logger.LogInformation("{Function} answered {Status} {Title}", context.FunctionDefinition.Name, problem.Status, problem.Title);
-            }
-
-            foreach (var header in problem.Headers)
-            {
-                http.Response.Headers[header.Key] = header.Value;
             }
 
             await ProblemResponse.WriteAsync(http, problem, correlationId);
@@ -52,18 +47,17 @@ public sealed class ErrorHandlingMiddleware(ILogger<ErrorHandlingMiddleware> log
         }
     }
 
-    private static ApiProblemException Map(Exception ex, HttpContext http) => ex switch
+    private static Problem Map(Exception ex, HttpContext http) => ex switch
     {
-        ApiProblemException problem => problem,
         OutcomeException outcome => FromOutcome(outcome),
-        BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => ApiProblemException.PayloadTooLarge("The request body is too large."),
-        BadHttpRequestException => ApiProblemException.BadRequest("The request could not be read; check its body and headers."),
-        OperationCanceledException when http.RequestAborted.IsCancellationRequested => new ApiProblemException(499, "Client closed request", "The client closed the request."),
-        _ => new ApiProblemException(500, "Internal server error", "An unexpected error occurred. Quote the correlation id when reporting it."),
+        BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => new Problem(413, "Payload too large", "The request body is too large."),
+        BadHttpRequestException => new Problem(400, "Bad request", "The request could not be read; check its body and headers."),
+        OperationCanceledException when http.RequestAborted.IsCancellationRequested => new Problem(499, "Client closed request", "The client closed the request."),
+        _ => new Problem(500, "Internal server error", "An unexpected error occurred. Quote the correlation id when reporting it."),
     };
 
-    /// <summary>The one table from a core outcome to its HTTP status and title.</summary>
-    private static ApiProblemException FromOutcome(OutcomeException outcome)
+    /// <summary>The one table from an outcome to its HTTP status, title and headers.</summary>
+    private static Problem FromOutcome(OutcomeException outcome)
     {
         var (status, title) = outcome switch
         {
@@ -72,16 +66,18 @@ public sealed class ErrorHandlingMiddleware(ILogger<ErrorHandlingMiddleware> log
             NotAuthenticatedException => (401, "Unauthorized"),
             ForbiddenException => (403, "Forbidden"),
             NotFoundException => (404, "Not found"),
+            MethodNotAllowedException => (405, "Method not allowed"),
             ConflictException => (409, "Conflict"),
             PayloadTooLargeException => (413, "Payload too large"),
             UnsupportedMediaTypeException => (415, "Unsupported media type"),
             UnprocessableException or SenderUnavailableException => (422, "Unprocessable content"),
             RateLimitedException => (429, "Too many requests"),
+            UpstreamFailedException => (502, "Bad gateway"),
             UpstreamUnavailableException => (503, "Service unavailable"),
             NotConfiguredException => (503, "Not configured"),
             _ => (500, "Internal server error"),
         };
-        var problem = new ApiProblemException(status, title, outcome.Message, outcome.Errors) { Extensions = outcome.Extensions };
+        var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         var retryAfter = outcome switch
         {
             RateLimitedException limited => limited.RetryAfter,
@@ -90,9 +86,14 @@ public sealed class ErrorHandlingMiddleware(ILogger<ErrorHandlingMiddleware> log
         };
         if (retryAfter is { } wait)
         {
-            problem.Headers["Retry-After"] = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            headers["Retry-After"] = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
 
-        return problem;
+        if (outcome is MethodNotAllowedException notAllowed)
+        {
+            headers["Allow"] = notAllowed.Allow;
+        }
+
+        return new Problem(status, title, outcome.Message) { Errors = outcome.Errors, Extensions = outcome.Extensions, Headers = headers };
     }
 }

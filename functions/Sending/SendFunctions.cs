@@ -22,7 +22,7 @@ public sealed class SendFunctions(SendService sending)
     {
         var caller = context.Authorize(Permissions.EmailsSend);
         var body = await request.ReadJsonAsync<SendInput>(context.CancellationToken, MaxBodyBytes);
-        return Stored(await sending.SendAsync(caller, body, IdempotencyKey(request), context.CancellationToken));
+        return SendAnswers.Send(await sending.SendAsync(caller, body, IdempotencyKey(request), context.CancellationToken), context);
     }
 
     [Function(nameof(SendBatch))]
@@ -31,12 +31,9 @@ public sealed class SendFunctions(SendService sending)
     {
         var caller = context.Authorize(Permissions.EmailsSend);
         var body = await request.ReadJsonAsync<BatchInput>(context.CancellationToken, MaxBodyBytes);
-        return Stored(await sending.SendBatchAsync(caller, body, IdempotencyKey(request), context.CancellationToken));
+        return SendAnswers.Batch(await sending.SendBatchAsync(caller, body, IdempotencyKey(request), context.CancellationToken));
     }
 
     private static string? IdempotencyKey(HttpRequest request) =>
         request.Headers.TryGetValue("Idempotency-Key", out var key) ? key.ToString() : null;
-
-    private static IResult Stored(StoredResponse response) =>
-        Results.Content(response.Json, response.Status >= 400 ? ProblemResponse.ContentType : "application/json", statusCode: response.Status);
 }

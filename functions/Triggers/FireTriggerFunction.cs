@@ -4,6 +4,7 @@ using Moosermail.Core.Errors;
 using Moosermail.Core.Triggers;
 using Moosermail.Functions.Http;
 using Moosermail.Functions.Pipeline;
+using Moosermail.Functions.Sending;
 
 namespace Moosermail.Functions.Triggers;
 
@@ -31,12 +32,11 @@ public sealed class FireTriggerFunction(TriggerFiring firing)
     {
         if (string.IsNullOrWhiteSpace(key))
         {
-            throw ApiProblemException.Unauthorized($"Send the trigger key in the {KeyHeader} header (or POST /api/trigger/{{key}}).");
+            throw new NotAuthenticatedException($"Send the trigger key in the {KeyHeader} header (or POST /api/trigger/{{key}}).");
         }
 
         var input = await request.ReadOptionalJsonAsync<FireTriggerInput>(cancellationToken) ?? new FireTriggerInput(null, null, null);
         var idempotencyKey = request.Headers.TryGetValue("Idempotency-Key", out var value) ? value.ToString() : null;
-        var response = await firing.FireAsync(key.Trim(), input, idempotencyKey, cancellationToken);
-        return Results.Content(response.Json, response.Status >= 400 ? ProblemResponse.ContentType : "application/json", statusCode: response.Status);
+        return SendAnswers.Fire(await firing.FireAsync(key.Trim(), input, idempotencyKey, cancellationToken));
     }
 }

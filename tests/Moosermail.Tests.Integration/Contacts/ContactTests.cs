@@ -1,8 +1,5 @@
 using System.Net;
-using System.Text.Json;
-using Dapper;
 using Moosermail.Tests.Integration.Infrastructure;
-using Npgsql;
 using static Moosermail.Tests.Integration.Templates.TestContent;
 
 namespace Moosermail.Tests.Integration.Contacts;
@@ -39,7 +36,7 @@ public sealed class ContactTests(AppFixture app)
         var (status, _) = await SendAsync(_client, user, HttpMethod.Post, "api/contacts", new { email = "BOB@example.com", name = "Bob" });
 
         Assert.Equal(HttpStatusCode.Conflict, status);
-        Assert.Equal(1, await CountAsync(user.TeamId));
+        Assert.Equal(1, await app.CountForTeamAsync("contacts", user.TeamId));
     }
 
     [Fact]
@@ -57,7 +54,7 @@ public sealed class ContactTests(AppFixture app)
         Assert.Equal(HttpStatusCode.OK, getStatus);
         Assert.Equal("Cy", got.GetProperty("contact").GetProperty("name").GetString());
         Assert.Equal(HttpStatusCode.OK, putStatus);
-        Assert.Equal(JsonValueKind.Null, updated.GetProperty("name").ValueKind);
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, updated.GetProperty("name").ValueKind);
         Assert.True(updated.GetProperty("unsubscribed").GetBoolean());
         Assert.Equal(["a"], Strings(updated.GetProperty("tags")));
         Assert.Equal("cy@example.com", updated.GetProperty("email").GetString());
@@ -78,7 +75,7 @@ public sealed class ContactTests(AppFixture app)
 
         Assert.Equal(HttpStatusCode.Conflict, status);
         Assert.Equal("mine@example.com", after.GetProperty("contact").GetProperty("email").GetString());
-        Assert.Equal(JsonValueKind.Null, after.GetProperty("contact").GetProperty("name").ValueKind);
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, after.GetProperty("contact").GetProperty("name").ValueKind);
     }
 
     [Theory]
@@ -97,7 +94,7 @@ public sealed class ContactTests(AppFixture app)
         var response = await _client.SendAsync(request);
 
         await TestUsers.AssertRejectsFieldAsync(response, field);
-        Assert.Equal(0, await CountAsync(user.TeamId));
+        Assert.Equal(0, await app.CountForTeamAsync("contacts", user.TeamId));
     }
 
     [Fact]
@@ -139,11 +136,5 @@ public sealed class ContactTests(AppFixture app)
         var (status, body) = await SendAsync(_client, user, HttpMethod.Post, "api/contacts", new { email, name, tags = tags ?? [] });
         Assert.Equal(HttpStatusCode.Created, status);
         return body.GetProperty("contact").GetProperty("id").GetGuid();
-    }
-
-    private async Task<int> CountAsync(Guid teamId)
-    {
-        await using var connection = new NpgsqlConnection(app.DatabaseUrl);
-        return await connection.ExecuteScalarAsync<int>("SELECT count(*) FROM contacts WHERE team_id = @TeamId", new { TeamId = teamId });
     }
 }

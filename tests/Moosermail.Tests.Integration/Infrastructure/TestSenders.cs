@@ -15,4 +15,12 @@ public static class TestSenders
         using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         return (body.RootElement.GetProperty("id").GetGuid(), apiKey);
     }
+
+    /// <summary>A new user whose team has a sandbox sender; the key names its sandbox account, to read what it sent.</summary>
+    public static async Task<(TestUser User, string ApiKey)> UserWithSenderAsync(AppFixture app, HttpClient client)
+    {
+        var user = await TestUsers.CreateAsync(app);
+        var (_, apiKey) = await AddAsync(client, user);
+        return (user, apiKey);
+    }
 }

@@ -50,7 +50,7 @@ public sealed class SenderTests(AppFixture app)
         var response = await _client.SendAsync(request);
 
         await TestUsers.AssertRejectsFieldAsync(response, field);
-        Assert.Equal(0, await CountSendersAsync(user.TeamId));
+        Assert.Equal(0, await app.CountForTeamAsync("senders", user.TeamId));
     }
 
     [Fact]
@@ -62,7 +62,7 @@ public sealed class SenderTests(AppFixture app)
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains("Resend rejected this API key", (await TestUsers.ProblemAsync(response)).GetProperty("errors").GetProperty("api_key")[0].GetString(), StringComparison.Ordinal);
-        Assert.Equal(0, await CountSendersAsync(user.TeamId));
+        Assert.Equal(0, await app.CountForTeamAsync("senders", user.TeamId));
     }
 
     [Fact]
@@ -75,7 +75,7 @@ public sealed class SenderTests(AppFixture app)
         var response = await _client.SendAsync(user.Request(HttpMethod.Post, "api/keys", new { api_key = apiKey, from_address = "a@example.com" }));
 
         Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
-        Assert.Equal(0, await CountSendersAsync(user.TeamId));
+        Assert.Equal(0, await app.CountForTeamAsync("senders", user.TeamId));
     }
 
     [Fact]
@@ -190,11 +190,5 @@ public sealed class SenderTests(AppFixture app)
     {
         await using var connection = new NpgsqlConnection(app.DatabaseUrl);
         return await connection.ExecuteScalarAsync<string?>("SELECT encrypted_api_key FROM senders WHERE id = @Id", new { Id = id });
-    }
-
-    private async Task<long> CountSendersAsync(Guid teamId)
-    {
-        await using var connection = new NpgsqlConnection(app.DatabaseUrl);
-        return await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM senders WHERE team_id = @TeamId", new { TeamId = teamId });
     }
 }

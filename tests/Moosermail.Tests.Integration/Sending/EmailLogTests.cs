@@ -12,7 +12,7 @@ public sealed class EmailLogTests(AppFixture app)
     [Fact]
     public async Task List_PagesThroughEveryEmailOnceNewestFirst()
     {
-        var user = await UserWithSenderAsync();
+        var user = (await TestSenders.UserWithSenderAsync(app, _client)).User;
         var sent = new List<Guid>();
         for (var i = 0; i < 5; i++)
         {
@@ -36,7 +36,7 @@ public sealed class EmailLogTests(AppFixture app)
     [Fact]
     public async Task List_FiltersByStatusRecipientAndTag()
     {
-        var user = await UserWithSenderAsync();
+        var user = (await TestSenders.UserWithSenderAsync(app, _client)).User;
         var tagged = await SendAsync(user, new { to = "Tagged Person <tagged@example.com>", subject = "t", body = "b", tags = new { campaign = "welcome" } });
         await SendAsync(user, new { to = "other@example.com", subject = "o", body = "b" });
 
@@ -67,7 +67,7 @@ public sealed class EmailLogTests(AppFixture app)
     [Fact]
     public async Task SendLog_KeepsTheOriginalShape()
     {
-        var user = await UserWithSenderAsync();
+        var user = (await TestSenders.UserWithSenderAsync(app, _client)).User;
         var id = await SendAsync(user, new { to = new[] { "a@example.com", "b@example.com" }, subject = "s", body = "b" });
 
         var log = await GetJsonAsync(user, "api/send-log?limit=10");
@@ -82,8 +82,8 @@ public sealed class EmailLogTests(AppFixture app)
     [Fact]
     public async Task OtherTeam_CannotSeeListCancelOrRescheduleTheEmails()
     {
-        var owner = await UserWithSenderAsync();
-        var intruder = await UserWithSenderAsync();
+        var owner = (await TestSenders.UserWithSenderAsync(app, _client)).User;
+        var intruder = (await TestSenders.UserWithSenderAsync(app, _client)).User;
         var id = await SendAsync(owner, new { to = "a@example.com", subject = "secret", body = "b", scheduled_at = app.Time.GetUtcNow().AddHours(1) });
 
         var list = await GetJsonAsync(intruder, "api/emails");
@@ -104,19 +104,12 @@ public sealed class EmailLogTests(AppFixture app)
     [Fact]
     public async Task NarrowedKey_WithoutEmailsSend_CannotSend()
     {
-        var user = await UserWithSenderAsync();
+        var user = (await TestSenders.UserWithSenderAsync(app, _client)).User;
         var (_, key, _) = await TestApiKeys.CreateAsync(_client, user, permissions: ["emails:read"]);
 
         var response = await _client.SendAsync(user.Using(key).Request(HttpMethod.Post, "api/send", new { to = "a@example.com", subject = "s", body = "b" }));
 
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
-    }
-
-    private async Task<TestUser> UserWithSenderAsync()
-    {
-        var user = await TestUsers.CreateAsync(app);
-        await TestSenders.AddAsync(_client, user);
-        return user;
     }
 
     private async Task<Guid> SendAsync(TestUser user, object body)

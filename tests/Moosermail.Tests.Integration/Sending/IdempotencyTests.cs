@@ -12,7 +12,7 @@ public sealed class IdempotencyTests(AppFixture app)
     [Fact]
     public async Task SameKeySameBody_ReturnsTheFirstAnswerAndSendsOnce()
     {
-        var (user, apiKey) = await UserWithSenderAsync();
+        var (user, apiKey) = await TestSenders.UserWithSenderAsync(app, _client);
         var key = Guid.NewGuid().ToString();
 
         var first = await SendAsync(user, key, new { to = "a@example.com", subject = "s", body = "b" });
@@ -24,9 +24,28 @@ public sealed class IdempotencyTests(AppFixture app)
     }
 
     [Fact]
+    public async Task RefusedSend_ReplaysAsTheSame422ProblemWithItsEmailId_AndThisRequestsCorrelationId()
+    {
+        var (user, apiKey) = await TestSenders.UserWithSenderAsync(app, _client);
+        await app.Sandbox.InjectFaultAsync(apiKey, new { fail_next = 1, status = 422, name = "validation_error" });
+        var key = Guid.NewGuid().ToString();
+
+        var first = await SendAsync(user, key, new { to = "a@example.com", subject = "s", body = "b" });
+        var second = await SendAsync(user, key, new { to = "a@example.com", subject = "s", body = "b" });
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, first.StatusCode);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, second.StatusCode);
+        var (firstProblem, secondProblem) = (await TestUsers.ProblemAsync(first), await TestUsers.ProblemAsync(second));
+        Assert.Equal(firstProblem.GetProperty("email_id").GetGuid(), secondProblem.GetProperty("email_id").GetGuid());
+        Assert.Equal(firstProblem.GetProperty("detail").GetString(), secondProblem.GetProperty("detail").GetString());
+        Assert.Equal(second.Headers.GetValues("X-Correlation-Id").Single(), secondProblem.GetProperty("correlation_id").GetString());
+        Assert.Equal(0, await app.Sandbox.AcceptedSendsAsync(apiKey));
+    }
+
+    [Fact]
     public async Task SameKeyDifferentBody_Returns409AndSendsNothingMore()
     {
-        var (user, apiKey) = await UserWithSenderAsync();
+        var (user, apiKey) = await TestSenders.UserWithSenderAsync(app, _client);
         var key = Guid.NewGuid().ToString();
 
         await SendAsync(user, key, new { to = "a@example.com", subject = "s", body = "b" });
@@ -40,7 +59,7 @@ public sealed class IdempotencyTests(AppFixture app)
     [Fact]
     public async Task ConcurrentDuplicates_SendOnce_AndTheOthersGetTheAnswerOrA409()
     {
-        var (user, apiKey) = await UserWithSenderAsync();
+        var (user, apiKey) = await TestSenders.UserWithSenderAsync(app, _client);
         var key = Guid.NewGuid().ToString();
 
         var responses = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => SendAsync(user, key, new { to = "a@example.com", subject = "s", body = "b" })));
@@ -60,8 +79,8 @@ public sealed class IdempotencyTests(AppFixture app)
     [Fact]
     public async Task SameKey_InAnotherTeam_IsIndependent()
     {
-        var (a, keyA) = await UserWithSenderAsync();
-        var (b, keyB) = await UserWithSenderAsync();
+        var (a, keyA) = await TestSenders.UserWithSenderAsync(app, _client);
+        var (b, keyB) = await TestSenders.UserWithSenderAsync(app, _client);
         var key = Guid.NewGuid().ToString();
 
         var first = await SendAsync(a, key, new { to = "a@example.com", subject = "s", body = "b" });
@@ -76,7 +95,7 @@ public sealed class IdempotencyTests(AppFixture app)
     [Fact]
     public async Task InterruptedRequest_IsAnsweredWithItsAcceptedEmails_NotAnEndless409InProgress()
     {
-        var (user, apiKey) = await UserWithSenderAsync();
+        var (user, apiKey) = await TestSenders.UserWithSenderAsync(app, _client);
         var key = Guid.NewGuid().ToString();
         var first = await SendAsync(user, key, new { to = "a@example.com", subject = "s", body = "b" });
         var id = JsonDocument.Parse(await first.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetGuid();
@@ -99,7 +118,7 @@ public sealed class IdempotencyTests(AppFixture app)
     {
         await using var connection = new Npgsql.NpgsqlConnection(app.DatabaseUrl);
         await Dapper.SqlMapper.ExecuteAsync(connection,
-            "UPDATE idempotency_keys SET response_code = NULL, response_body = NULL, created_at = @CreatedAt WHERE team_id = @TeamId AND key = @Key",
+            "UPDATE idempotency_keys SET answer = NULL, created_at = @CreatedAt WHERE team_id = @TeamId AND key = @Key",
             new { TeamId = teamId, Key = key, CreatedAt = createdAt });
     }
 
@@ -108,12 +127,5 @@ public sealed class IdempotencyTests(AppFixture app)
         using var request = user.Request(HttpMethod.Post, "api/send", body);
         request.Headers.Add("Idempotency-Key", key);
         return await _client.SendAsync(request);
-    }
-
-    private async Task<(TestUser User, string ApiKey)> UserWithSenderAsync()
-    {
-        var user = await TestUsers.CreateAsync(app);
-        var (_, apiKey) = await TestSenders.AddAsync(_client, user);
-        return (user, apiKey);
     }
 }

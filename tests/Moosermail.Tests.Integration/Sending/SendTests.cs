@@ -1,9 +1,7 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
-using Dapper;
 using Moosermail.Tests.Integration.Infrastructure;
-using Npgsql;
 
 namespace Moosermail.Tests.Integration.Sending;
 
@@ -15,7 +13,7 @@ public sealed class SendTests(AppFixture app)
     [Fact]
     public async Task Send_ValidEmail_ReachesResendOnceAndIsLogged()
     {
-        var (user, apiKey) = await UserWithSenderAsync();
+        var (user, apiKey) = await TestSenders.UserWithSenderAsync(app, _client);
 
         var response = await _client.SendAsync(user.Request(HttpMethod.Post, "api/send", new { to = "a@example.com, b@example.com", subject = "Hi", body = "Hello" }));
 
@@ -42,7 +40,7 @@ public sealed class SendTests(AppFixture app)
     [InlineData("{\"to\":\"a@example.com\",\"subject\":\"s\",\"body\":\"b\",\"headers\":{\"X-A\":\"line\\r\\nBcc: x@y.z\"}}", "headers.X-A")]
     public async Task Send_BadInput_Returns400NamingTheFieldAndStoresNothing(string json, string field)
     {
-        var (user, apiKey) = await UserWithSenderAsync();
+        var (user, apiKey) = await TestSenders.UserWithSenderAsync(app, _client);
         using var request = user.RawJson(HttpMethod.Post, "api/send", json);
 
         var response = await _client.SendAsync(request);
@@ -55,7 +53,7 @@ public sealed class SendTests(AppFixture app)
     [Fact]
     public async Task Send_FiftyOneRecipients_IsRefused()
     {
-        var (user, _) = await UserWithSenderAsync();
+        var (user, _) = await TestSenders.UserWithSenderAsync(app, _client);
         var to = Enumerable.Range(0, 51).Select(i => $"r{i}@example.com").ToArray();
 
         var response = await _client.SendAsync(user.Request(HttpMethod.Post, "api/send", new { to, subject = "s", body = "b" }));
@@ -78,7 +76,7 @@ public sealed class SendTests(AppFixture app)
     [Fact]
     public async Task Send_Scheduled_IsHeldUntilDueThenSentOnce()
     {
-        var (user, apiKey) = await UserWithSenderAsync();
+        var (user, apiKey) = await TestSenders.UserWithSenderAsync(app, _client);
         var at = app.Time.GetUtcNow().AddHours(2);
 
         var response = await _client.SendAsync(user.Request(HttpMethod.Post, "api/send", new { to = "a@example.com", subject = "Later", body = "b", scheduled_at = at }));
@@ -96,7 +94,7 @@ public sealed class SendTests(AppFixture app)
     [Fact]
     public async Task Cancel_ScheduledEmail_IsNeverSent_AndCannotBeCanceledTwice()
     {
-        var (user, apiKey) = await UserWithSenderAsync();
+        var (user, apiKey) = await TestSenders.UserWithSenderAsync(app, _client);
         var response = await _client.SendAsync(user.Request(HttpMethod.Post, "api/send", new { to = "a@example.com", subject = "Later", body = "b", scheduled_at = app.Time.GetUtcNow().AddHours(1) }));
         var id = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetGuid();
 
@@ -113,7 +111,7 @@ public sealed class SendTests(AppFixture app)
     [Fact]
     public async Task Reschedule_MovesTheSendTime()
     {
-        var (user, apiKey) = await UserWithSenderAsync();
+        var (user, apiKey) = await TestSenders.UserWithSenderAsync(app, _client);
         var response = await _client.SendAsync(user.Request(HttpMethod.Post, "api/send", new { to = "a@example.com", subject = "Later", body = "b", scheduled_at = app.Time.GetUtcNow().AddHours(1) }));
         var id = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetGuid();
 
@@ -130,7 +128,7 @@ public sealed class SendTests(AppFixture app)
     [Fact]
     public async Task ResendOutage_EveryEmailIsDeliveredExactlyOnceAfterRecovery()
     {
-        var (user, apiKey) = await UserWithSenderAsync();
+        var (user, apiKey) = await TestSenders.UserWithSenderAsync(app, _client);
         await app.Sandbox.InjectFaultAsync(apiKey, new { fail_next = 7, status = 500 });
         var statuses = new List<HttpStatusCode>();
 
@@ -152,7 +150,7 @@ public sealed class SendTests(AppFixture app)
     [Fact]
     public async Task RateLimited_IsRetriedAfterRetryAfter()
     {
-        var (user, apiKey) = await UserWithSenderAsync();
+        var (user, apiKey) = await TestSenders.UserWithSenderAsync(app, _client);
         await app.Sandbox.InjectFaultAsync(apiKey, new { fail_next = 1, status = 429, name = "rate_limit_exceeded" });
 
         var response = await _client.SendAsync(user.Request(HttpMethod.Post, "api/send", new { to = "a@example.com", subject = "s", body = "b" }));
@@ -170,7 +168,7 @@ public sealed class SendTests(AppFixture app)
     [Fact]
     public async Task PermanentFailure_FailsAtOnceWithResendsMessage()
     {
-        var (user, apiKey) = await UserWithSenderAsync();
+        var (user, apiKey) = await TestSenders.UserWithSenderAsync(app, _client);
         await app.Sandbox.InjectFaultAsync(apiKey, new { fail_next = 1, status = 422, name = "validation_error" });
 
         var response = await _client.SendAsync(user.Request(HttpMethod.Post, "api/send", new { to = "a@example.com", subject = "s", body = "b" }));
@@ -186,7 +184,7 @@ public sealed class SendTests(AppFixture app)
     [Fact]
     public async Task Batch_SendsEveryValidMessageThroughOneResendBatchCall()
     {
-        var (user, apiKey) = await UserWithSenderAsync();
+        var (user, apiKey) = await TestSenders.UserWithSenderAsync(app, _client);
         var emails = Enumerable.Range(0, 3).Select(i => new { to = $"r{i}@example.com", subject = $"n{i}", body = "b" }).ToArray();
 
         var response = await _client.SendAsync(user.Request(HttpMethod.Post, "api/send/batch", new { emails }));
@@ -201,7 +199,7 @@ public sealed class SendTests(AppFixture app)
     [Fact]
     public async Task Batch_OneInvalidMessage_NamesItAndAcceptsNothing()
     {
-        var (user, apiKey) = await UserWithSenderAsync();
+        var (user, apiKey) = await TestSenders.UserWithSenderAsync(app, _client);
 
         var response = await _client.SendAsync(user.Request(HttpMethod.Post, "api/send/batch", new { emails = new object[] { new { to = "a@example.com", subject = "s", body = "b" }, new { to = "nope", subject = "s", body = "b" } } }));
 
@@ -211,13 +209,6 @@ public sealed class SendTests(AppFixture app)
         Assert.Equal(0, await app.Sandbox.AcceptedSendsAsync(apiKey));
     }
 
-    private async Task<(TestUser User, string ApiKey)> UserWithSenderAsync()
-    {
-        var user = await TestUsers.CreateAsync(app);
-        var (_, apiKey) = await TestSenders.AddAsync(_client, user);
-        return (user, apiKey);
-    }
-
     private async Task<JsonElement> GetEmailAsync(TestUser user, Guid id)
     {
         var response = await _client.SendAsync(user.Request(HttpMethod.Get, $"api/emails/{id}"));
@@ -225,9 +216,6 @@ public sealed class SendTests(AppFixture app)
         return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
     }
 
-    private async Task<long> CountEmailsAsync(Guid teamId, string? status = null)
-    {
-        await using var connection = new NpgsqlConnection(app.DatabaseUrl);
-        return await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM emails WHERE team_id = @TeamId AND (@Status::text IS NULL OR status = @Status)", new { TeamId = teamId, Status = status });
-    }
+    private Task<long> CountEmailsAsync(Guid teamId, string? status = null) =>
+        app.ScalarAsync<long>("SELECT count(*) FROM emails WHERE team_id = @TeamId AND (@Status::text IS NULL OR status = @Status)", new { TeamId = teamId, Status = status });
 }

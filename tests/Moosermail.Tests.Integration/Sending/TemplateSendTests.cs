@@ -13,7 +13,7 @@ public sealed class TemplateSendTests(AppFixture app)
     [Fact]
     public async Task SendWithTemplate_EscapesVariablesInHtmlButNotInTextOrSubject()
     {
-        var (user, apiKey) = await UserWithSenderAsync();
+        var (user, apiKey) = await TestSenders.UserWithSenderAsync(app, _client);
         var template = await TestContent.CreateTemplateAsync(_client, user);
 
         var response = await _client.SendAsync(user.Request(HttpMethod.Post, "api/send", new
@@ -34,7 +34,7 @@ public sealed class TemplateSendTests(AppFixture app)
     [Fact]
     public async Task SendWithTemplate_MissingVariables_Returns422ListingThemAndSendsNothing()
     {
-        var (user, apiKey) = await UserWithSenderAsync();
+        var (user, apiKey) = await TestSenders.UserWithSenderAsync(app, _client);
         var template = await TestContent.CreateTemplateAsync(_client, user, subject: "Hi {{first}}", bodyHtml: "<p>{{first}} {{last}}</p>", bodyText: "{{first}}");
 
         var response = await _client.SendAsync(user.Request(HttpMethod.Post, "api/send", new
@@ -53,7 +53,7 @@ public sealed class TemplateSendTests(AppFixture app)
     [Fact]
     public async Task SendWithTemplate_ToAnUnsubscribedContact_IsRefused()
     {
-        var (user, apiKey) = await UserWithSenderAsync();
+        var (user, apiKey) = await TestSenders.UserWithSenderAsync(app, _client);
         var template = await TestContent.CreateTemplateAsync(_client, user);
         await TestContent.SendAsync(_client, user, HttpMethod.Post, "api/contacts", new { email = "gone@example.com", unsubscribed = true });
 
@@ -72,7 +72,7 @@ public sealed class TemplateSendTests(AppFixture app)
     [Fact]
     public async Task SendWithAnotherTeamsTemplate_IsRefusedAsUnknown()
     {
-        var (user, _) = await UserWithSenderAsync();
+        var (user, _) = await TestSenders.UserWithSenderAsync(app, _client);
         var other = await TestUsers.CreateAsync(app);
         var theirs = await TestContent.CreateTemplateAsync(_client, other);
 
@@ -85,7 +85,7 @@ public sealed class TemplateSendTests(AppFixture app)
     [Fact]
     public async Task Sending_CollectsRecipientsAsContactsOnce()
     {
-        var (user, _) = await UserWithSenderAsync();
+        var (user, _) = await TestSenders.UserWithSenderAsync(app, _client);
 
         await _client.SendAsync(user.Request(HttpMethod.Post, "api/send", new { to = "New Person <New@Example.com>", cc = "cc@example.com", subject = "s", body = "b" }));
         await _client.SendAsync(user.Request(HttpMethod.Post, "api/send", new { to = "new@example.com", subject = "s", body = "b" }));
@@ -93,12 +93,5 @@ public sealed class TemplateSendTests(AppFixture app)
 
         var emails = contacts.GetProperty("contacts").EnumerateArray().Select(c => c.GetProperty("email").GetString()).Order().ToList();
         Assert.Equal(["cc@example.com", "new@example.com"], emails);
-    }
-
-    private async Task<(TestUser User, string ApiKey)> UserWithSenderAsync()
-    {
-        var user = await TestUsers.CreateAsync(app);
-        var (_, apiKey) = await TestSenders.AddAsync(_client, user);
-        return (user, apiKey);
     }
 }

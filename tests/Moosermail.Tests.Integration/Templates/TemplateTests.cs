@@ -1,8 +1,6 @@
 using System.Net;
 using System.Text.Json;
-using Dapper;
 using Moosermail.Tests.Integration.Infrastructure;
-using Npgsql;
 using static Moosermail.Tests.Integration.Templates.TestContent;
 
 namespace Moosermail.Tests.Integration.Templates;
@@ -85,7 +83,7 @@ public sealed class TemplateTests(AppFixture app)
         var response = await _client.SendAsync(request);
 
         await TestUsers.AssertRejectsFieldAsync(response, field);
-        Assert.Equal(0, await CountAsync(user.TeamId));
+        Assert.Equal(0, await app.CountForTeamAsync("templates", user.TeamId));
     }
 
     [Fact]
@@ -148,7 +146,7 @@ public sealed class TemplateTests(AppFixture app)
 
         Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
         Assert.Contains("'newsletter-signup'", (await TestUsers.ProblemAsync(response)).GetProperty("detail").GetString(), StringComparison.Ordinal);
-        Assert.Equal(1, await CountAsync(user.TeamId));
+        Assert.Equal(1, await app.CountForTeamAsync("templates", user.TeamId));
         Assert.Single(triggers.GetProperty("triggers").EnumerateArray());
     }
 
@@ -165,7 +163,7 @@ public sealed class TemplateTests(AppFixture app)
         var (_, triggers) = await SendAsync(_client, user, HttpMethod.Get, "api/triggers");
 
         Assert.Equal(HttpStatusCode.NoContent, status);
-        Assert.Equal(1, await CountAsync(user.TeamId));
+        Assert.Equal(1, await app.CountForTeamAsync("templates", user.TeamId));
         Assert.Equal(["b"], triggers.GetProperty("triggers").EnumerateArray().Select(t => t.GetProperty("name").GetString()));
     }
 
@@ -180,11 +178,5 @@ public sealed class TemplateTests(AppFixture app)
 
         Assert.Equal(HttpStatusCode.OK, list);
         Assert.Equal(HttpStatusCode.Forbidden, create);
-    }
-
-    private async Task<int> CountAsync(Guid teamId)
-    {
-        await using var connection = new NpgsqlConnection(app.DatabaseUrl);
-        return await connection.ExecuteScalarAsync<int>("SELECT count(*) FROM templates WHERE team_id = @TeamId", new { TeamId = teamId });
     }
 }

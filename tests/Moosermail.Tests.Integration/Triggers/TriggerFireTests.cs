@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.Extensions.Time.Testing;
 using Moosermail.Tests.Integration.Infrastructure;
 using Moosermail.Tests.Integration.Templates;
 
@@ -84,19 +85,22 @@ public sealed class TriggerFireTests(AppFixture app)
     [Fact]
     public async Task Fire_OverItsPerMinuteLimit_Returns429UntilTheNextMinute()
     {
-        var (user, _, key, id) = await TriggerAsync();
-        await TestContent.SendAsync(_client, user, HttpMethod.Put, $"api/triggers/{id}", new { rate_limit_per_minute = 2 });
-        app.Time.SetUtcNow(new DateTimeOffset(app.Time.GetUtcNow().Date.AddDays(1).AddHours(9), TimeSpan.Zero).AddSeconds(10));
+        // Ten seconds into a minute of the app's own clock, so the window and its Retry-After are exact.
+        var clock = new FakeTimeProvider(new DateTimeOffset(DateTimeOffset.UtcNow.Date.AddDays(1).AddHours(9), TimeSpan.Zero).AddSeconds(10));
+        await using var own = await SecondaryApp.StartAsync(app, clock);
+        using var client = own.CreateClient();
+        var (user, _, key, id) = await TriggerAsync(client, await own.CreateUserAsync());
+        await TestContent.SendAsync(client, user, HttpMethod.Put, $"api/triggers/{id}", new { rate_limit_per_minute = 2 });
 
         var statuses = new List<HttpStatusCode>();
         for (var i = 0; i < 3; i++)
         {
-            statuses.Add((await _client.PostAsJsonAsync($"api/trigger/{key}", new { to = "a@example.com", variables = new { name = "x" } })).StatusCode);
+            statuses.Add((await client.PostAsJsonAsync($"api/trigger/{key}", new { to = "a@example.com", variables = new { name = "x" } })).StatusCode);
         }
 
-        var limited = await _client.PostAsJsonAsync($"api/trigger/{key}", new { to = "a@example.com", variables = new { name = "x" } });
-        app.Time.Advance(TimeSpan.FromMinutes(1));
-        var nextMinute = await _client.PostAsJsonAsync($"api/trigger/{key}", new { to = "a@example.com", variables = new { name = "x" } });
+        var limited = await client.PostAsJsonAsync($"api/trigger/{key}", new { to = "a@example.com", variables = new { name = "x" } });
+        clock.Advance(TimeSpan.FromMinutes(1));
+        var nextMinute = await client.PostAsJsonAsync($"api/trigger/{key}", new { to = "a@example.com", variables = new { name = "x" } });
 
         Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.TooManyRequests], statuses);
         Assert.Equal(HttpStatusCode.TooManyRequests, limited.StatusCode);
@@ -201,12 +205,14 @@ public sealed class TriggerFireTests(AppFixture app)
         Assert.DoesNotContain(key, app.Logs.AllText, StringComparison.Ordinal);
     }
 
-    private async Task<(TestUser User, string ApiKey, string Key, Guid Id)> TriggerAsync()
+    private async Task<(TestUser User, string ApiKey, string Key, Guid Id)> TriggerAsync() =>
+        await TriggerAsync(_client, await TestUsers.CreateAsync(app));
+
+    private static async Task<(TestUser User, string ApiKey, string Key, Guid Id)> TriggerAsync(HttpClient client, TestUser user)
     {
-        var user = await TestUsers.CreateAsync(app);
-        var (_, apiKey) = await TestSenders.AddAsync(_client, user);
-        var template = await TestContent.CreateTemplateAsync(_client, user);
-        var trigger = await TestContent.CreateTriggerAsync(_client, user, template.GetProperty("id").GetGuid());
+        var (_, apiKey) = await TestSenders.AddAsync(client, user);
+        var template = await TestContent.CreateTemplateAsync(client, user);
+        var trigger = await TestContent.CreateTriggerAsync(client, user, template.GetProperty("id").GetGuid());
         return (user, apiKey, trigger.GetProperty("trigger_key").GetString()!, trigger.GetProperty("id").GetGuid());
     }
 }

@@ -126,7 +126,7 @@ public sealed class TriggerTests(AppFixture app)
 
         Assert.Equal(HttpStatusCode.BadRequest, status);
         Assert.False(string.IsNullOrEmpty(FirstError(problem, field)));
-        Assert.Equal(0, await CountAsync(user.TeamId));
+        Assert.Equal(0, await app.CountForTeamAsync("triggers", user.TeamId));
     }
 
     [Fact]
@@ -146,7 +146,7 @@ public sealed class TriggerTests(AppFixture app)
         Assert.Equal(HttpStatusCode.BadRequest, update);
         Assert.False(string.IsNullOrEmpty(FirstError(createProblem, "template_id")));
         Assert.False(string.IsNullOrEmpty(FirstError(updateProblem, "template_id")));
-        Assert.Equal(1, await CountAsync(intruder.TeamId));
+        Assert.Equal(1, await app.CountForTeamAsync("triggers", intruder.TeamId));
         Assert.Equal(ownTemplateId, after.GetProperty("trigger").GetProperty("template_id").GetGuid());
     }
 
@@ -174,12 +174,6 @@ public sealed class TriggerTests(AppFixture app)
         Assert.NotNull(still);
         Assert.Equal("mine", still.Name);
         Assert.True(still.Enabled);
-    }
-
-    private async Task<int> CountAsync(Guid teamId)
-    {
-        await using var connection = new NpgsqlConnection(app.DatabaseUrl);
-        return await connection.ExecuteScalarAsync<int>("SELECT count(*) FROM triggers WHERE team_id = @TeamId", new { TeamId = teamId });
     }
 
     private async Task<byte[]> KeyHashAsync(Guid id)

@@ -14,7 +14,7 @@ public sealed class SuppressionAndStatsTests(AppFixture app)
     [InlineData("email.complained", null, "complained")]
     public async Task Event_PermanentBounceOrComplaint_SuppressesAndRefusesNextSend(string type, string? bounceType, string reason)
     {
-        var (user, endpoint, secret) = await TeamWithSecretAsync();
+        var (user, endpoint, secret) = await _kit.TeamWithSecretAsync(app);
         var (_, resendId) = await _kit.SendAsync(user, new { to = "Pat <Pat@Example.com>", subject = "s", body = "b" });
 
         await PostOkAsync(endpoint, secret, WebhookTestKit.EmailEvent(type, resendId, "pat@example.com", bounceType));
@@ -41,7 +41,7 @@ public sealed class SuppressionAndStatsTests(AppFixture app)
     [Fact]
     public async Task Delete_Suppression_AllowsSendingAgain()
     {
-        var (user, endpoint, secret) = await TeamWithSecretAsync();
+        var (user, endpoint, secret) = await _kit.TeamWithSecretAsync(app);
         var (_, resendId) = await _kit.SendAsync(user, new { to = "pat@example.com", subject = "s", body = "b" });
         await PostOkAsync(endpoint, secret, WebhookTestKit.EmailEvent("email.complained", resendId, "pat@example.com"));
 
@@ -57,7 +57,7 @@ public sealed class SuppressionAndStatsTests(AppFixture app)
     [Fact]
     public async Task Event_TransientBounce_DoesNotSuppress()
     {
-        var (user, endpoint, secret) = await TeamWithSecretAsync();
+        var (user, endpoint, secret) = await _kit.TeamWithSecretAsync(app);
         var (id, resendId) = await _kit.SendAsync(user, new { to = "full@example.com", subject = "s", body = "b" });
 
         await PostOkAsync(endpoint, secret, WebhookTestKit.EmailEvent("email.bounced", resendId, "full@example.com", "Transient"));
@@ -69,8 +69,8 @@ public sealed class SuppressionAndStatsTests(AppFixture app)
     [Fact]
     public async Task TwoTeams_SuppressionsAndStatsAreSeparate()
     {
-        var (a, endpoint, secret) = await TeamWithSecretAsync();
-        var b = await UserWithSenderAsync();
+        var (a, endpoint, secret) = await _kit.TeamWithSecretAsync(app);
+        var b = (await TestSenders.UserWithSenderAsync(app, _kit.Client)).User;
         var (_, resendId) = await _kit.SendAsync(a, new { to = "pat@example.com", subject = "s", body = "b" });
         await PostOkAsync(endpoint, secret, WebhookTestKit.EmailEvent("email.bounced", resendId, "pat@example.com", "Permanent"));
 
@@ -91,7 +91,7 @@ public sealed class SuppressionAndStatsTests(AppFixture app)
     [Fact]
     public async Task Stats_CountsTheFunnelInTheWindow()
     {
-        var (user, endpoint, secret) = await TeamWithSecretAsync();
+        var (user, endpoint, secret) = await _kit.TeamWithSecretAsync(app);
         var since = app.Time.GetUtcNow();
         var (_, delivered) = await _kit.SendAsync(user, new { to = "a@example.com", subject = "s", body = "b" });
         var (_, clicked) = await _kit.SendAsync(user, new { to = "b@example.com", subject = "s", body = "b" });
@@ -122,7 +122,7 @@ public sealed class SuppressionAndStatsTests(AppFixture app)
     [Fact]
     public async Task Reconcile_StuckInSent_TakesResendsLastEvent()
     {
-        var user = await UserWithSenderAsync();
+        var user = (await TestSenders.UserWithSenderAsync(app, _kit.Client)).User;
         var (id, _) = await _kit.SendAsync(user, new { to = "a@example.com", subject = "s", body = "b" });
         app.Time.Advance(TimeSpan.FromMinutes(61));
 
@@ -141,19 +141,5 @@ public sealed class SuppressionAndStatsTests(AppFixture app)
     {
         var response = await _kit.Client.SendAsync(WebhookTestKit.SignedPost(endpoint, secret, body, app.Time.GetUtcNow()));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-    }
-
-    private async Task<TestUser> UserWithSenderAsync()
-    {
-        var user = await TestUsers.CreateAsync(app);
-        await TestSenders.AddAsync(_kit.Client, user);
-        return user;
-    }
-
-    private async Task<(TestUser User, string Endpoint, string Secret)> TeamWithSecretAsync()
-    {
-        var user = await UserWithSenderAsync();
-        var secret = await _kit.SetSecretAsync(user);
-        return (user, await _kit.EndpointIdAsync(user), secret);
     }
 }

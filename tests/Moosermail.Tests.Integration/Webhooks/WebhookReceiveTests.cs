@@ -18,7 +18,7 @@ public sealed class WebhookReceiveTests(AppFixture app)
     [Fact]
     public async Task Receive_SignedDelivered_UpdatesStatusAndTimeline()
     {
-        var (user, endpoint, secret) = await TeamWithSecretAsync();
+        var (user, endpoint, secret) = await _kit.TeamWithSecretAsync(app);
         var (id, resendId) = await _kit.SendAsync(user, new { to = "a@example.com", subject = "s", body = "b" });
 
         var response = await _kit.Client.SendAsync(WebhookTestKit.SignedPost(endpoint, secret, WebhookTestKit.EmailEvent("email.delivered", resendId), app.Time.GetUtcNow()));
@@ -32,7 +32,7 @@ public sealed class WebhookReceiveTests(AppFixture app)
     [Fact]
     public async Task Receive_SameSvixIdTwice_SecondIsAcknowledgedAndChangesNothing()
     {
-        var (user, endpoint, secret) = await TeamWithSecretAsync();
+        var (user, endpoint, secret) = await _kit.TeamWithSecretAsync(app);
         var (id, resendId) = await _kit.SendAsync(user, new { to = "a@example.com", subject = "s", body = "b" });
         var body = WebhookTestKit.EmailEvent("email.opened", resendId);
 
@@ -49,7 +49,7 @@ public sealed class WebhookReceiveTests(AppFixture app)
     [Fact]
     public async Task Receive_ConcurrentDuplicates_StoredAndCountedOnce()
     {
-        var (user, endpoint, secret) = await TeamWithSecretAsync();
+        var (user, endpoint, secret) = await _kit.TeamWithSecretAsync(app);
         var (id, resendId) = await _kit.SendAsync(user, new { to = "a@example.com", subject = "s", body = "b" });
         var body = WebhookTestKit.EmailEvent("email.clicked", resendId);
 
@@ -66,7 +66,7 @@ public sealed class WebhookReceiveTests(AppFixture app)
     [Fact]
     public async Task Receive_DeliveredAfterBounced_StaysBounced()
     {
-        var (user, endpoint, secret) = await TeamWithSecretAsync();
+        var (user, endpoint, secret) = await _kit.TeamWithSecretAsync(app);
         var (id, resendId) = await _kit.SendAsync(user, new { to = "gone@example.com", subject = "s", body = "b" });
 
         await PostOkAsync(endpoint, secret, WebhookTestKit.EmailEvent("email.bounced", resendId, "gone@example.com", "Permanent"));
@@ -81,7 +81,7 @@ public sealed class WebhookReceiveTests(AppFixture app)
     [Fact]
     public async Task Receive_OpenedThenDelivered_StaysOpened()
     {
-        var (user, endpoint, secret) = await TeamWithSecretAsync();
+        var (user, endpoint, secret) = await _kit.TeamWithSecretAsync(app);
         var (id, resendId) = await _kit.SendAsync(user, new { to = "a@example.com", subject = "s", body = "b" });
 
         await PostOkAsync(endpoint, secret, WebhookTestKit.EmailEvent("email.opened", resendId));
@@ -93,8 +93,8 @@ public sealed class WebhookReceiveTests(AppFixture app)
     [Fact]
     public async Task Receive_OtherTeamsResendId_ChangesNothingForEitherTeam()
     {
-        var (attacker, endpoint, secret) = await TeamWithSecretAsync();
-        var victim = await UserWithSenderAsync();
+        var (attacker, endpoint, secret) = await _kit.TeamWithSecretAsync(app);
+        var victim = (await TestSenders.UserWithSenderAsync(app, _kit.Client)).User;
         var (id, resendId) = await _kit.SendAsync(victim, new { to = "victim@example.com", subject = "s", body = "b" });
 
         await PostOkAsync(endpoint, secret, WebhookTestKit.EmailEvent("email.bounced", resendId, "victim@example.com", "Permanent"));
@@ -112,7 +112,7 @@ public sealed class WebhookReceiveTests(AppFixture app)
     [Fact]
     public async Task Receive_Burst300Concurrent_NoneLostOrRefused()
     {
-        var (user, endpoint, secret) = await TeamWithSecretAsync();
+        var (user, endpoint, secret) = await _kit.TeamWithSecretAsync(app);
         var (id, resendId) = await _kit.SendAsync(user, new { to = "a@example.com", subject = "s", body = "b" });
         var body = WebhookTestKit.EmailEvent("email.opened", resendId);
         using var client = app.CreateClient();
@@ -141,7 +141,7 @@ public sealed class WebhookReceiveTests(AppFixture app)
     [MemberData(nameof(Forgeries))]
     public async Task Receive_BadSignature_Returns401AndStoresNothing(string forgery)
     {
-        var (user, endpoint, secret) = await TeamWithSecretAsync();
+        var (user, endpoint, secret) = await _kit.TeamWithSecretAsync(app);
         var (id, resendId) = await _kit.SendAsync(user, new { to = "a@example.com", subject = "s", body = "b" });
         var body = WebhookTestKit.EmailEvent("email.bounced", resendId, "a@example.com", "Permanent");
         var now = app.Time.GetUtcNow();
@@ -168,7 +168,7 @@ public sealed class WebhookReceiveTests(AppFixture app)
     [Fact]
     public async Task Receive_AtToleranceBoundary_Accepted()
     {
-        var (user, endpoint, secret) = await TeamWithSecretAsync();
+        var (user, endpoint, secret) = await _kit.TeamWithSecretAsync(app);
         var body = WebhookTestKit.EmailEvent("email.sent", "boundary");
 
         var old = await _kit.Client.SendAsync(WebhookTestKit.SignedPost(endpoint, secret, body, app.Time.GetUtcNow().AddSeconds(-300)));
@@ -182,7 +182,7 @@ public sealed class WebhookReceiveTests(AppFixture app)
     [Fact]
     public async Task Receive_NoSecret_StoresUnverifiedChangesNothingAndGetWarns()
     {
-        var user = await UserWithSenderAsync();
+        var user = (await TestSenders.UserWithSenderAsync(app, _kit.Client)).User;
         var endpoint = await _kit.EndpointIdAsync(user);
         var (id, resendId) = await _kit.SendAsync(user, new { to = "a@example.com", subject = "s", body = "b" });
 
@@ -191,7 +191,7 @@ public sealed class WebhookReceiveTests(AppFixture app)
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(1, await _kit.StoredEventsAsync(user.TeamId));
-        Assert.Equal(1, await CountAsync("SELECT count(*) FROM webhook_events WHERE team_id = @t AND NOT verified", user.TeamId));
+        Assert.Equal(1, await app.ScalarAsync<long>("SELECT count(*) FROM webhook_events WHERE team_id = @t AND NOT verified", new { t = user.TeamId }));
         Assert.Equal("sent", await _kit.StatusAsync(user, id));
         Assert.Empty((await _kit.JsonAsync(user, HttpMethod.Get, "api/suppressions")).GetProperty("data").EnumerateArray());
         var settings = await _kit.SettingsAsync(user);
@@ -203,7 +203,7 @@ public sealed class WebhookReceiveTests(AppFixture app)
     [Fact]
     public async Task Receive_NotAnEvent_Returns400AndStoresNothing()
     {
-        var (user, endpoint, secret) = await TeamWithSecretAsync();
+        var (user, endpoint, secret) = await _kit.TeamWithSecretAsync(app);
 
         var response = await _kit.Client.SendAsync(WebhookTestKit.SignedPost(endpoint, secret, "{\"no\":\"type\"}"u8.ToArray(), app.Time.GetUtcNow()));
 
@@ -214,19 +214,19 @@ public sealed class WebhookReceiveTests(AppFixture app)
     [Fact]
     public async Task Receive_UnknownEventType_IsStored()
     {
-        var (user, endpoint, secret) = await TeamWithSecretAsync();
+        var (user, endpoint, secret) = await _kit.TeamWithSecretAsync(app);
         var body = """{"type":"inbox.thread.created","created_at":"2026-01-01T00:00:00Z","data":{"inbox_id":"i1","source":"api"}}"""u8.ToArray();
 
         var response = await _kit.Client.SendAsync(WebhookTestKit.SignedPost(endpoint, secret, body, app.Time.GetUtcNow()));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal(1, await CountAsync("SELECT count(*) FROM webhook_events WHERE team_id = @t AND type = 'inbox.thread.created' AND verified", user.TeamId));
+        Assert.Equal(1, await app.ScalarAsync<long>("SELECT count(*) FROM webhook_events WHERE team_id = @t AND type = 'inbox.thread.created' AND verified", new { t = user.TeamId }));
     }
 
     [Fact]
     public async Task Reconcile_EventBeforeResendIdRecorded_IsFoldedOnce()
     {
-        var (user, endpoint, secret) = await TeamWithSecretAsync();
+        var (user, endpoint, secret) = await _kit.TeamWithSecretAsync(app);
         var (id, _) = await _kit.SendAsync(user, new { to = "a@example.com", subject = "s", body = "b" });
         var lateId = "late-" + Guid.NewGuid().ToString("N");
 
@@ -237,7 +237,7 @@ public sealed class WebhookReceiveTests(AppFixture app)
         await app.RunTimerAsync("DeliveryReconcile");
         await app.RunTimerAsync("DeliveryReconcile");
         var refoldedAgain = await app.App.Services.GetRequiredService<DeliveryEventFolder>().FoldAsync(
-            await CountAsync("SELECT max(id) FROM webhook_events WHERE team_id = @t", user.TeamId), CancellationToken.None);
+            await app.ScalarAsync<long>("SELECT max(id) FROM webhook_events WHERE team_id = @t", new { t = user.TeamId }), CancellationToken.None);
 
         Assert.False(refoldedAgain);
         var email = (await _kit.EmailAsync(user, id)).GetProperty("email");
@@ -248,7 +248,7 @@ public sealed class WebhookReceiveTests(AppFixture app)
     [NodeFact]
     public async Task Receive_SignedByOfficialSvixPackage_Accepted()
     {
-        var (user, endpoint, secret) = await TeamWithSecretAsync();
+        var (user, endpoint, secret) = await _kit.TeamWithSecretAsync(app);
         var (id, resendId) = await _kit.SendAsync(user, new { to = "a@example.com", subject = "s", body = "b" });
         var body = WebhookTestKit.EmailEvent("email.delivered", resendId);
         var timestamp = app.Time.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
@@ -266,28 +266,5 @@ public sealed class WebhookReceiveTests(AppFixture app)
     {
         var response = await _kit.Client.SendAsync(WebhookTestKit.SignedPost(endpoint, secret, body, app.Time.GetUtcNow()));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-    }
-
-    private async Task<long> CountAsync(string sql, Guid teamId)
-    {
-        await using var connection = new Npgsql.NpgsqlConnection(app.DatabaseUrl);
-        await connection.OpenAsync();
-        await using var command = new Npgsql.NpgsqlCommand(sql, connection);
-        command.Parameters.AddWithValue("t", teamId);
-        return (long)(await command.ExecuteScalarAsync())!;
-    }
-
-    private async Task<TestUser> UserWithSenderAsync()
-    {
-        var user = await TestUsers.CreateAsync(app);
-        await TestSenders.AddAsync(_kit.Client, user);
-        return user;
-    }
-
-    private async Task<(TestUser User, string Endpoint, string Secret)> TeamWithSecretAsync()
-    {
-        var user = await UserWithSenderAsync();
-        var secret = await _kit.SetSecretAsync(user);
-        return (user, await _kit.EndpointIdAsync(user), secret);
     }
 }

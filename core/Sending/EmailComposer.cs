@@ -1,15 +1,16 @@
 using Moosermail.Core.Contacts;
 using Moosermail.Core.Errors;
-using Moosermail.Core.Senders;
 using Moosermail.Core.Templates;
+using Moosermail.Core.Validation;
 
 namespace Moosermail.Core.Sending;
 
 /// <summary>
-/// Validates a send, filling subject and bodies from a template when it names one. Template mail never
-/// goes out with a variable missing (422 listing them) nor to an unsubscribed contact (422 naming them).
+/// Composes an email from a send request: validates it, filling subject and bodies from a template when it
+/// names one (rendered with the request's variables). Template mail never goes out with a variable missing
+/// nor to an unsubscribed contact (an <see cref="UnprocessableException"/> naming them).
 /// </summary>
-public sealed class TemplateContent(TemplateService templates, TemplateRenderer renderer, ContactRepository contacts)
+public sealed class EmailComposer(TemplateService templates, TemplateRenderer renderer, ContactRepository contacts)
 {
     public async Task<(ValidatedEmail? Email, Guid? TemplateId)> ValidateAsync(Guid teamId, SendInput input, DateTimeOffset now, ValidationErrors errors, string prefix, CancellationToken cancellationToken)
     {
@@ -47,9 +48,11 @@ public sealed class TemplateContent(TemplateService templates, TemplateRenderer 
         var rendered = renderer.Render(template, variables);
         if (rendered.Missing.Count > 0)
         {
-            throw ApiProblemException.Unprocessable(
-                $"The template '{template.Name}' uses variables that were not given: {string.Join(", ", rendered.Missing)}. Nothing was sent.",
-                new Dictionary<string, string[]> { [$"{prefix}variables"] = [.. rendered.Missing] });
+            throw new UnprocessableException(
+                $"The template '{template.Name}' uses variables that were not given: {string.Join(", ", rendered.Missing)}. Nothing was sent.")
+            {
+                Errors = new Dictionary<string, string[]> { [$"{prefix}variables"] = [.. rendered.Missing] },
+            };
         }
 
         return SendValidator.Validate(input with { Subject = rendered.Subject, Html = rendered.Html, Text = rendered.Text, Body = null }, now, errors, prefix);
@@ -64,9 +67,11 @@ public sealed class TemplateContent(TemplateService templates, TemplateRenderer 
         var unsubscribed = await UnsubscribedAsync(teamId, recipients, cancellationToken);
         if (unsubscribed.Count > 0)
         {
-            throw ApiProblemException.Unprocessable(
-                $"These recipients unsubscribed and get no template email: {string.Join(", ", unsubscribed)}. Nothing was sent.",
-                new Dictionary<string, string[]> { [$"{prefix}to"] = [.. unsubscribed] });
+            throw new UnprocessableException(
+                $"These recipients unsubscribed and get no template email: {string.Join(", ", unsubscribed)}. Nothing was sent.")
+            {
+                Errors = new Dictionary<string, string[]> { [$"{prefix}to"] = [.. unsubscribed] },
+            };
         }
     }
 }

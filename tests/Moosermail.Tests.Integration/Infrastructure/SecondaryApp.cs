@@ -3,13 +3,13 @@ using Microsoft.Extensions.DependencyInjection;
 using Moosermail.Core.Accounts;
 using Moosermail.Core.Security;
 using Moosermail.Functions.Hosting;
-using Moosermail.Tests.Integration.Infrastructure;
 
-namespace Moosermail.Tests.Integration.Webhooks;
+namespace Moosermail.Tests.Integration.Infrastructure;
 
 /// <summary>
-/// Another instance of the app on the same database with its own clock: the sandbox signs webhooks with the real
-/// clock and the vectors with 2021's, while the shared app's FakeTimeProvider has been moved days ahead by other tests.
+/// Another instance of the app on the same database with its own clock. A test that moves time by days (key
+/// expiry, retention, a fixed minute of the day) uses one, so the shared app's clock moves only by the minutes
+/// and hours of retries; and the sandbox signs webhooks with the real clock and the Svix vectors with 2021's.
 /// </summary>
 public sealed class SecondaryApp : IAsyncDisposable
 {

@@ -1,6 +1,4 @@
-using Moosermail.Core.Validation;
-
-namespace Moosermail.Core.Senders;
+namespace Moosermail.Core.Validation;
 
 /// <summary>A From header value: <c>addr</c> or <c>Name &lt;addr&gt;</c>, trimmed, the address lower-cased.</summary>
 public static class FromAddress

@@ -1,0 +1,139 @@
+using System.Security.Cryptography;
+using Dapper;
+using Moosermail.Core.Errors;
+using Npgsql;
+
+namespace Moosermail.Core.Sending;
+
+/// <summary>An Idempotency-Key as one route of one team sees it; the hash is of the canonical request body.</summary>
+public sealed record IdempotencyClaim(string Scope, string Key, byte[] RequestHash)
+{
+    /// <summary>Kept this long; after that the same key starts afresh.</summary>
+    public static readonly TimeSpan Retention = TimeSpan.FromHours(24);
+
+    /// <summary>Longer than any request lives; an answer still missing after this was never going to come.</summary>
+    public static readonly TimeSpan Interrupted = TimeSpan.FromMinutes(5);
+
+    public const int MaxKeyLength = 256;
+
+    public static IdempotencyClaim? For(string scope, string? key, string canonicalRequest) =>
+        key is null ? null : new(scope, key, SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(canonicalRequest)));
+}
+
+/// <summary>A row of the send log about to be stored.</summary>
+public sealed record NewEmail(Guid Id, string From, IReadOnlyList<string> To, string Subject, string Status, string Payload, IReadOnlyList<string> Tags, DateTimeOffset? ScheduledAt, Guid? TemplateId, Guid? TriggerId);
+
+/// <summary>One outbox job about to be stored: its sender and the emails it sends together.</summary>
+public sealed record NewJob(Guid Id, Guid SenderId, IReadOnlyList<NewEmail> Emails);
+
+/// <summary>
+/// Stores accepted sends. <see cref="AcceptAsync"/> is the one transaction in which a send becomes real:
+/// the Idempotency-Key (if any) is reserved and the emails with their outbox jobs are inserted, all or
+/// nothing. Every statement filters on or writes the caller's team.
+/// </summary>
+public sealed class AcceptRepository(NpgsqlDataSource dataSource)
+{
+    /// <summary>
+    /// Reserves <paramref name="claim"/> and enqueues <paramref name="jobs"/> in one transaction. Returns null
+    /// when accepted, or the stored answer of an earlier request with the same key and body (nothing is
+    /// stored then). A concurrent duplicate waits on the reservation's row lock, then sees it in flight.
+    /// </summary>
+    /// <exception cref="ConflictException">The key was used with another body, or its request is still running or was interrupted.</exception>
+    public async Task<string?> AcceptAsync(Guid teamId, IdempotencyClaim? claim, IReadOnlyList<NewJob> jobs, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        if (claim is not null && await ReserveAsync(connection, transaction, teamId, claim, jobs.SelectMany(j => j.Emails).Select(e => e.Id).ToArray(), now, cancellationToken) is { } answer)
+        {
+            return answer;
+        }
+
+        foreach (var job in jobs)
+        {
+            await EnqueueAsync(connection, transaction, teamId, job, now, cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return null;
+    }
+
+    /// <summary>Keeps <paramref name="answer"/> for replays of the request that reserved <paramref name="claim"/>.</summary>
+    public async Task StoreAnswerAsync(Guid teamId, IdempotencyClaim claim, string answer, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            """
+            UPDATE idempotency_keys
+            SET answer = @Answer
+            WHERE team_id = @TeamId
+              AND scope = @Scope
+              AND key = @Key
+            """,
+            new { TeamId = teamId, claim.Scope, claim.Key, Answer = answer }, cancellationToken: cancellationToken));
+    }
+
+    private static async Task<string?> ReserveAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid teamId, IdempotencyClaim claim, Guid[] emailIds, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var reserved = await connection.ExecuteAsync(new CommandDefinition(
+            """
+            INSERT INTO idempotency_keys (team_id, scope, key, request_hash, email_ids, created_at)
+            VALUES (@TeamId, @Scope, @Key, @Hash, @EmailIds, @Now)
+            ON CONFLICT (team_id, scope, key) DO UPDATE
+            SET request_hash = @Hash, answer = NULL, email_ids = @EmailIds, created_at = @Now
+            WHERE idempotency_keys.created_at < @Expired
+            """,
+            new { TeamId = teamId, claim.Scope, claim.Key, Hash = claim.RequestHash, EmailIds = emailIds, Now = now, Expired = now - IdempotencyClaim.Retention },
+            transaction, cancellationToken: cancellationToken));
+        if (reserved == 1)
+        {
+            return null;
+        }
+
+        var existing = await connection.QuerySingleAsync<(byte[] Hash, string? Answer, Guid[] EmailIds, DateTime CreatedAt)>(new CommandDefinition(
+            """
+            SELECT request_hash, answer, email_ids, created_at
+            FROM idempotency_keys
+            WHERE team_id = @TeamId
+              AND scope = @Scope
+              AND key = @Key
+            """,
+            new { TeamId = teamId, claim.Scope, claim.Key }, transaction, cancellationToken: cancellationToken));
+        if (!CryptographicOperations.FixedTimeEquals(existing.Hash, claim.RequestHash))
+        {
+            throw new ConflictException("This Idempotency-Key was already used with a different request body. Use a new key for a new request.");
+        }
+
+        return existing.Answer
+            ?? throw (new DateTimeOffset(existing.CreatedAt, TimeSpan.Zero) < now - IdempotencyClaim.Interrupted
+                ? new ConflictException("The request with this Idempotency-Key was interrupted after its emails were accepted; they are in the outbox and will be sent once. Follow them with GET /api/emails/{id}.")
+                {
+                    Extensions = new Dictionary<string, object?> { ["email_ids"] = existing.EmailIds },
+                }
+                : new ConflictException("A request with this Idempotency-Key is still being processed. Retry shortly to get its result."));
+    }
+
+    /// <summary>Stores one job's emails (each with its first event) and the job itself.</summary>
+    private static async Task EnqueueAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid teamId, NewJob job, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        foreach (var email in job.Emails)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                """
+                INSERT INTO emails (id, team_id, sender_id, from_address, to_addresses, subject, status, payload, tags, scheduled_at, template_id, trigger_id, created_at, updated_at)
+                VALUES (@Id, @TeamId, @SenderId, @From, @To, @Subject, @Status, @Payload::jsonb, @Tags, @ScheduledAt, @TemplateId, @TriggerId, @Now, @Now);
+                INSERT INTO email_events (email_id, team_id, type, occurred_at)
+                VALUES (@Id, @TeamId, @Status, @Now);
+                """,
+                new { email.Id, TeamId = teamId, job.SenderId, email.From, To = email.To.ToArray(), email.Subject, email.Status, email.Payload, Tags = email.Tags.ToArray(), email.ScheduledAt, email.TemplateId, email.TriggerId, Now = now },
+                transaction, cancellationToken: cancellationToken));
+        }
+
+        await connection.ExecuteAsync(new CommandDefinition(
+            """
+            INSERT INTO outbox_jobs (id, team_id, sender_id, email_ids, next_attempt_at, created_at)
+            VALUES (@JobId, @TeamId, @SenderId, @EmailIds, @NextAttemptAt, @Now)
+            """,
+            new { JobId = job.Id, TeamId = teamId, job.SenderId, EmailIds = job.Emails.Select(e => e.Id).ToArray(), NextAttemptAt = job.Emails[0].ScheduledAt ?? now, Now = now },
+            transaction, cancellationToken: cancellationToken));
+    }
+}
