@@ -106,7 +106,7 @@ public sealed class EdgeRulesTests(AppFixture app)
     }
 
     [Theory]
-    [InlineData("api/send", "application/json", 1024 * 1024 * 33)]
+    [InlineData("api/templates", "application/json", 1024 * 1024 * 2)]
     [InlineData("api/contacts/import", "text/csv", 1024 * 1024 * 6)]
     [InlineData("api/mcp", "application/json", 1024 * 1024 * 2)]
     [InlineData("api/webhooks/resend/whe_0123456789abcdef0123456789abcdef", "application/json", 1024 * 1024 * 2)]
@@ -152,7 +152,7 @@ public sealed class EdgeRulesTests(AppFixture app)
 
         HttpRequestMessage Fire()
         {
-            var request = new HttpRequestMessage(HttpMethod.Post, "api/trigger");
+            var request = new HttpRequestMessage(HttpMethod.Post, "api/trigger") { Content = JsonContent.Create(new { variables = new { name = "Ann" } }) };
             request.Headers.Add("X-Trigger-Key", key);
             return request;
         }
