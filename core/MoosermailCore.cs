@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Moosermail.Core.Accounts;
 using Moosermail.Core.ApiKeys;
+using Moosermail.Core.Audit;
 using Moosermail.Core.Configuration;
 using Moosermail.Core.Contacts;
 using Moosermail.Core.Data;
@@ -17,6 +18,7 @@ using Moosermail.Core.Senders;
 using Moosermail.Core.Sending;
 using Moosermail.Core.Stats;
 using Moosermail.Core.Suppressions;
+using Moosermail.Core.Teams;
 using Moosermail.Core.Templates;
 using Moosermail.Core.Triggers;
 using Moosermail.Core.Webhooks;
@@ -83,6 +85,17 @@ public static class MoosermailCore
         services.AddSingleton<SuppressionService>();
         services.AddSingleton<StatsRepository>();
         services.AddSingleton<StatsService>();
+        services.AddSingleton(AuditOptions.Load(configuration));
+        services.AddSingleton<AuditRepository>();
+        services.AddSingleton<AuditService>();
+        services.AddSingleton<TeamRepository>();
+        services.AddSingleton<TeamService>();
+        services.AddSingleton<MemberService>();
+        services.AddSingleton<InvitationRepository>();
+        services.AddSingleton<InvitationService>();
+        // Seams the operator-mail and email-verification work replace by registering first.
+        services.TryAddSingleton<IInvitationMailer, NoInvitationMailer>();
+        services.TryAddSingleton<IInvitationAcceptancePolicy, AnyAccountMayAccept>();
         return services;
     }
 }

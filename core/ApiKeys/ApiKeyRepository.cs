@@ -1,4 +1,5 @@
 using Dapper;
+using Moosermail.Core.Audit;
 using Npgsql;
 
 namespace Moosermail.Core.ApiKeys;
@@ -6,16 +7,19 @@ namespace Moosermail.Core.ApiKeys;
 /// <summary>A team's API keys. Every statement is scoped by team id in its SQL; another team's key is "not found".</summary>
 public sealed class ApiKeyRepository(NpgsqlDataSource dataSource)
 {
-    public async Task InsertAsync(Guid id, Guid teamId, Guid createdBy, string name, byte[] keyHash, string displayPrefix, IReadOnlyList<string> permissions, DateTimeOffset? expiresAt, DateTimeOffset createdAt, CancellationToken cancellationToken)
+    public async Task InsertAsync(Guid id, Guid teamId, Guid createdBy, string name, byte[] keyHash, string displayPrefix, IReadOnlyList<string> permissions, DateTimeOffset? expiresAt, DateTimeOffset createdAt, AuditEntry audit, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(
             """
             INSERT INTO api_keys (id, team_id, created_by, name, key_hash, display_prefix, permissions, expires_at, created_at)
             VALUES (@Id, @TeamId, @CreatedBy, @Name, @KeyHash, @DisplayPrefix, @Permissions, @ExpiresAt, @CreatedAt)
             """,
             new { Id = id, TeamId = teamId, CreatedBy = createdBy, Name = name, KeyHash = keyHash, DisplayPrefix = displayPrefix, Permissions = permissions.ToArray(), ExpiresAt = expiresAt, CreatedAt = createdAt },
-            cancellationToken: cancellationToken));
+            transaction, cancellationToken: cancellationToken));
+        await AuditLog.AppendAsync(connection, transaction, audit, createdAt, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
     }
 
     public async Task<IReadOnlyList<ApiKeySummary>> ListForTeamAsync(Guid teamId, CancellationToken cancellationToken)
@@ -33,15 +37,23 @@ public sealed class ApiKeyRepository(NpgsqlDataSource dataSource)
     }
 
     /// <summary>False when the key is missing or belongs to another team.</summary>
-    public async Task<bool> DeleteAsync(Guid teamId, Guid id, CancellationToken cancellationToken)
+    public async Task<bool> DeleteAsync(Guid teamId, Guid id, AuditEntry audit, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return await connection.ExecuteAsync(new CommandDefinition(
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var deleted = await connection.ExecuteAsync(new CommandDefinition(
             """
             DELETE FROM api_keys
             WHERE id = @Id
               AND team_id = @TeamId
             """,
-            new { Id = id, TeamId = teamId }, cancellationToken: cancellationToken)) == 1;
+            new { Id = id, TeamId = teamId }, transaction, cancellationToken: cancellationToken)) == 1;
+        if (deleted)
+        {
+            await AuditLog.AppendAsync(connection, transaction, audit, now, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+
+        return deleted;
     }
 }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Moosermail.Core.Audit;
 using Moosermail.Core.Errors;
 using Moosermail.Core.Security;
 
@@ -34,7 +35,8 @@ public sealed class ApiKeyService(ApiKeyRepository keys, TimeProvider time, ILog
         var key = ApiKeyFormat.Generate();
         var now = time.GetUtcNow();
         var created = new CreatedApiKey(Guid.NewGuid(), key, ApiKeyFormat.DisplayPrefix(key), name!, permissions, now + lifetime, now);
-        await keys.InsertAsync(created.Id, caller.TeamId, caller.UserId, created.Name, ApiKeyFormat.Hash(key), created.Prefix, permissions, created.ExpiresAt, now, cancellationToken);
+        await keys.InsertAsync(created.Id, caller.TeamId, caller.UserId, created.Name, ApiKeyFormat.Hash(key), created.Prefix, permissions, created.ExpiresAt, now,
+            AuditEntry.By(caller, AuditActions.ApiKeyCreated, "api_key", created.Id.ToString(), new { name = created.Name, prefix = created.Prefix, permissions, expires_at = created.ExpiresAt }), cancellationToken);
         logger.LogInformation("API key {ApiKeyId} ({Prefix}) created in team {TeamId}", created.Id, created.Prefix, caller.TeamId);
         return created;
     }
@@ -44,7 +46,7 @@ public sealed class ApiKeyService(ApiKeyRepository keys, TimeProvider time, ILog
 
     public async Task RevokeAsync(Caller caller, Guid id, CancellationToken cancellationToken)
     {
-        if (!await keys.DeleteAsync(caller.TeamId, id, cancellationToken))
+        if (!await keys.DeleteAsync(caller.TeamId, id, AuditEntry.By(caller, AuditActions.ApiKeyRevoked, "api_key", id.ToString()), time.GetUtcNow(), cancellationToken))
         {
             throw new NotFoundException("No API key with this id in your team.");
         }

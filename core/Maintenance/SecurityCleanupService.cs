@@ -1,20 +1,24 @@
 using Dapper;
 using Microsoft.Extensions.Logging;
+using Moosermail.Core.Audit;
 using Moosermail.Core.RateLimiting;
 using Npgsql;
 
 namespace Moosermail.Core.Maintenance;
 
-public sealed record CleanupResult(int RevokedTokens, int ExpiredApiKeys, int RateLimitBuckets);
+public sealed record CleanupResult(int RevokedTokens, int ExpiredApiKeys, int RateLimitBuckets, int AuditEvents = 0, int Invitations = 0);
 
 /// <summary>
 /// Removes security rows that can no longer matter. Hygiene, not a guard: every check that depends on
 /// expiry compares times itself. Each statement is a single idempotent DELETE, safe on many instances.
 /// </summary>
-public sealed class SecurityCleanupService(NpgsqlDataSource dataSource, TimeProvider time, ILogger<SecurityCleanupService> logger)
+public sealed class SecurityCleanupService(NpgsqlDataSource dataSource, TimeProvider time, AuditOptions auditOptions, ILogger<SecurityCleanupService> logger)
 {
     /// <summary>Expired keys linger this long so a list can still say "expired" before they vanish.</summary>
     public static readonly TimeSpan ExpiredKeyGrace = TimeSpan.FromDays(1);
+
+    /// <summary>Invitations (pending, used or revoked) are kept this long past their expiry; the audit log keeps the story.</summary>
+    public static readonly TimeSpan SpentInvitationGrace = TimeSpan.FromDays(30);
 
     public async Task<CleanupResult> RunAsync(CancellationToken cancellationToken)
     {
@@ -35,7 +39,15 @@ public sealed class SecurityCleanupService(NpgsqlDataSource dataSource, TimeProv
             cancellationToken: cancellationToken));
         var buckets = await RateLimitStore.DeleteFullAsync(connection, time.GetUtcNow(), cancellationToken);
         await Accounts.LoginThrottle.DeleteStaleAsync(connection, time.GetUtcNow(), cancellationToken);
-        logger.LogInformation("Security cleanup removed {RevokedTokens} revoked tokens, {ApiKeys} expired API keys and {RateLimitBuckets} idle rate-limit buckets", revoked, apiKeys, buckets);
-        return new CleanupResult(revoked, apiKeys, buckets);
+        var auditEvents = await AuditRepository.DeleteOlderThanAsync(connection, time.GetUtcNow() - auditOptions.Retention, cancellationToken);
+        var invitations = await connection.ExecuteAsync(new CommandDefinition(
+            """
+            DELETE FROM team_invitations
+            WHERE expires_at < @Cutoff
+            """,
+            new { Cutoff = time.GetUtcNow() - SpentInvitationGrace },
+            cancellationToken: cancellationToken));
+        logger.LogInformation("Security cleanup removed {RevokedTokens} revoked tokens, {ApiKeys} expired API keys, {RateLimitBuckets} idle rate-limit buckets, {AuditEvents} audit events past retention and {Invitations} old invitations", revoked, apiKeys, buckets, auditEvents, invitations);
+        return new CleanupResult(revoked, apiKeys, buckets, auditEvents, invitations);
     }
 }

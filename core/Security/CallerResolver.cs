@@ -12,6 +12,7 @@ namespace Moosermail.Core.Security;
 public sealed class CallerResolver(NpgsqlDataSource dataSource, SessionTokens sessionTokens, TimeProvider time)
 {
     private static readonly TimeSpan s_lastUsedResolution = TimeSpan.FromMinutes(1);
+    private const string NoSuchTeam = "No team with this id among yours.";
     private const string InvalidCredential = "The credential is missing, invalid, expired or revoked; log in again or use a valid API key.";
 
     /// <summary>A bearer credential: an mk_ API key or a session JWT.</summary>
@@ -30,7 +31,7 @@ public sealed class CallerResolver(NpgsqlDataSource dataSource, SessionTokens se
             """
             SELECT u.email, u.token_version,
                    EXISTS (SELECT 1 FROM revoked_tokens r WHERE r.jti = @TokenId) AS revoked,
-                   m.team_id, m.role
+                   m.team_id, m.role, m.granted, m.revoked AS revoked_permissions
             FROM users u
             LEFT JOIN team_members m
                 ON m.user_id = u.id
@@ -51,7 +52,7 @@ public sealed class CallerResolver(NpgsqlDataSource dataSource, SessionTokens se
                 : "You are not a member of the team named in X-Moosermail-Team.");
         }
 
-        return new Caller(claims.UserId, row.Email, memberOf, row.Role, Permissions.ForRole(row.Role).ToHashSet(),
+        return new Caller(claims.UserId, row.Email, memberOf, row.Role, Permissions.Effective(row.Role, row.Granted, row.RevokedPermissions),
             CredentialKind.Session, claims.TokenId, claims.ExpiresAt);
     }
 
@@ -70,7 +71,7 @@ public sealed class CallerResolver(NpgsqlDataSource dataSource, SessionTokens se
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var row = await connection.QuerySingleOrDefaultAsync<ApiKeyRow>(new CommandDefinition(
             """
-            SELECT k.id, k.team_id, k.created_by, k.permissions, k.expires_at, k.last_used_at, u.email, m.role
+            SELECT k.id, k.team_id, k.created_by, k.permissions, k.expires_at, k.last_used_at, u.email, m.role, m.granted, m.revoked
             FROM api_keys k
             JOIN users u ON u.id = k.created_by
             LEFT JOIN team_members m ON m.team_id = k.team_id AND m.user_id = k.created_by
@@ -99,9 +100,40 @@ public sealed class CallerResolver(NpgsqlDataSource dataSource, SessionTokens se
                 new { Now = now, row.Id }, cancellationToken: cancellationToken));
         }
 
-        var allowed = Permissions.ForRole(row.Role);
+        var allowed = Permissions.Effective(row.Role, row.Granted, row.Revoked);
         return new Caller(row.CreatedBy, row.Email, row.TeamId, row.Role, row.Permissions.Where(allowed.Contains).ToHashSet(StringComparer.Ordinal),
             CredentialKind.ApiKey, row.Id, row.ExpiresAt);
+    }
+
+    /// <summary>
+    /// The same credential acting in the team a route names (team routes take the team from the path, not the
+    /// X-Moosermail-Team header). A team the caller is not a member of, or any team but an mk_ key's own, is
+    /// "not found", exactly like another team's resource. The membership is read now, so a removal counts at once.
+    /// </summary>
+    /// <exception cref="NotFoundException">The caller cannot act in <paramref name="teamId"/>.</exception>
+    public async Task<Caller> InTeamAsync(Caller caller, Guid teamId, CancellationToken cancellationToken)
+    {
+        if (caller.TeamId == teamId)
+        {
+            return caller;
+        }
+
+        if (caller.Credential == CredentialKind.ApiKey)
+        {
+            throw new NotFoundException(NoSuchTeam);
+        }
+
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var row = await connection.QuerySingleOrDefaultAsync<MembershipRow>(new CommandDefinition(
+            """
+            SELECT role, granted, revoked
+            FROM team_members
+            WHERE team_id = @TeamId
+              AND user_id = @UserId
+            """,
+            new { TeamId = teamId, caller.UserId }, cancellationToken: cancellationToken))
+            ?? throw new NotFoundException(NoSuchTeam);
+        return caller with { TeamId = teamId, Role = row.Role, Permissions = Permissions.Effective(row.Role, row.Granted, row.Revoked) };
     }
 
     // Settable members: Dapper's constructor matching cannot convert text[] or timestamptz columns.
@@ -122,7 +154,36 @@ public sealed class CallerResolver(NpgsqlDataSource dataSource, SessionTokens se
         public string Email { get; init; } = string.Empty;
 
         public string? Role { get; init; }
+
+        public string[]? Granted { get; init; }
+
+        public string[]? Revoked { get; init; }
     }
 
-    private sealed record SessionRow(string Email, int TokenVersion, bool Revoked, Guid? TeamId, string? Role);
+    private sealed record SessionRow
+    {
+        public string Email { get; init; } = string.Empty;
+
+        public int TokenVersion { get; init; }
+
+        public bool Revoked { get; init; }
+
+        public Guid? TeamId { get; init; }
+
+        public string? Role { get; init; }
+
+        public string[]? Granted { get; init; }
+
+        // Named apart from Revoked (the token deny-list flag): the member's revoked permissions.
+        public string[]? RevokedPermissions { get; init; }
+    }
+
+    private sealed record MembershipRow
+    {
+        public string Role { get; init; } = string.Empty;
+
+        public string[] Granted { get; init; } = [];
+
+        public string[] Revoked { get; init; } = [];
+    }
 }

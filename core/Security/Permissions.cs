@@ -18,11 +18,12 @@ public static class Permissions
     public const string WebhooksRead = "webhooks:read";
     public const string WebhooksWrite = "webhooks:write";
     public const string TeamAdmin = "team:admin";
+    public const string AuditRead = "audit:read";
 
     public static readonly IReadOnlyList<string> All =
     [
         EmailsSend, EmailsRead, TemplatesRead, TemplatesWrite, TriggersRead, TriggersWrite, ContactsRead, ContactsWrite,
-        SendersRead, SendersWrite, ApiKeysRead, ApiKeysWrite, WebhooksRead, WebhooksWrite, TeamAdmin,
+        SendersRead, SendersWrite, ApiKeysRead, ApiKeysWrite, WebhooksRead, WebhooksWrite, TeamAdmin, AuditRead,
     ];
 
     private static readonly IReadOnlyList<string> s_member =
@@ -37,6 +38,28 @@ public static class Permissions
         Roles.Member => s_member,
         _ => [],
     };
+
+    /// <summary>
+    /// A member's effective set: the role's defaults plus <paramref name="granted"/>, minus <paramref name="revoked"/>.
+    /// An owner always holds every permission (ownership cannot be narrowed, only transferred). Unknown strings are ignored.
+    /// </summary>
+    public static IReadOnlySet<string> Effective(string role, IEnumerable<string>? granted, IEnumerable<string>? revoked)
+    {
+        if (role == Roles.Owner)
+        {
+            return All.ToHashSet(StringComparer.Ordinal);
+        }
+
+        var set = ForRole(role).ToHashSet(StringComparer.Ordinal);
+        if (ForRole(role).Count == 0)
+        {
+            return set;
+        }
+
+        set.UnionWith((granted ?? []).Where(All.Contains));
+        set.ExceptWith(revoked ?? []);
+        return set;
+    }
 }
 
 public static class Roles

@@ -1,4 +1,5 @@
 using Dapper;
+using Moosermail.Core.Audit;
 using Npgsql;
 
 namespace Moosermail.Core.Senders;
@@ -7,10 +8,11 @@ namespace Moosermail.Core.Senders;
 public sealed class SenderRepository(NpgsqlDataSource dataSource)
 {
     /// <summary>Inserts the sender; the team's first sender becomes its default.</summary>
-    public async Task<Sender> InsertAsync(Guid teamId, Guid id, string name, string fromAddress, string hint, string encryptedApiKey, CancellationToken cancellationToken)
+    public async Task<Sender> InsertAsync(Guid teamId, Guid id, string name, string fromAddress, string hint, string encryptedApiKey, AuditEntry audit, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return await connection.QuerySingleAsync<Sender>(new CommandDefinition(
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var sender = await connection.QuerySingleAsync<Sender>(new CommandDefinition(
             """
             INSERT INTO senders (id, team_id, name, from_address, key_hint, encrypted_api_key, is_default)
             VALUES (@Id, @TeamId, @Name, @FromAddress, @Hint, @EncryptedApiKey,
@@ -18,7 +20,10 @@ public sealed class SenderRepository(NpgsqlDataSource dataSource)
             RETURNING id, name, key_hint AS hint, from_address, is_default, created_at
             """,
             new { Id = id, TeamId = teamId, Name = name, FromAddress = fromAddress, Hint = hint, EncryptedApiKey = encryptedApiKey },
-            cancellationToken: cancellationToken));
+            transaction, cancellationToken: cancellationToken));
+        await AuditLog.AppendAsync(connection, transaction, audit, now, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return sender;
     }
 
     public async Task<IReadOnlyList<Sender>> ListForTeamAsync(Guid teamId, CancellationToken cancellationToken)
@@ -54,7 +59,8 @@ public sealed class SenderRepository(NpgsqlDataSource dataSource)
     }
 
     /// <summary>Applies the given changes; null when the sender is missing or another team's.</summary>
-    public async Task<Sender?> UpdateAsync(Guid teamId, Guid id, string? name, string? fromAddress, string? hint, string? encryptedApiKey, bool makeDefault, CancellationToken cancellationToken)
+    /// <remarks><paramref name="audit"/>, when given, is written only if the sender exists (a rotated key).</remarks>
+    public async Task<Sender?> UpdateAsync(Guid teamId, Guid id, string? name, string? fromAddress, string? hint, string? encryptedApiKey, bool makeDefault, AuditEntry? audit, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
@@ -87,21 +93,34 @@ public sealed class SenderRepository(NpgsqlDataSource dataSource)
             """,
             new { TeamId = teamId, Id = id, Name = name, FromAddress = fromAddress, Hint = hint, EncryptedApiKey = encryptedApiKey, MakeDefault = makeDefault },
             transaction, cancellationToken: cancellationToken));
+        if (updated is not null && audit is not null)
+        {
+            await AuditLog.AppendAsync(connection, transaction, audit, now, cancellationToken);
+        }
+
         await transaction.CommitAsync(cancellationToken);
         return updated;
     }
 
     /// <summary>Deletes the row, ciphertext and all; false when missing or another team's.</summary>
-    public async Task<bool> DeleteAsync(Guid teamId, Guid id, CancellationToken cancellationToken)
+    public async Task<bool> DeleteAsync(Guid teamId, Guid id, AuditEntry audit, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return await connection.ExecuteAsync(new CommandDefinition(
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var deleted = await connection.ExecuteAsync(new CommandDefinition(
             """
             DELETE FROM senders
             WHERE id = @Id
               AND team_id = @TeamId
             """,
-            new { TeamId = teamId, Id = id }, cancellationToken: cancellationToken)) == 1;
+            new { TeamId = teamId, Id = id }, transaction, cancellationToken: cancellationToken)) == 1;
+        if (deleted)
+        {
+            await AuditLog.AppendAsync(connection, transaction, audit, now, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+
+        return deleted;
     }
 
     private sealed record SenderWithKey : Sender

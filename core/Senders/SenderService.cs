@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Moosermail.Core.Audit;
 using Moosermail.Core.Errors;
 using Moosermail.Core.Resend;
 using Moosermail.Core.Secrets;
@@ -11,7 +12,7 @@ namespace Moosermail.Core.Senders;
 /// A team's Resend keys. A key is checked live against Resend, encrypted before it reaches the database,
 /// and decrypted only inside <see cref="UseKeyAsync{T}"/>, for the duration of one Resend call.
 /// </summary>
-public sealed class SenderService(SenderRepository senders, SecretCipher cipher, ResendClient resend, ILogger<SenderService> logger)
+public sealed class SenderService(SenderRepository senders, SecretCipher cipher, ResendClient resend, TimeProvider time, ILogger<SenderService> logger)
 {
     public const int MaxNameLength = 100;
 
@@ -25,7 +26,8 @@ public sealed class SenderService(SenderRepository senders, SecretCipher cipher,
 
         await CheckWithResendAsync(apiKey!, cancellationToken);
         var id = Guid.NewGuid();
-        var sender = await senders.InsertAsync(caller.TeamId, id, name!, from!, Hint(apiKey!), Encrypt(apiKey!, caller.TeamId, id), cancellationToken);
+        var sender = await senders.InsertAsync(caller.TeamId, id, name!, from!, Hint(apiKey!), Encrypt(apiKey!, caller.TeamId, id),
+            AuditEntry.By(caller, AuditActions.SenderAdded, "sender", id.ToString(), new { name, from_address = from, hint = Hint(apiKey!) }), time.GetUtcNow(), cancellationToken);
         logger.LogInformation("Sender {SenderId} added to team {TeamId}", id, caller.TeamId);
         return sender;
     }
@@ -51,13 +53,14 @@ public sealed class SenderService(SenderRepository senders, SecretCipher cipher,
         }
 
         var updated = await senders.UpdateAsync(caller.TeamId, id, name, from, apiKey is null ? null : Hint(apiKey),
-            apiKey is null ? null : Encrypt(apiKey, caller.TeamId, id), request.IsDefault == true, cancellationToken);
+            apiKey is null ? null : Encrypt(apiKey, caller.TeamId, id), request.IsDefault == true,
+            apiKey is null ? null : AuditEntry.By(caller, AuditActions.SenderRotated, "sender", id.ToString(), new { hint = Hint(apiKey) }), time.GetUtcNow(), cancellationToken);
         return updated ?? throw NotFound();
     }
 
     public async Task DeleteAsync(Caller caller, Guid id, CancellationToken cancellationToken)
     {
-        if (!await senders.DeleteAsync(caller.TeamId, id, cancellationToken))
+        if (!await senders.DeleteAsync(caller.TeamId, id, AuditEntry.By(caller, AuditActions.SenderDeleted, "sender", id.ToString()), time.GetUtcNow(), cancellationToken))
         {
             throw NotFound();
         }

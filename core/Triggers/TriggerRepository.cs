@@ -1,4 +1,5 @@
 using Dapper;
+using Moosermail.Core.Audit;
 using Npgsql;
 
 namespace Moosermail.Core.Triggers;
@@ -79,10 +80,11 @@ public sealed class TriggerRepository(NpgsqlDataSource dataSource)
     }
 
     /// <summary>Replaces the key hash, so the old key stops working at once; false when missing or another team's.</summary>
-    public async Task<bool> ReplaceKeyAsync(Guid teamId, Guid id, byte[] keyHash, DateTimeOffset updatedAt, CancellationToken cancellationToken)
+    public async Task<bool> ReplaceKeyAsync(Guid teamId, Guid id, byte[] keyHash, DateTimeOffset updatedAt, AuditEntry audit, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return await connection.ExecuteAsync(new CommandDefinition(
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var replaced = await connection.ExecuteAsync(new CommandDefinition(
             """
             UPDATE triggers
             SET key_hash = @KeyHash,
@@ -90,7 +92,14 @@ public sealed class TriggerRepository(NpgsqlDataSource dataSource)
             WHERE id = @Id
               AND team_id = @TeamId
             """,
-            new { TeamId = teamId, Id = id, KeyHash = keyHash, UpdatedAt = updatedAt }, cancellationToken: cancellationToken)) == 1;
+            new { TeamId = teamId, Id = id, KeyHash = keyHash, UpdatedAt = updatedAt }, transaction, cancellationToken: cancellationToken)) == 1;
+        if (replaced)
+        {
+            await AuditLog.AppendAsync(connection, transaction, audit, updatedAt, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+
+        return replaced;
     }
 
     /// <summary>False when the trigger is missing or belongs to another team. The key dies with the row.</summary>

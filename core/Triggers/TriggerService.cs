@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Moosermail.Core.Audit;
 using Moosermail.Core.Errors;
 using Moosermail.Core.Security;
 using Moosermail.Core.Templates;
@@ -60,7 +61,7 @@ public sealed class TriggerService(TriggerRepository triggers, TemplateRepositor
     public async Task<TriggerWithKey> RotateKeyAsync(Caller caller, Guid id, CancellationToken cancellationToken)
     {
         var key = TriggerKey.Generate();
-        if (!await triggers.ReplaceKeyAsync(caller.TeamId, id, TriggerKey.Hash(key), time.GetUtcNow(), cancellationToken))
+        if (!await triggers.ReplaceKeyAsync(caller.TeamId, id, TriggerKey.Hash(key), time.GetUtcNow(), AuditEntry.By(caller, AuditActions.TriggerKeyRotated, "trigger", id.ToString()), cancellationToken))
         {
             throw NotFound();
         }

@@ -1,4 +1,5 @@
 using Dapper;
+using Moosermail.Core.Audit;
 using Npgsql;
 
 namespace Moosermail.Core.Webhooks;
@@ -63,9 +64,10 @@ public sealed class WebhookEndpointRepository(NpgsqlDataSource dataSource)
     }
 
     /// <summary>Sets (or with null clears) the encrypted signing secret of the team's endpoint row.</summary>
-    public async Task SetSecretAsync(Guid teamId, Guid endpointId, string? encryptedSecret, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task SetSecretAsync(Guid teamId, Guid endpointId, string? encryptedSecret, DateTimeOffset now, AuditEntry audit, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(
             """
             UPDATE webhook_endpoints
@@ -73,20 +75,25 @@ public sealed class WebhookEndpointRepository(NpgsqlDataSource dataSource)
             WHERE id = @EndpointId
               AND team_id = @TeamId
             """,
-            new { TeamId = teamId, EndpointId = endpointId, Secret = encryptedSecret, Now = now }, cancellationToken: cancellationToken));
+            new { TeamId = teamId, EndpointId = endpointId, Secret = encryptedSecret, Now = now }, transaction, cancellationToken: cancellationToken));
+        await AuditLog.AppendAsync(connection, transaction, audit, now, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
     }
 
     /// <summary>Gives the team's endpoint a new public id; the old URL stops working at once.</summary>
-    public async Task RotateAsync(Guid teamId, string newPublicId, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task RotateAsync(Guid teamId, string newPublicId, DateTimeOffset now, AuditEntry audit, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(
             """
             UPDATE webhook_endpoints
             SET public_id = @PublicId, updated_at = @Now
             WHERE team_id = @TeamId
             """,
-            new { TeamId = teamId, PublicId = newPublicId, Now = now }, cancellationToken: cancellationToken));
+            new { TeamId = teamId, PublicId = newPublicId, Now = now }, transaction, cancellationToken: cancellationToken));
+        await AuditLog.AppendAsync(connection, transaction, audit, now, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
     }
 
     /// <summary>System read for incoming webhooks: the endpoint behind a URL, or null when no team has that public id.</summary>

@@ -1,6 +1,7 @@
 using System.Buffers.Text;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
+using Moosermail.Core.Audit;
 using Moosermail.Core.Configuration;
 using Moosermail.Core.Errors;
 using Moosermail.Core.Secrets;
@@ -42,7 +43,8 @@ public sealed class WebhookSettingsService(
 
         var endpoint = await endpoints.GetOrCreateAsync(caller.TeamId, NewPublicId(), time.GetUtcNow(), cancellationToken);
         var encrypted = cipher.Encrypt(secret!, new SecretContext(SecretContext.WebhookSigningSecret, caller.TeamId, endpoint.Id));
-        await endpoints.SetSecretAsync(caller.TeamId, endpoint.Id, encrypted, time.GetUtcNow(), cancellationToken);
+        await endpoints.SetSecretAsync(caller.TeamId, endpoint.Id, encrypted, time.GetUtcNow(),
+            AuditEntry.By(caller, AuditActions.WebhookSecretSet, "webhook_endpoint", endpoint.Id.ToString(), new { cleared = false }), cancellationToken);
         logger.LogInformation("Webhook signing secret set for team {TeamId}", caller.TeamId);
         return await GetAsync(caller, cancellationToken);
     }
@@ -50,15 +52,17 @@ public sealed class WebhookSettingsService(
     public async Task<WebhookSettings> RemoveSecretAsync(Caller caller, CancellationToken cancellationToken)
     {
         var endpoint = await endpoints.GetOrCreateAsync(caller.TeamId, NewPublicId(), time.GetUtcNow(), cancellationToken);
-        await endpoints.SetSecretAsync(caller.TeamId, endpoint.Id, null, time.GetUtcNow(), cancellationToken);
+        await endpoints.SetSecretAsync(caller.TeamId, endpoint.Id, null, time.GetUtcNow(),
+            AuditEntry.By(caller, AuditActions.WebhookSecretSet, "webhook_endpoint", endpoint.Id.ToString(), new { cleared = true }), cancellationToken);
         logger.LogInformation("Webhook signing secret removed for team {TeamId}", caller.TeamId);
         return await GetAsync(caller, cancellationToken);
     }
 
     public async Task<WebhookSettings> RotateAsync(Caller caller, CancellationToken cancellationToken)
     {
-        await endpoints.GetOrCreateAsync(caller.TeamId, NewPublicId(), time.GetUtcNow(), cancellationToken);
-        await endpoints.RotateAsync(caller.TeamId, NewPublicId(), time.GetUtcNow(), cancellationToken);
+        var endpoint = await endpoints.GetOrCreateAsync(caller.TeamId, NewPublicId(), time.GetUtcNow(), cancellationToken);
+        await endpoints.RotateAsync(caller.TeamId, NewPublicId(), time.GetUtcNow(),
+            AuditEntry.By(caller, AuditActions.WebhookSecretRotated, "webhook_endpoint", endpoint.Id.ToString()), cancellationToken);
         logger.LogInformation("Webhook endpoint id rotated for team {TeamId}", caller.TeamId);
         return await GetAsync(caller, cancellationToken);
     }

@@ -45,5 +45,22 @@ public sealed class QueryParameters(IQueryCollection query)
         return null;
     }
 
+    public Guid? Id(string name)
+    {
+        var text = Text(name);
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (Guid.TryParse(text, out var value))
+        {
+            return value;
+        }
+
+        _errors.Add(name, "must be an id (a UUID).");
+        return null;
+    }
+
     public void ThrowIfInvalid() => _errors.ThrowIfAny();
 }

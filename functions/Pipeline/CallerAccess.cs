@@ -1,4 +1,5 @@
 using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.DependencyInjection;
 using Moosermail.Core.Security;
 
 namespace Moosermail.Functions.Pipeline;
@@ -13,6 +14,22 @@ public static class CallerAccess
     {
         var caller = AuthenticationMiddleware.GetCaller(context);
         caller.Require(permission);
+        return caller;
+    }
+
+    /// <summary>
+    /// For team routes (/api/teams/{teamId}/...): the caller acting in the team the path names rather than the
+    /// one X-Moosermail-Team chose; a team the caller cannot act in is 404. Then checks <paramref name="permission"/>, if any.
+    /// </summary>
+    public static async Task<Caller> AuthorizeTeamAsync(this FunctionContext context, Guid teamId, string? permission = null)
+    {
+        var resolver = context.InstanceServices.GetRequiredService<CallerResolver>();
+        var caller = await resolver.InTeamAsync(AuthenticationMiddleware.GetCaller(context), teamId, context.CancellationToken);
+        if (permission is not null)
+        {
+            caller.Require(permission);
+        }
+
         return caller;
     }
 }

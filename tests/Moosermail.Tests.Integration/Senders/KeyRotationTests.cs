@@ -33,7 +33,8 @@ public sealed class KeyRotationTests(AppFixture app)
                     var cipher = v1.GetRequiredService<SecretCipher>();
                     var senderId = Guid.NewGuid();
                     await v1.GetRequiredService<SenderRepository>().InsertAsync(user, senderId, "s", "a@example.com", "re_…0000",
-                        cipher.Encrypt($"re_key_{i}", new SecretContext(SecretContext.ResendApiKey, user, senderId)), CancellationToken.None);
+                        cipher.Encrypt($"re_key_{i}", new SecretContext(SecretContext.ResendApiKey, user, senderId)),
+                        new Moosermail.Core.Audit.AuditEntry(Moosermail.Core.Audit.AuditActions.SenderAdded, TeamId: user), DateTimeOffset.UtcNow, CancellationToken.None);
                 }
             }
 
