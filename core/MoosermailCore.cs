@@ -35,6 +35,8 @@ public static class MoosermailCore
     {
         var settings = MoosermailSettings.Load(configuration);
         services.AddSingleton(settings);
+        var database = DatabaseSettings.Load(configuration);
+        services.AddSingleton(database);
         services.AddSingleton(EncryptionKeyring.FromConfiguration(settings, configuration));
         services.AddSingleton<SecretCipher>();
         services.AddSingleton<SecretRewrapper>();
@@ -50,8 +52,9 @@ public static class MoosermailCore
         services.AddSingleton<EmailRepository>();
         services.AddSingleton<EmailService>();
         services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton(_ => Database.CreateDataSource(settings.DatabaseUrl));
+        services.AddSingleton(_ => Database.CreateDataSource(database));
         services.AddSingleton<HealthService>();
+        services.AddSingleton<SchemaGate>();
         services.AddSingleton<SecurityCleanupService>();
         services.AddSingleton(RateLimitOptions.Load(configuration));
         services.AddSingleton<RateLimitStore>();

@@ -1,5 +1,7 @@
 // Moosermail on Azure: a Flex Consumption Function App over Azure Database for PostgreSQL, its secrets in
-// Key Vault, its host storage and telemetry reached with one user-assigned managed identity.
+// Key Vault, its host storage and telemetry reached with one user-assigned managed identity. Everything but
+// the app's HTTPS front door is private: PostgreSQL, Key Vault and storage are reachable only from the
+// virtual network the app is integrated into.
 // Deploy into an existing resource group: `azd up`, or `az deployment group create` (see infra/README.md).
 targetScope = 'resourceGroup'
 
@@ -41,14 +43,8 @@ param encryptionKeysPrevious string = ''
 @description('JWT_SECRET: 32 bytes as 64 hex characters or base64. `openssl rand -hex 32`')
 param jwtSecret string
 
-@description('PostgreSQL administrator login (not admin, root, postgres, azure_superuser, ...).')
-param postgresAdminLogin string = 'moosermail_admin'
-
-@secure()
-@minLength(8)
-@maxLength(128)
-@description('PostgreSQL administrator password: 8-128 characters from three of upper, lower, digits, symbols.')
-param postgresAdminPassword string
+@description('User principal name (or display name of a group/service principal) of principalId. With it, principalId also becomes a PostgreSQL Entra administrator, so it can run `migrate` from inside the network. Empty: the migration identity is the only administrator.')
+param principalName string = ''
 
 @description('PostgreSQL compute size. Standard_B1ms (Burstable) suits a small deployment.')
 param postgresSkuName string = 'Standard_B1ms'
@@ -56,8 +52,21 @@ param postgresSkuName string = 'Standard_B1ms'
 @allowed(['Burstable', 'GeneralPurpose', 'MemoryOptimized'])
 param postgresSkuTier string = 'Burstable'
 
-@description('Public IPv4 address of a dev box allowed to reach PostgreSQL (to run migrations). Empty: none.')
-param postgresClientIpAddress string = ''
+@description('PostgreSQL max_connections (Standard_B1ms: 50). Raise it with a larger SKU, then raise maximumInstanceCount.')
+@minValue(25)
+param postgresMaxConnections int = 50
+
+@description('Connections kept out of the app\'s budget: Azure reserves some for itself (replication, monitoring), and `migrate` and an operator\'s psql need a few.')
+@minValue(0)
+param postgresReservedConnections int = 20
+
+@description('Most Flex Consumption instances the app may scale to. Each holds up to the derived pool size of connections.')
+@minValue(1)
+@maxValue(1000)
+param maximumInstanceCount int = 6
+
+@description('Address space of the virtual network.')
+param vnetAddressPrefix string = '10.40.0.0/16'
 
 param resendBaseUrl string = 'https://api.resend.com'
 
@@ -74,11 +83,93 @@ var deploymentContainerName = 'app-package-${resourceToken}'
 var storageAccountName = 'st${resourceToken}'
 var keyVaultName = 'kv-${resourceToken}'
 var applicationInsightsName = 'appi-moosermail-${resourceToken}'
+var appIdentityName = 'id-moosermail-${resourceToken}'
+var migrationIdentityName = 'id-moosermail-migrate-${resourceToken}'
 
+// Pool budget: maximumInstanceCount x pool size must stay within what the server gives the app, or a
+// scale-out ends in "too many clients" errors. The pool size is derived, never set by hand; a budget
+// below one connection per instance fails the deployment (databasePoolSize has @minValue(1)).
+var appConnectionBudget = postgresMaxConnections - postgresReservedConnections
+var databasePoolSize = appConnectionBudget / maximumInstanceCount
+
+// The app's identity: DML on the app's tables through a database role `migrate` creates (see
+// infra/README.md), plus storage, its own secrets and telemetry.
 resource appIdentity 'Microsoft.ManagedIdentity/userAssignedIdentities@2024-11-30' = {
-  name: 'id-moosermail-${resourceToken}'
+  name: appIdentityName
   location: location
   tags: tags
+}
+
+// The migration identity: the PostgreSQL Entra administrator. Only `migrate` runs as it (from a container
+// instance in snet-ops), so schema changes never come from the app's own identity.
+resource migrationIdentity 'Microsoft.ManagedIdentity/userAssignedIdentities@2024-11-30' = {
+  name: migrationIdentityName
+  location: location
+  tags: tags
+}
+
+module network 'core/network/virtual-network.bicep' = {
+  name: 'network'
+  params: {
+    name: 'vnet-moosermail-${resourceToken}'
+    location: location
+    tags: tags
+    addressPrefix: vnetAddressPrefix
+  }
+}
+
+module postgresDnsZone 'core/network/private-dns-zone.bicep' = {
+  name: 'postgresDnsZone'
+  params: {
+    // A delegated-subnet server needs a zone ending in .postgres.database.azure.com.
+    name: 'moosermail-${resourceToken}.private.postgres.database.azure.com'
+    virtualNetworkId: network.outputs.id
+    tags: tags
+  }
+}
+
+module keyVaultDnsZone 'core/network/private-dns-zone.bicep' = {
+  name: 'keyVaultDnsZone'
+  params: {
+    name: 'privatelink.vaultcore.azure.net'
+    virtualNetworkId: network.outputs.id
+    tags: tags
+  }
+}
+
+module blobDnsZone 'core/network/private-dns-zone.bicep' = {
+  name: 'blobDnsZone'
+  params: {
+    name: 'privatelink.blob.${environment().suffixes.storage}'
+    virtualNetworkId: network.outputs.id
+    tags: tags
+  }
+}
+
+module keyVaultEndpoint 'core/network/private-endpoint.bicep' = {
+  name: 'keyVaultEndpoint'
+  params: {
+    name: 'pe-kv-${resourceToken}'
+    location: location
+    tags: tags
+    subnetId: network.outputs.privateEndpointSubnetId
+    privateLinkServiceId: keyVault.outputs.id
+    groupId: 'vault'
+    privateDnsZoneId: keyVaultDnsZone.outputs.id
+  }
+}
+
+module blobEndpoint 'core/network/private-endpoint.bicep' = {
+  name: 'blobEndpoint'
+  params: {
+    name: 'pe-blob-${resourceToken}'
+    location: location
+    tags: tags
+    subnetId: network.outputs.privateEndpointSubnetId
+    privateLinkServiceId: storage.outputs.id
+    groupId: 'blob'
+    privateDnsZoneId: blobDnsZone.outputs.id
+  }
 }
 
 module monitoring 'core/monitor/monitoring.bicep' = {
@@ -117,11 +208,29 @@ module postgres 'core/database/postgresql-flexible-server.bicep' = {
     location: location
     tags: tags
     databaseName: databaseName
-    administratorLogin: postgresAdminLogin
-    administratorLoginPassword: postgresAdminPassword
     skuName: postgresSkuName
     skuTier: postgresSkuTier
-    allowedClientIpAddress: postgresClientIpAddress
+    maxConnections: postgresMaxConnections
+    delegatedSubnetId: network.outputs.postgresSubnetId
+    privateDnsZoneId: postgresDnsZone.outputs.id
+    administrators: concat(
+      [
+        {
+          objectId: migrationIdentity.properties.principalId
+          principalName: migrationIdentity.name
+          principalType: 'ServicePrincipal'
+        }
+      ],
+      empty(principalId) || empty(principalName)
+        ? []
+        : [
+            {
+              objectId: principalId
+              principalName: principalName
+              principalType: principalType
+            }
+          ]
+    )
   }
 }
 
@@ -129,9 +238,6 @@ module secrets 'app/secrets.bicep' = {
   name: 'secrets'
   params: {
     keyVaultName: keyVaultName
-    // VerifyFull: TLS with the server certificate checked against the system trust store and host name.
-    // The password is quoted (and its quotes doubled) so any character is safe in the connection string.
-    databaseUrl: 'Host=${postgres.outputs.fullyQualifiedDomainName};Port=5432;Database=${postgres.outputs.databaseName};Username=${postgresAdminLogin};Password="${replace(postgresAdminPassword, '"', '""')}";SSL Mode=VerifyFull'
     encryptionKey: encryptionKey
     encryptionKeysPrevious: encryptionKeysPrevious
     hasPreviousKeys: !empty(encryptionKeysPrevious)
@@ -146,7 +252,7 @@ module rbac 'app/rbac.bicep' = {
     storageAccountName: storageAccountName
     keyVaultName: keyVaultName
     applicationInsightsName: applicationInsightsName
-    appPrincipalId: appIdentity.properties.principalId
+    appIdentityName: appIdentity.name
     operatorPrincipalId: principalId
     operatorPrincipalType: principalType
   }
@@ -165,15 +271,21 @@ module functions 'app/functions.bicep' = {
     storageAccountName: storageAccountName
     deploymentContainerName: deploymentContainerName
     applicationInsightsConnectionString: monitoring.outputs.applicationInsightsConnectionString
-    databaseUrlSecretUri: secrets.outputs.databaseUrlUri
+    subnetId: network.outputs.appSubnetId
+    // VerifyFull: TLS with the server certificate checked against the system trust store and the host name.
+    // The user name is the app identity's database role, which `migrate` creates (MOOSERMAIL_DATABASE_APP_ROLE).
+    databaseUrl: 'Host=${postgres.outputs.fullyQualifiedDomainName};Port=5432;Database=${postgres.outputs.databaseName};Username=${appIdentityName};SSL Mode=VerifyFull'
+    databasePoolSize: databasePoolSize
+    maximumInstanceCount: maximumInstanceCount
     encryptionKeySecretUri: secrets.outputs.encryptionKeyUri
     encryptionKeysPreviousSecretUri: secrets.outputs.encryptionKeysPreviousUri
     jwtSecretSecretUri: secrets.outputs.jwtSecretUri
     resendBaseUrl: resendBaseUrl
     publicUrl: publicUrl
   }
-  // The app resolves its Key Vault references and reaches storage on first start: grant access first.
-  dependsOn: [storage, rbac]
+  // The app resolves its Key Vault references and reaches storage on first start, through the private
+  // endpoints: grant access and open the endpoints first.
+  dependsOn: [storage, rbac, keyVaultEndpoint, blobEndpoint]
 }
 
 output AZURE_LOCATION string = location
@@ -184,3 +296,9 @@ output AZURE_KEY_VAULT_NAME string = keyVaultName
 output POSTGRES_SERVER_NAME string = postgres.outputs.name
 output POSTGRES_HOST string = postgres.outputs.fullyQualifiedDomainName
 output POSTGRES_DATABASE string = postgres.outputs.databaseName
+output MOOSERMAIL_DATABASE_APP_ROLE string = appIdentityName
+output MOOSERMAIL_DATABASE_POOL_SIZE int = databasePoolSize
+output AZURE_MIGRATION_IDENTITY_ID string = migrationIdentity.id
+output AZURE_MIGRATION_IDENTITY_CLIENT_ID string = migrationIdentity.properties.clientId
+output AZURE_MIGRATION_IDENTITY_NAME string = migrationIdentity.name
+output AZURE_OPS_SUBNET_ID string = network.outputs.opsSubnetId

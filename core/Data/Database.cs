@@ -8,12 +8,33 @@ public static class Database
 {
     private static int s_dapperConfigured;
 
-    public static NpgsqlDataSource CreateDataSource(string connectionString)
+    public static NpgsqlDataSource CreateDataSource(string connectionString) =>
+        CreateDataSource(new DatabaseSettings { ConnectionString = connectionString });
+
+    public static NpgsqlDataSource CreateDataSource(DatabaseSettings settings)
     {
         ConfigureDapper();
-        var builder = new NpgsqlDataSourceBuilder(connectionString);
+        var builder = new NpgsqlDataSourceBuilder(settings.ConnectionString);
         builder.ConnectionStringBuilder.ApplicationName ??= "moosermail";
+        if (settings.UseEntraToken)
+        {
+            // Each new physical connection sends the latest token; a failed refresh retries after 5 seconds.
+            builder.UsePeriodicPasswordProvider((_, cancellationToken) => EntraTokens.GetAsync(cancellationToken), EntraTokens.RefreshInterval, TimeSpan.FromSeconds(5));
+        }
+
         return builder.Build();
+    }
+
+    /// <summary>A connection string for one-off tools (migrate) that need a plain string: with a fresh Entra token as password when asked.</summary>
+    public static async Task<string> ConnectionStringForCommandAsync(DatabaseSettings settings, CancellationToken cancellationToken)
+    {
+        if (!settings.UseEntraToken)
+        {
+            return settings.ConnectionString;
+        }
+
+        var builder = new NpgsqlConnectionStringBuilder(settings.ConnectionString) { Password = await EntraTokens.GetAsync(cancellationToken) };
+        return builder.ConnectionString;
     }
 
     /// <summary>snake_case columns map onto PascalCase record members; set once per process.</summary>

@@ -16,6 +16,14 @@ public static class Migrator
     public const string JournalTable = "schema_migrations";
     private const long AdvisoryLockId = 0x6D6F6F7365; // "moose"
 
+    /// <summary>The journal names of the migrations in this build, as DbUp records them in schema_migrations.</summary>
+    public static IReadOnlyList<string> ScriptNames() => s_scriptNames.Value;
+
+    private static readonly Lazy<IReadOnlyList<string>> s_scriptNames = new(() =>
+        Assembly.GetExecutingAssembly().GetManifestResourceNames().Where(IsMigration).Order(StringComparer.Ordinal).ToList());
+
+    private static bool IsMigration(string name) => name.Contains(".Migrations.", StringComparison.Ordinal);
+
     public static async Task<int> MigrateAsync(string connectionString, ILogger logger, CancellationToken cancellationToken = default)
     {
         await using var lockConnection = new NpgsqlConnection(connectionString);
@@ -30,7 +38,7 @@ public static class Migrator
         {
             var upgrader = DeployChanges.To
                 .PostgresqlDatabase(connectionString)
-                .WithScriptsEmbeddedInAssembly(Assembly.GetExecutingAssembly(), name => name.Contains(".Migrations.", StringComparison.Ordinal))
+                .WithScriptsEmbeddedInAssembly(Assembly.GetExecutingAssembly(), IsMigration)
                 .JournalToPostgresqlTable("public", JournalTable)
                 .WithTransactionPerScript()
                 .LogTo(new DbUpLogger(logger))

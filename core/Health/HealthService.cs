@@ -1,22 +1,43 @@
 using Dapper;
 using Microsoft.Extensions.Logging;
+using Moosermail.Core.Data;
 using Npgsql;
 
 namespace Moosermail.Core.Health;
 
-public sealed record HealthReport(bool DatabaseReachable, int SchemaVersion);
+/// <param name="DatabaseReachable">A connection opened and answered.</param>
+/// <param name="SchemaVersion">How many migrations the database has applied.</param>
+/// <param name="PendingMigrations">Migrations this build has that the database lacks; null when the schema is missing altogether.</param>
+public sealed record HealthReport(bool DatabaseReachable, int SchemaVersion, int? PendingMigrations)
+{
+    public const string SchemaMissing = "schema missing: run migrate";
+
+    public bool SchemaMissingAltogether => DatabaseReachable && PendingMigrations is null;
+
+    public bool Healthy => DatabaseReachable && PendingMigrations == 0;
+
+    /// <summary>"current", "schema missing: run migrate" or "2 migrations pending: run migrate".</summary>
+    public string Schema => PendingMigrations switch
+    {
+        _ when !DatabaseReachable => "unknown",
+        null => SchemaMissing,
+        0 => "current",
+        var pending => $"{pending} migration(s) pending: run migrate",
+    };
+}
 
 /// <summary>
 /// The health answer, asked of Postgres at most once per <see cref="CacheFor"/> per instance: probes and
 /// floods of GET /api/health share one query (later callers wait for the one in flight), so polling the
-/// route can never use up the connection pool.
+/// route can never use up the connection pool. The cache runs on the monotonic tick count, not the app's
+/// TimeProvider: it is a rate of asking, not business time, and a frozen test clock must not freeze it.
 /// </summary>
-public sealed class HealthService(NpgsqlDataSource dataSource, TimeProvider time, ILogger<HealthService> logger) : IDisposable
+public sealed class HealthService(NpgsqlDataSource dataSource, ILogger<HealthService> logger) : IDisposable
 {
     public static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(1);
 
     private readonly SemaphoreSlim _gate = new(1, 1);
-    private (HealthReport Report, DateTimeOffset At)? _cached;
+    private (HealthReport Report, long AtMilliseconds)? _cached;
 
     public async Task<HealthReport> CheckAsync(CancellationToken cancellationToken)
     {
@@ -33,8 +54,8 @@ public sealed class HealthService(NpgsqlDataSource dataSource, TimeProvider time
                 return justChecked;
             }
 
-            var checkedNow = await QueryAsync(cancellationToken);
-            _cached = (checkedNow, time.GetUtcNow());
+            var checkedNow = await CheckUncachedAsync(cancellationToken);
+            _cached = (checkedNow, Environment.TickCount64);
             return checkedNow;
         }
         finally
@@ -46,25 +67,49 @@ public sealed class HealthService(NpgsqlDataSource dataSource, TimeProvider time
     public void Dispose() => _gate.Dispose();
 
     private HealthReport? Fresh() =>
-        _cached is { } cached && time.GetUtcNow() - cached.At < CacheFor && time.GetUtcNow() >= cached.At ? cached.Report : null;
+        _cached is { } cached && Environment.TickCount64 - cached.AtMilliseconds < (long)CacheFor.TotalMilliseconds ? cached.Report : null;
 
-    private async Task<HealthReport> QueryAsync(CancellationToken cancellationToken)
+    private async Task<HealthReport> CheckUncachedAsync(CancellationToken cancellationToken)
     {
-        try
+        for (var attempt = 1; ; attempt++)
         {
-            await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-            var version = await connection.ExecuteScalarAsync<int>(new CommandDefinition(
-                """
-                SELECT count(*)::int
-                FROM schema_migrations
-                """,
-                cancellationToken: cancellationToken));
-            return new HealthReport(true, version);
+            try
+            {
+                return await ReadSchemaAsync(cancellationToken);
+            }
+            catch (NpgsqlException ex) when (ex.IsTransient && attempt == 1)
+            {
+                // After a server restart or failover the pool can still hold a connection that was cut; Npgsql
+                // drops it on this failure, so a second try answers for the server as it is now.
+            }
+            catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UndefinedTable)
+            {
+                logger.LogError("Database reachable but its " + HealthReport.SchemaMissing + " (no {Journal} table)", Migrator.JournalTable);
+                return new HealthReport(true, 0, null);
+            }
+            catch (Exception ex) when (ex is NpgsqlException or TimeoutException or System.Net.Sockets.SocketException)
+            {
+                logger.LogWarning(ex, "Health check could not reach the database");
+                return new HealthReport(false, 0, 0);
+            }
         }
-        catch (Exception ex) when (ex is NpgsqlException or TimeoutException or System.Net.Sockets.SocketException)
+    }
+
+    private async Task<HealthReport> ReadSchemaAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var applied = (await connection.QueryAsync<string>(new CommandDefinition(
+            """
+            SELECT scriptname
+            FROM schema_migrations
+            """,
+            cancellationToken: cancellationToken))).ToHashSet(StringComparer.Ordinal);
+        var pending = Migrator.ScriptNames().Count(name => !applied.Contains(name));
+        if (pending > 0)
         {
-            logger.LogWarning(ex, "Health check could not reach the database");
-            return new HealthReport(false, 0);
+            logger.LogWarning("Database schema is behind this build: {Pending} migration(s) pending: run migrate", pending);
         }
+
+        return new HealthReport(true, applied.Count, pending);
     }
 }

@@ -63,6 +63,25 @@ public sealed class WebhookEndpointRepository(NpgsqlDataSource dataSource)
             new { TeamId = teamId, EndpointId = endpointId }, cancellationToken: cancellationToken));
     }
 
+    /// <summary>
+    /// The team's emails still 'sent' that left before <paramref name="sentBefore"/> and after the last event the
+    /// endpoint received: Resend has said nothing about them, which usually means events do not reach us.
+    /// </summary>
+    public async Task<long> CountSilentSentEmailsAsync(Guid teamId, DateTimeOffset sentBefore, DateTimeOffset? lastEventAt, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            """
+            SELECT count(*)
+            FROM emails
+            WHERE team_id = @TeamId
+              AND status = 'sent'
+              AND sent_at < @SentBefore
+              AND (CAST(@LastEventAt AS timestamptz) IS NULL OR sent_at > @LastEventAt)
+            """,
+            new { TeamId = teamId, SentBefore = sentBefore, LastEventAt = lastEventAt }, cancellationToken: cancellationToken));
+    }
+
     /// <summary>Sets (or with null clears) the encrypted signing secret of the team's endpoint row.</summary>
     public async Task SetSecretAsync(Guid teamId, Guid endpointId, string? encryptedSecret, DateTimeOffset now, AuditEntry audit, CancellationToken cancellationToken)
     {

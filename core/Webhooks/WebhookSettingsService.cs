@@ -25,13 +25,26 @@ public sealed class WebhookSettingsService(
         "No signing secret is set: events are stored unverified and change no email status or suppression. "
         + "Copy the signing secret (whsec_...) of this webhook in Resend and PUT it here.";
 
+    /// <summary>Resend reports delivery within seconds to minutes; silence longer than this is worth a warning.</summary>
+    public static readonly TimeSpan SilenceWarningAfter = TimeSpan.FromMinutes(15);
+
     public async Task<WebhookSettings> GetAsync(Caller caller, CancellationToken cancellationToken)
     {
         var endpoint = await endpoints.GetOrCreateAsync(caller.TeamId, NewPublicId(), time.GetUtcNow(), cancellationToken);
         var stats = await endpoints.StatsAsync(caller.TeamId, endpoint.Id, cancellationToken);
+        var silent = await endpoints.CountSilentSentEmailsAsync(caller.TeamId, time.GetUtcNow() - SilenceWarningAfter, stats.LastEventAt, cancellationToken);
         var secretSet = endpoint.EncryptedSigningSecret is not null;
-        return new WebhookSettings(Url(endpoint.PublicId), secretSet, stats.EventsReceived, stats.LastEventAt, secretSet ? null : UnverifiedWarning);
+        string[] warnings =
+        [
+            .. secretSet ? Array.Empty<string>() : [UnverifiedWarning],
+            .. silent == 0 ? Array.Empty<string>() : [SilenceWarning(silent)],
+        ];
+        return new WebhookSettings(Url(endpoint.PublicId), secretSet, stats.EventsReceived, stats.LastEventAt, warnings.Length == 0 ? null : string.Join(' ', warnings));
     }
+
+    public static string SilenceWarning(long emails) =>
+        $"{emails} email(s) sent over {SilenceWarningAfter.TotalMinutes:0} minutes ago are still 'sent' and no event has arrived since: "
+        + "check that this URL is registered as a webhook in Resend and reachable from it (a restarted local sandbox keeps its registrations only in scripts/run's data dir).";
 
     public async Task<WebhookSettings> SetSecretAsync(Caller caller, SetSigningSecretRequest request, CancellationToken cancellationToken)
     {

@@ -15,8 +15,11 @@ public sealed class HealthFunction(HealthService health)
         CancellationToken cancellationToken)
     {
         var report = await health.CheckAsync(cancellationToken);
-        return report.DatabaseReachable
-            ? Results.Json(new { status = "ok", database = "ok", schema_version = report.SchemaVersion })
-            : Results.Json(new { status = "degraded", database = "unreachable", schema_version = (int?)null }, statusCode: StatusCodes.Status503ServiceUnavailable);
+        return report switch
+        {
+            { Healthy: true } => Results.Json(new { status = "ok", database = "ok", schema = report.Schema, schema_version = report.SchemaVersion }),
+            { DatabaseReachable: true } => Results.Json(new { status = "degraded", database = "ok", schema = report.Schema, schema_version = report.SchemaVersion }, statusCode: StatusCodes.Status503ServiceUnavailable),
+            _ => Results.Json(new { status = "degraded", database = "unreachable", schema = report.Schema, schema_version = (int?)null }, statusCode: StatusCodes.Status503ServiceUnavailable),
+        };
     }
 }

@@ -7,6 +7,7 @@ using Moosermail.Core;
 using Moosermail.Core.Configuration;
 using Moosermail.Core.Data;
 using Moosermail.Functions.Pipeline;
+using Npgsql;
 
 namespace Moosermail.Functions.Hosting;
 
@@ -54,15 +55,48 @@ public static class MoosermailProgram
         return builder.Build();
     }
 
+    /// <summary>
+    /// Applies migrations; needs only the database settings. A database it cannot reach is one line naming the
+    /// setting and the host:port it tried (exit 1), not a stack trace. With MOOSERMAIL_DATABASE_APP_ROLE it
+    /// then grants that role DML on every table (creating it when missing): the app's least-privilege login.
+    /// </summary>
     private static async Task<int> MigrateAsync()
     {
-        var settings = MoosermailSettings.Load(CommandConfiguration());
+        var configuration = CommandConfiguration();
+        var database = DatabaseSettings.Load(configuration);
         using var loggerFactory = LoggerFactory.Create(logging => logging.AddSimpleConsole(o => o.SingleLine = true));
         var logger = loggerFactory.CreateLogger("Moosermail.Migrate");
-        var applied = await Migrator.MigrateAsync(settings.DatabaseUrl, logger);
-        logger.LogInformation("Migrations applied: {Count}", applied);
-        return 0;
+        try
+        {
+            var connectionString = await Database.ConnectionStringForCommandAsync(database, CancellationToken.None);
+            var applied = await Migrator.MigrateAsync(connectionString, logger);
+            logger.LogInformation("Migrations applied: {Count}", applied);
+            if (configuration[DatabaseSettings.AppRoleKey] is { Length: > 0 } role)
+            {
+                await AppRoleGrants.GrantAsync(connectionString, role.Trim(), CancellationToken.None);
+                logger.LogInformation("Role {Role} may read and write the app's tables (no schema changes)", role.Trim());
+            }
+
+            return 0;
+        }
+        catch (Exception ex) when (DatabaseUnreachable(ex) is { } reason)
+        {
+            await Console.Error.WriteLineAsync($"moosermail: migrate could not reach the database at {database.Endpoint} ({DatabaseSettings.DatabaseUrlKey}): {reason}");
+            return 1;
+        }
     }
+
+    /// <summary>Why a connection failed, in one line; null when the failure is not about reaching the server.</summary>
+    private static string? DatabaseUnreachable(Exception ex) => ex switch
+    {
+        PostgresException postgres when postgres.SqlState.StartsWith("28", StringComparison.Ordinal) || postgres.SqlState == PostgresErrorCodes.InvalidCatalogName => postgres.MessageText,
+        PostgresException => null,
+        NpgsqlException { InnerException: System.Net.Sockets.SocketException socket } => socket.Message,
+        NpgsqlException { InnerException: TimeoutException } or TimeoutException => "timed out",
+        NpgsqlException npgsql => npgsql.Message,
+        Azure.Identity.AuthenticationFailedException or Azure.Identity.CredentialUnavailableException => $"no Microsoft Entra token ({DatabaseSettings.AuthKey}=entra): {ex.Message.Split('\n')[0]}",
+        _ => null,
+    };
 
     /// <summary>Re-encrypts every stored secret under the current ENCRYPTION_KEY; prints counts per old key id.</summary>
     private static async Task<int> RewrapAsync()

@@ -50,6 +50,8 @@ public sealed class ErrorHandlingMiddleware(ILogger<ErrorHandlingMiddleware> log
     private static Problem Map(Exception ex, HttpContext http) => ex switch
     {
         OutcomeException outcome => FromOutcome(outcome),
+        // An unmigrated database: say what to do (logged as a warning with this detail) instead of a bare 500.
+        Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.UndefinedTable } => FromOutcome(new NotConfiguredException($"The database {Moosermail.Core.Health.HealthReport.SchemaMissing}.")),
         BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => new Problem(413, "Payload too large", "The request body is too large."),
         BadHttpRequestException => new Problem(400, "Bad request", "The request could not be read; check its body and headers."),
         OperationCanceledException when http.RequestAborted.IsCancellationRequested => new Problem(499, "Client closed request", "The client closed the request."),

@@ -23,6 +23,7 @@ public static class MoosermailPipeline
         typeof(SecurityHeadersMiddleware),
         typeof(ErrorHandlingMiddleware),
         typeof(RequestGuardMiddleware),
+        typeof(SchemaGateMiddleware),
         typeof(RateLimitMiddleware),
         typeof(AuthenticationMiddleware),
         typeof(CallerRateLimitMiddleware),

@@ -1,6 +1,6 @@
 // The Moosermail Function App on a Flex Consumption (FC1) plan, running as its user-assigned identity.
-// Storage, Key Vault and Application Insights are all reached with that identity: no keys or
-// connection strings with credentials appear in the app settings.
+// Storage, Key Vault, Application Insights and PostgreSQL are all reached with that identity, over the
+// virtual network: no keys, passwords or connection strings with credentials appear in the app settings.
 param name string
 param planName string
 param location string = resourceGroup().location
@@ -16,8 +16,17 @@ param storageAccountName string
 param deploymentContainerName string
 param applicationInsightsConnectionString string
 
+@description('Resource id of the subnet (delegated to Microsoft.App/environments) the app integrates into.')
+param subnetId string
+
+@description('Npgsql connection string without a password: the app logs in with an Entra token of its identity.')
+param databaseUrl string
+
+@description('Npgsql Max Pool Size per instance; main.bicep derives it so that instances x pool <= the server\'s budget.')
+@minValue(1)
+param databasePoolSize int
+
 @description('Versionless Key Vault secret URIs from app/secrets.bicep.')
-param databaseUrlSecretUri string
 param encryptionKeySecretUri string
 param jwtSecretSecretUri string
 
@@ -39,7 +48,7 @@ param instanceMemoryMB int = 2048
 
 @minValue(1)
 @maxValue(1000)
-param maximumInstanceCount int = 40
+param maximumInstanceCount int
 
 resource storage 'Microsoft.Storage/storageAccounts@2025-01-01' existing = {
   name: storageAccountName
@@ -73,10 +82,14 @@ resource functionApp 'Microsoft.Web/sites@2025-03-01' = {
   properties: {
     serverFarmId: plan.id
     httpsOnly: true
+    // All outbound traffic (PostgreSQL, Key Vault references, host storage) leaves through the network.
+    virtualNetworkSubnetId: subnetId
+    publicNetworkAccess: 'Enabled'
     // Key Vault references resolve with the user-assigned identity, not a (non-existent) system identity.
     keyVaultReferenceIdentity: identityId
     siteConfig: {
       minTlsVersion: '1.2'
+      scmMinTlsVersion: '1.2'
       ftpsState: 'Disabled'
       http20Enabled: true
     }
@@ -114,11 +127,18 @@ resource functionApp 'Microsoft.Web/sites@2025-03-01' = {
         AzureWebJobsStorage__clientId: identityClientId
         APPLICATIONINSIGHTS_CONNECTION_STRING: applicationInsightsConnectionString
         APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identityClientId};Authorization=AAD'
-        MOOSERMAIL_DATABASE_URL: '@Microsoft.KeyVault(SecretUri=${databaseUrlSecretUri})'
+        // No password anywhere: the password Npgsql sends is an Entra access token of AZURE_CLIENT_ID.
+        MOOSERMAIL_DATABASE_URL: databaseUrl
+        MOOSERMAIL_DATABASE_AUTH: 'entra'
+        MOOSERMAIL_DATABASE_POOL_SIZE: string(databasePoolSize)
+        AZURE_CLIENT_ID: identityClientId
         ENCRYPTION_KEY: '@Microsoft.KeyVault(SecretUri=${encryptionKeySecretUri})'
         JWT_SECRET: '@Microsoft.KeyVault(SecretUri=${jwtSecretSecretUri})'
         RESEND_BASE_URL: resendBaseUrl
         MOOSERMAIL_PUBLIC_URL: empty(publicUrl) ? 'https://${functionApp.properties.defaultHostName}' : publicUrl
+        // The worker sees every request from the Functions host on loopback; the platform's front end
+        // appends the real client address to X-Forwarded-For, which the rate limits then key on.
+        MOOSERMAIL_TRUSTED_PROXIES: '127.0.0.1,::1'
       },
       empty(encryptionKeysPreviousSecretUri)
         ? {}

@@ -5,8 +5,8 @@ param storageAccountName string
 param keyVaultName string
 param applicationInsightsName string
 
-@description('Principal id of the app\'s user-assigned managed identity.')
-param appPrincipalId string
+@description('Name of the app\'s user-assigned managed identity (a name, not its principal id, so What-If can predict the assignment names).')
+param appIdentityName string
 
 @description('Object id of a user or group that operates the deployment (reads/writes secrets). Empty: none.')
 param operatorPrincipalId string = ''
@@ -22,6 +22,12 @@ var roles = {
   monitoringMetricsPublisher: '3913510d-42f4-4e42-8a64-420c390055eb'
 }
 
+resource appIdentity 'Microsoft.ManagedIdentity/userAssignedIdentities@2024-11-30' existing = {
+  name: appIdentityName
+}
+
+var appPrincipalId = appIdentity.properties.principalId
+
 resource storage 'Microsoft.Storage/storageAccounts@2025-01-01' existing = {
   name: storageAccountName
 }
@@ -36,7 +42,7 @@ resource applicationInsights 'Microsoft.Insights/components@2020-02-02' existing
 
 // AzureWebJobsStorage (host locks, timer schedule status) and the deployment package container.
 resource appStorageBlobDataOwner 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(storage.id, appPrincipalId, roles.storageBlobDataOwner)
+  name: guid(storage.id, appIdentity.id, roles.storageBlobDataOwner)
   scope: storage
   properties: {
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageBlobDataOwner)
@@ -47,7 +53,7 @@ resource appStorageBlobDataOwner 'Microsoft.Authorization/roleAssignments@2022-0
 
 // Resolves the app's Key Vault references; read-only.
 resource appKeyVaultSecretsUser 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(vault.id, appPrincipalId, roles.keyVaultSecretsUser)
+  name: guid(vault.id, appIdentity.id, roles.keyVaultSecretsUser)
   scope: vault
   properties: {
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.keyVaultSecretsUser)
@@ -58,7 +64,7 @@ resource appKeyVaultSecretsUser 'Microsoft.Authorization/roleAssignments@2022-04
 
 // Application Insights has local auth off, so telemetry is sent with the identity's token.
 resource appMonitoringMetricsPublisher 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(applicationInsights.id, appPrincipalId, roles.monitoringMetricsPublisher)
+  name: guid(applicationInsights.id, appIdentity.id, roles.monitoringMetricsPublisher)
   scope: applicationInsights
   properties: {
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.monitoringMetricsPublisher)

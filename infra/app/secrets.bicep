@@ -4,10 +4,6 @@
 param keyVaultName string
 
 @secure()
-@description('Npgsql connection string of the app database.')
-param databaseUrl string
-
-@secure()
 @description('Current ENCRYPTION_KEY (32 bytes: 64 hex characters or base64).')
 param encryptionKey string
 
@@ -24,15 +20,6 @@ param jwtSecret string
 
 resource vault 'Microsoft.KeyVault/vaults@2025-05-01' existing = {
   name: keyVaultName
-}
-
-resource databaseUrlSecret 'Microsoft.KeyVault/vaults/secrets@2025-05-01' = {
-  parent: vault
-  name: 'moosermail-database-url'
-  properties: {
-    value: databaseUrl
-    contentType: 'Npgsql connection string'
-  }
 }
 
 resource encryptionKeySecret 'Microsoft.KeyVault/vaults/secrets@2025-05-01' = {
@@ -59,7 +46,6 @@ resource jwtSecretSecret 'Microsoft.KeyVault/vaults/secrets@2025-05-01' = {
   }
 }
 
-output databaseUrlUri string = databaseUrlSecret.properties.secretUri
 output encryptionKeyUri string = encryptionKeySecret.properties.secretUri
 output encryptionKeysPreviousUri string = hasPreviousKeys ? encryptionKeysPreviousSecret!.properties.secretUri : ''
 output jwtSecretUri string = jwtSecretSecret.properties.secretUri

@@ -36,16 +36,19 @@ s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.clos
 PY
 }
 
-# pg_cluster_start DATA_DIR PORT: initialises the cluster on first use, then starts it.
+# pg_cluster_start DATA_DIR PORT [durable]: initialises the cluster on first use, then starts it.
+# Throwaway clusters (tests, bench) run with fsync=off for speed; pass "durable" for one whose data a user
+# keeps (scripts/run): fsync stays on, so a crash or power cut cannot corrupt it.
 pg_cluster_start() {
-  local data_dir=$1 port=$2
+  local data_dir=$1 port=$2 fsync=off
+  [ "${3:-}" = "durable" ] && fsync=on
   mkdir -p "$data_dir"
   if [ "$(id -u)" -eq 0 ]; then chown -R postgres:postgres "$data_dir"; fi
   if [ ! -f "$data_dir/pgdata/PG_VERSION" ]; then
     as_pg_owner "$PG_BIN/initdb" -D "$data_dir/pgdata" -U postgres --auth=trust --encoding=UTF8 --no-locale >/dev/null
   fi
   as_pg_owner "$PG_BIN/pg_ctl" -D "$data_dir/pgdata" -l "$data_dir/postgres.log" -w -t 60 \
-    -o "-p $port -k $data_dir -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200" start >/dev/null
+    -o "-p $port -k $data_dir -c listen_addresses=127.0.0.1 -c fsync=$fsync -c max_connections=200" start >/dev/null
 }
 
 pg_cluster_stop() {

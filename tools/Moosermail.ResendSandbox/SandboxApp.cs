@@ -15,6 +15,7 @@ public static class SandboxApp
         var builder = WebApplication.CreateBuilder(args);
         var options = new SandboxOptions();
         options.RateLimitPerSecond = builder.Configuration.GetValue(nameof(SandboxOptions.RateLimitPerSecond), options.RateLimitPerSecond);
+        options.StateFile = builder.Configuration.GetValue<string?>(nameof(SandboxOptions.StateFile));
         configure?.Invoke(options);
 
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = options.MaxAttachmentBytes + (8 * 1024 * 1024));
@@ -28,6 +29,7 @@ public static class SandboxApp
         builder.Services.AddSingleton<WebhookDispatcher>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<WebhookDispatcher>());
         builder.Services.AddHostedService<EmailScheduler>();
+        builder.Services.AddHostedService<SandboxPersistence>();
         builder.Services.AddHttpClient(WebhookDispatcher.HttpClientName, http => http.Timeout = TimeSpan.FromSeconds(15));
 
         var app = builder.Build();

@@ -6,6 +6,9 @@ public sealed class SandboxOptions
     /// <summary>Requests per second per API key (Resend: 2 by default, per team). Setting: RateLimitPerSecond.</summary>
     public int RateLimitPerSecond { get; set; } = 2;
 
+    /// <summary>File that keeps webhook registrations and domains across restarts (SandboxPersistence). Setting: StateFile.</summary>
+    public string? StateFile { get; set; }
+
     public int MaxRecipients { get; set; } = 50;
 
     public int MaxBatchSize { get; set; } = 100;

@@ -1,15 +1,13 @@
-// Azure Database for PostgreSQL Flexible Server with the app database. TLS is required for every
-// connection; the firewall admits Azure services (the Flex Consumption app has no fixed outbound IPs
-// without a virtual network) and, optionally, one operator address for migrations from a dev box.
+// Azure Database for PostgreSQL Flexible Server with private access only: the server is injected into a
+// delegated subnet, resolves through a private DNS zone, has public network access disabled and no firewall
+// rules (there is nothing a rule could open). Only Microsoft Entra identities log in: password auth is off,
+// so there is no administrator password to leak or rotate. The Entra administrators are the migration
+// identity (runs `migrate`, which creates the app's least-privilege role) and, optionally, an operator.
 param name string
 param location string = resourceGroup().location
 param tags object = {}
 
 param databaseName string
-param administratorLogin string
-
-@secure()
-param administratorLoginPassword string
 
 @description('PostgreSQL major version.')
 param version string = '16'
@@ -22,8 +20,17 @@ param skuTier string = 'Burstable'
 param storageSizeGB int = 32
 param backupRetentionDays int = 7
 
-@description('One public IPv4 address allowed through the firewall (a dev box running migrations). Empty: none.')
-param allowedClientIpAddress string = ''
+@description('max_connections, pinned so the app\'s pool budget (main.bicep) is computed against a known limit.')
+param maxConnections int
+
+@description('Resource id of the subnet delegated to Microsoft.DBforPostgreSQL/flexibleServers.')
+param delegatedSubnetId string
+
+@description('Resource id of the private DNS zone (<name>.private.postgres.database.azure.com) linked to the network.')
+param privateDnsZoneId string
+
+@description('Entra administrators: objects { objectId, principalName, principalType }.')
+param administrators array
 
 resource server 'Microsoft.DBforPostgreSQL/flexibleServers@2025-08-01' = {
   name: name
@@ -35,11 +42,10 @@ resource server 'Microsoft.DBforPostgreSQL/flexibleServers@2025-08-01' = {
   }
   properties: {
     version: version
-    administratorLogin: administratorLogin
-    administratorLoginPassword: administratorLoginPassword
     authConfig: {
-      passwordAuth: 'Enabled'
-      activeDirectoryAuth: 'Disabled'
+      activeDirectoryAuth: 'Enabled'
+      passwordAuth: 'Disabled'
+      tenantId: tenant().tenantId
     }
     storage: {
       storageSizeGB: storageSizeGB
@@ -53,10 +59,27 @@ resource server 'Microsoft.DBforPostgreSQL/flexibleServers@2025-08-01' = {
       mode: 'Disabled'
     }
     network: {
-      publicNetworkAccess: 'Enabled'
+      publicNetworkAccess: 'Disabled'
+      delegatedSubnetResourceId: delegatedSubnetId
+      privateDnsZoneArmResourceId: privateDnsZoneId
     }
   }
 }
+
+// The server accepts one change at a time, so the children below are chained with dependsOn to avoid
+// ServerIsBusy failures.
+@batchSize(1)
+resource admins 'Microsoft.DBforPostgreSQL/flexibleServers/administrators@2025-08-01' = [
+  for admin in administrators: {
+    parent: server
+    name: admin.objectId
+    properties: {
+      principalName: admin.principalName
+      principalType: admin.principalType
+      tenantId: tenant().tenantId
+    }
+  }
+]
 
 // On by default already; pinned so nobody can turn TLS off by hand and have the next deployment keep it.
 resource requireSecureTransport 'Microsoft.DBforPostgreSQL/flexibleServers/configurations@2025-08-01' = {
@@ -66,6 +89,27 @@ resource requireSecureTransport 'Microsoft.DBforPostgreSQL/flexibleServers/confi
     value: 'on'
     source: 'user-override'
   }
+  dependsOn: [admins]
+}
+
+resource minimumTls 'Microsoft.DBforPostgreSQL/flexibleServers/configurations@2025-08-01' = {
+  parent: server
+  name: 'ssl_min_protocol_version'
+  properties: {
+    value: 'TLSv1.2'
+    source: 'user-override'
+  }
+  dependsOn: [requireSecureTransport]
+}
+
+resource maxConnectionsSetting 'Microsoft.DBforPostgreSQL/flexibleServers/configurations@2025-08-01' = {
+  parent: server
+  name: 'max_connections'
+  properties: {
+    value: string(maxConnections)
+    source: 'user-override'
+  }
+  dependsOn: [minimumTls]
 }
 
 resource database 'Microsoft.DBforPostgreSQL/flexibleServers/databases@2025-08-01' = {
@@ -75,29 +119,7 @@ resource database 'Microsoft.DBforPostgreSQL/flexibleServers/databases@2025-08-0
     charset: 'UTF8'
     collation: 'en_US.utf8'
   }
-  // The server accepts one change at a time; serialising the children avoids ServerIsBusy failures.
-  dependsOn: [requireSecureTransport]
-}
-
-// 0.0.0.0-0.0.0.0 is the service's spelling of "allow public access from any Azure service".
-resource allowAzureServices 'Microsoft.DBforPostgreSQL/flexibleServers/firewallRules@2025-08-01' = {
-  parent: server
-  name: 'AllowAllAzureServicesAndResourcesWithinAzureIps'
-  properties: {
-    startIpAddress: '0.0.0.0'
-    endIpAddress: '0.0.0.0'
-  }
-  dependsOn: [database]
-}
-
-resource allowClient 'Microsoft.DBforPostgreSQL/flexibleServers/firewallRules@2025-08-01' = if (!empty(allowedClientIpAddress)) {
-  parent: server
-  name: 'AllowOperatorClient'
-  properties: {
-    startIpAddress: allowedClientIpAddress
-    endIpAddress: allowedClientIpAddress
-  }
-  dependsOn: [allowAzureServices]
+  dependsOn: [maxConnectionsSetting]
 }
 
 output name string = server.name

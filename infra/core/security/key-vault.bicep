@@ -1,5 +1,7 @@
-// A Key Vault in RBAC mode: who may read or write secrets is decided by Azure role assignments
-// (see app/rbac.bicep), never by vault access policies.
+// A Key Vault in RBAC mode (who may read or write secrets is decided by Azure role assignments, see
+// app/rbac.bicep, never by access policies), closed to public networks: the app resolves its Key Vault
+// references through the private endpoint (main.bicep). Deployments still write secrets, because ARM
+// writes them through the control plane, not the vault's data endpoint.
 param name string
 param location string = resourceGroup().location
 param tags object = {}
@@ -25,10 +27,10 @@ resource vault 'Microsoft.KeyVault/vaults@2025-05-01' = {
     enabledForDeployment: false
     enabledForDiskEncryption: false
     enabledForTemplateDeployment: false
-    publicNetworkAccess: 'Enabled'
+    publicNetworkAccess: 'Disabled'
     networkAcls: {
-      defaultAction: 'Allow'
-      bypass: 'AzureServices'
+      defaultAction: 'Deny'
+      bypass: 'None'
     }
   }
 }

@@ -1,5 +1,6 @@
 // The Functions host's storage (AzureWebJobsStorage: timer schedules, host locks) and the blob container
-// Flex Consumption deploys the app package from. Reached only with Microsoft Entra identities: shared keys are off.
+// Flex Consumption deploys the app package from. Reached only with Microsoft Entra identities (shared keys
+// are off) and only from the virtual network, through the blob private endpoint (main.bicep).
 param name string
 param location string = resourceGroup().location
 param tags object = {}
@@ -23,10 +24,10 @@ resource storage 'Microsoft.Storage/storageAccounts@2025-01-01' = {
     allowCrossTenantReplication: false
     minimumTlsVersion: 'TLS1_2'
     supportsHttpsTrafficOnly: true
-    publicNetworkAccess: 'Enabled'
+    publicNetworkAccess: 'Disabled'
     networkAcls: {
-      defaultAction: 'Allow'
-      bypass: 'AzureServices'
+      defaultAction: 'Deny'
+      bypass: 'None'
     }
   }
 
