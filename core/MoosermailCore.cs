@@ -56,6 +56,8 @@ public static class MoosermailCore
         services.AddSingleton<HealthService>();
         services.AddSingleton<SchemaGate>();
         services.AddSingleton<SecurityCleanupService>();
+        services.AddSingleton(RetentionOptions.Load(configuration));
+        services.AddSingleton<DataRetentionService>();
         services.AddSingleton(RateLimitOptions.Load(configuration));
         services.AddSingleton<RateLimitStore>();
         services.AddSingleton<SessionTokens>();

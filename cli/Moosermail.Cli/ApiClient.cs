@@ -36,11 +36,15 @@ public sealed class ApiClient : IDisposable
     public Task<JsonElement?> PostAsync(string path, object? body, CancellationToken cancellationToken, string? idempotencyKey = null) =>
         SendAsync(HttpMethod.Post, path, body, idempotencyKey, cancellationToken);
 
+    /// <summary>A POST carrying one credential header of its own (e.g. X-Trigger-Key), which stays out of URLs and logs.</summary>
+    public Task<JsonElement?> PostAsync(string path, object? body, (string Name, string Value) header, CancellationToken cancellationToken) =>
+        SendAsync(HttpMethod.Post, path, body, null, cancellationToken, header);
+
     public Task<JsonElement?> DeleteAsync(string path, CancellationToken cancellationToken) =>
         SendAsync(HttpMethod.Delete, path, null, null, cancellationToken);
 
     /// <summary>The answer's JSON, or null for an empty answer (204).</summary>
-    public async Task<JsonElement?> SendAsync(HttpMethod method, string path, object? body, string? idempotencyKey, CancellationToken cancellationToken)
+    public async Task<JsonElement?> SendAsync(HttpMethod method, string path, object? body, string? idempotencyKey, CancellationToken cancellationToken, (string Name, string Value)? header = null)
     {
         using var request = new HttpRequestMessage(method, path.TrimStart('/'));
         if (body is not null)
@@ -51,6 +55,11 @@ public sealed class ApiClient : IDisposable
         if (idempotencyKey is not null)
         {
             request.Headers.Add("Idempotency-Key", idempotencyKey);
+        }
+
+        if (header is { } extra)
+        {
+            request.Headers.Add(extra.Name, extra.Value);
         }
 
         HttpResponseMessage response;

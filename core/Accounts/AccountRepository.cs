@@ -77,16 +77,26 @@ public sealed class AccountRepository(NpgsqlDataSource dataSource)
     }
 
     /// <summary>Stores the new hash and bumps the token version, so every token issued before stops working.</summary>
-    public async Task ChangePasswordAsync(Guid userId, string passwordHash, CancellationToken cancellationToken)
+    public async Task<int> ChangePasswordAsync(Guid userId, string passwordHash, bool revokeApiKeys, CancellationToken cancellationToken)
     {
+        // One statement: the password, the token version and (when asked) every mk_ key the user created, together.
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(
+        return await connection.ExecuteScalarAsync<int>(new CommandDefinition(
             """
-            UPDATE users
-            SET password_hash = @PasswordHash, token_version = token_version + 1
-            WHERE id = @UserId
+            WITH updated AS (
+                UPDATE users
+                SET password_hash = @PasswordHash, token_version = token_version + 1
+                WHERE id = @UserId
+            ), keys AS (
+                DELETE FROM api_keys
+                WHERE created_by = @UserId
+                  AND @RevokeApiKeys
+                RETURNING id
+            )
+            SELECT count(*)
+            FROM keys
             """,
-            new { UserId = userId, PasswordHash = passwordHash }, cancellationToken: cancellationToken));
+            new { UserId = userId, PasswordHash = passwordHash, RevokeApiKeys = revokeApiKeys }, cancellationToken: cancellationToken));
     }
 
     public async Task RevokeTokenAsync(Guid tokenId, Guid userId, DateTimeOffset expiresAt, CancellationToken cancellationToken)

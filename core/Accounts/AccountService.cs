@@ -75,7 +75,7 @@ public sealed class AccountService(AccountRepository accounts, SessionTokens ses
             caller.TeamId);
     }
 
-    public async Task ChangePasswordAsync(Caller caller, ChangePasswordRequest request, CancellationToken cancellationToken)
+    public async Task<PasswordChanged> ChangePasswordAsync(Caller caller, ChangePasswordRequest request, CancellationToken cancellationToken)
     {
         var errors = new ValidationErrors();
         if (string.IsNullOrEmpty(request.CurrentPassword))
@@ -86,7 +86,9 @@ public sealed class AccountService(AccountRepository accounts, SessionTokens ses
         PasswordHasher.Validate(request.NewPassword, "new_password", errors);
         errors.ThrowIfAny();
         await RequirePasswordAsync(caller, request.CurrentPassword!, "current_password", cancellationToken);
-        await accounts.ChangePasswordAsync(caller.UserId, PasswordHasher.Hash(request.NewPassword!), cancellationToken);
+        var revoked = await accounts.ChangePasswordAsync(caller.UserId, PasswordHasher.Hash(request.NewPassword!), request.RevokeApiKeys == true, cancellationToken);
+        logger.LogInformation("Password changed for {UserId}; {ApiKeysRevoked} API keys revoked", caller.UserId, revoked);
+        return new PasswordChanged(revoked);
     }
 
     public async Task DeleteAccountAsync(Caller caller, DeleteAccountRequest request, CancellationToken cancellationToken)

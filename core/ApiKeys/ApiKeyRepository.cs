@@ -36,8 +36,25 @@ public sealed class ApiKeyRepository(NpgsqlDataSource dataSource)
         return rows.ToList();
     }
 
-    /// <summary>False when the key is missing or belongs to another team.</summary>
-    public async Task<bool> DeleteAsync(Guid teamId, Guid id, AuditEntry audit, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>Who created the key; null when it is missing or belongs to another team.</summary>
+    public async Task<Guid?> FindCreatorAsync(Guid teamId, Guid id, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.QuerySingleOrDefaultAsync<Guid?>(new CommandDefinition(
+            """
+            SELECT created_by
+            FROM api_keys
+            WHERE id = @Id
+              AND team_id = @TeamId
+            """,
+            new { Id = id, TeamId = teamId }, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>
+    /// False when the key is missing, belongs to another team, or (when <paramref name="createdBy"/> is given) was
+    /// created by someone else.
+    /// </summary>
+    public async Task<bool> DeleteAsync(Guid teamId, Guid id, Guid? createdBy, AuditEntry audit, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
@@ -46,8 +63,9 @@ public sealed class ApiKeyRepository(NpgsqlDataSource dataSource)
             DELETE FROM api_keys
             WHERE id = @Id
               AND team_id = @TeamId
+              AND (@CreatedBy::uuid IS NULL OR created_by = @CreatedBy::uuid)
             """,
-            new { Id = id, TeamId = teamId }, transaction, cancellationToken: cancellationToken)) == 1;
+            new { Id = id, TeamId = teamId, CreatedBy = createdBy }, transaction, cancellationToken: cancellationToken)) == 1;
         if (deleted)
         {
             await AuditLog.AppendAsync(connection, transaction, audit, now, cancellationToken);

@@ -2,6 +2,7 @@ using Dapper;
 using Microsoft.Extensions.Logging;
 using Moosermail.Core.Audit;
 using Moosermail.Core.RateLimiting;
+using Moosermail.Core.Security;
 using Npgsql;
 
 namespace Moosermail.Core.Maintenance;
@@ -23,12 +24,13 @@ public sealed class SecurityCleanupService(NpgsqlDataSource dataSource, TimeProv
     public async Task<CleanupResult> RunAsync(CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        // A token is accepted until its expiry plus the clock-skew allowance, so it stays denied that long too.
         var revoked = await connection.ExecuteAsync(new CommandDefinition(
             """
             DELETE FROM revoked_tokens
-            WHERE expires_at < @Now
+            WHERE expires_at < @Cutoff
             """,
-            new { Now = time.GetUtcNow() },
+            new { Cutoff = time.GetUtcNow() - SessionTokens.ClockSkew },
             cancellationToken: cancellationToken));
         var apiKeys = await connection.ExecuteAsync(new CommandDefinition(
             """

@@ -1,9 +1,12 @@
 namespace Moosermail.Core.Triggers;
 
-public sealed record CreateTriggerRequest(string? Name, Guid? TemplateId, string? DefaultTo, bool? Enabled, int? RateLimitPerMinute);
+public sealed record CreateTriggerRequest(string? Name, Guid? TemplateId, string? DefaultTo, bool? Enabled, int? RateLimitPerMinute, IReadOnlyList<string>? AllowedRecipientDomains = null);
 
-/// <summary>A partial update: null keeps a field; <c>default_to: ""</c> and <c>rate_limit_per_minute: 0</c> clear theirs.</summary>
-public sealed record UpdateTriggerRequest(string? Name, Guid? TemplateId, string? DefaultTo, bool? Enabled, int? RateLimitPerMinute);
+/// <summary>
+/// A partial update: null keeps a field; <c>default_to: ""</c> clears it and <c>allowed_recipient_domains: []</c>
+/// takes back the key holder's choice of recipients. The rate limit can be changed, never removed.
+/// </summary>
+public sealed record UpdateTriggerRequest(string? Name, Guid? TemplateId, string? DefaultTo, bool? Enabled, int? RateLimitPerMinute, IReadOnlyList<string>? AllowedRecipientDomains = null);
 
 /// <summary>A trigger as lists show it: never the key, never its hash.</summary>
 public record Trigger
@@ -20,7 +23,11 @@ public record Trigger
 
     public bool Enabled { get; init; }
 
-    public int? RateLimitPerMinute { get; init; }
+    /// <summary>Emails (not fires) per minute, whoever fires; always set (default 60).</summary>
+    public int RateLimitPerMinute { get; init; }
+
+    /// <summary>Domains a key holder may name in <c>to</c>; empty: the key fires only to <see cref="DefaultTo"/>.</summary>
+    public string[] AllowedRecipientDomains { get; init; } = [];
 
     public DateTimeOffset CreatedAt { get; init; }
 
@@ -40,4 +47,4 @@ public sealed record FiringTrigger : Trigger
 }
 
 /// <summary>A validated partial update: null keeps a field, a Clear flag empties it.</summary>
-public sealed record TriggerChanges(string? Name, Guid? TemplateId, string? DefaultTo, bool ClearDefaultTo, bool? Enabled, int? RateLimitPerMinute, bool ClearRateLimit);
+public sealed record TriggerChanges(string? Name, Guid? TemplateId, string? DefaultTo, bool ClearDefaultTo, bool? Enabled, int? RateLimitPerMinute, string[]? AllowedRecipientDomains);

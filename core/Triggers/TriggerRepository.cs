@@ -16,15 +16,15 @@ public sealed class TriggerRepository(NpgsqlDataSource dataSource)
         return await connection.QuerySingleAsync<Trigger>(new CommandDefinition(
             """
             WITH inserted AS (
-                INSERT INTO triggers (id, team_id, name, template_id, key_hash, default_to, enabled, rate_limit_per_minute, created_at, updated_at)
-                VALUES (@Id, @TeamId, @Name, @TemplateId, @KeyHash, @DefaultTo, @Enabled, @RateLimitPerMinute, @CreatedAt, @UpdatedAt)
-                RETURNING id, team_id, name, template_id, default_to, enabled, rate_limit_per_minute, created_at, updated_at
+                INSERT INTO triggers (id, team_id, name, template_id, key_hash, default_to, enabled, rate_limit_per_minute, allowed_recipient_domains, created_at, updated_at)
+                VALUES (@Id, @TeamId, @Name, @TemplateId, @KeyHash, @DefaultTo, @Enabled, @RateLimitPerMinute, @AllowedRecipientDomains, @CreatedAt, @UpdatedAt)
+                RETURNING id, team_id, name, template_id, default_to, enabled, rate_limit_per_minute, allowed_recipient_domains, created_at, updated_at
             )
-            SELECT i.id, i.name, i.template_id, t.name AS template_name, i.default_to, i.enabled, i.rate_limit_per_minute, i.created_at, i.updated_at
+            SELECT i.id, i.name, i.template_id, t.name AS template_name, i.default_to, i.enabled, i.rate_limit_per_minute, i.allowed_recipient_domains, i.created_at, i.updated_at
             FROM inserted i
             JOIN templates t ON t.id = i.template_id AND t.team_id = i.team_id
             """,
-            new { TeamId = teamId, trigger.Id, trigger.Name, trigger.TemplateId, KeyHash = keyHash, trigger.DefaultTo, trigger.Enabled, trigger.RateLimitPerMinute, trigger.CreatedAt, trigger.UpdatedAt },
+            new { TeamId = teamId, trigger.Id, trigger.Name, trigger.TemplateId, KeyHash = keyHash, trigger.DefaultTo, trigger.Enabled, trigger.RateLimitPerMinute, trigger.AllowedRecipientDomains, trigger.CreatedAt, trigger.UpdatedAt },
             cancellationToken: cancellationToken));
     }
 
@@ -33,7 +33,7 @@ public sealed class TriggerRepository(NpgsqlDataSource dataSource)
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var rows = await connection.QueryAsync<Trigger>(new CommandDefinition(
             """
-            SELECT g.id, g.name, g.template_id, t.name AS template_name, g.default_to, g.enabled, g.rate_limit_per_minute, g.created_at, g.updated_at
+            SELECT g.id, g.name, g.template_id, t.name AS template_name, g.default_to, g.enabled, g.rate_limit_per_minute, g.allowed_recipient_domains, g.created_at, g.updated_at
             FROM triggers g
             JOIN templates t ON t.id = g.template_id AND t.team_id = g.team_id
             WHERE g.team_id = @TeamId
@@ -49,7 +49,7 @@ public sealed class TriggerRepository(NpgsqlDataSource dataSource)
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         return await connection.QuerySingleOrDefaultAsync<Trigger>(new CommandDefinition(
             """
-            SELECT g.id, g.name, g.template_id, t.name AS template_name, g.default_to, g.enabled, g.rate_limit_per_minute, g.created_at, g.updated_at
+            SELECT g.id, g.name, g.template_id, t.name AS template_name, g.default_to, g.enabled, g.rate_limit_per_minute, g.allowed_recipient_domains, g.created_at, g.updated_at
             FROM triggers g
             JOIN templates t ON t.id = g.template_id AND t.team_id = g.team_id
             WHERE g.id = @Id
@@ -69,12 +69,13 @@ public sealed class TriggerRepository(NpgsqlDataSource dataSource)
                 template_id = COALESCE(@TemplateId, template_id),
                 default_to = CASE WHEN @ClearDefaultTo THEN NULL ELSE COALESCE(@DefaultTo, default_to) END,
                 enabled = COALESCE(@Enabled, enabled),
-                rate_limit_per_minute = CASE WHEN @ClearRateLimit THEN NULL ELSE COALESCE(@RateLimitPerMinute, rate_limit_per_minute) END,
+                rate_limit_per_minute = COALESCE(@RateLimitPerMinute, rate_limit_per_minute),
+                allowed_recipient_domains = COALESCE(@AllowedRecipientDomains::text[], allowed_recipient_domains),
                 updated_at = @UpdatedAt
             WHERE id = @Id
               AND team_id = @TeamId
             """,
-            new { TeamId = teamId, Id = id, changes.Name, changes.TemplateId, changes.ClearDefaultTo, changes.DefaultTo, changes.Enabled, changes.ClearRateLimit, changes.RateLimitPerMinute, UpdatedAt = updatedAt },
+            new { TeamId = teamId, Id = id, changes.Name, changes.TemplateId, changes.ClearDefaultTo, changes.DefaultTo, changes.Enabled, changes.RateLimitPerMinute, changes.AllowedRecipientDomains, UpdatedAt = updatedAt },
             cancellationToken: cancellationToken));
         return await GetAsync(teamId, id, cancellationToken);
     }
@@ -130,6 +131,21 @@ public sealed class TriggerRepository(NpgsqlDataSource dataSource)
         return names.ToList();
     }
 
+    /// <summary>The trigger to fire for a member of its team; null when missing or another team's.</summary>
+    public async Task<FiringTrigger?> GetFiringAsync(Guid teamId, Guid id, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.QuerySingleOrDefaultAsync<FiringTrigger>(new CommandDefinition(
+            """
+            SELECT g.id, g.team_id, g.name, g.template_id, t.name AS template_name, g.default_to, g.enabled, g.rate_limit_per_minute, g.allowed_recipient_domains, g.created_at, g.updated_at
+            FROM triggers g
+            JOIN templates t ON t.id = g.template_id AND t.team_id = g.team_id
+            WHERE g.id = @Id
+              AND g.team_id = @TeamId
+            """,
+            new { TeamId = teamId, Id = id }, cancellationToken: cancellationToken));
+    }
+
     /// <summary>
     /// SYSTEM LOOKUP for the public fire route: the trigger whose key is <paramref name="key"/>, with its team id,
     /// found by the key's SHA-256 — the one read not scoped by team, because the key identifies the team. Null for
@@ -146,7 +162,7 @@ public sealed class TriggerRepository(NpgsqlDataSource dataSource)
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         return await connection.QuerySingleOrDefaultAsync<FiringTrigger>(new CommandDefinition(
             """
-            SELECT g.id, g.team_id, g.name, g.template_id, t.name AS template_name, g.default_to, g.enabled, g.rate_limit_per_minute, g.created_at, g.updated_at
+            SELECT g.id, g.team_id, g.name, g.template_id, t.name AS template_name, g.default_to, g.enabled, g.rate_limit_per_minute, g.allowed_recipient_domains, g.created_at, g.updated_at
             FROM triggers g
             JOIN templates t ON t.id = g.template_id AND t.team_id = g.team_id
             WHERE g.key_hash = @KeyHash
@@ -154,18 +170,40 @@ public sealed class TriggerRepository(NpgsqlDataSource dataSource)
             new { KeyHash = TriggerKey.Hash(key) }, cancellationToken: cancellationToken));
     }
 
-    /// <summary>Counts one fire in the trigger's minute starting at <paramref name="window"/>; returns the fires so far in it.</summary>
-    public async Task<int> CountFireAsync(Guid triggerId, DateTimeOffset window, CancellationToken cancellationToken)
+    /// <summary>
+    /// Adds <paramref name="emails"/> to the trigger's minute starting at <paramref name="window"/>, only if the total
+    /// stays within <paramref name="limit"/>; false (and nothing counted) when it would not.
+    /// </summary>
+    public async Task<bool> TryCountEmailsAsync(Guid triggerId, DateTimeOffset window, int emails, int limit, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return await connection.ExecuteScalarAsync<int>(new CommandDefinition(
+        return await connection.ExecuteScalarAsync<int?>(new CommandDefinition(
             """
-            INSERT INTO trigger_fire_windows (trigger_id, window_start, fires)
-            VALUES (@TriggerId, @Window, 1)
+            INSERT INTO trigger_fire_windows (trigger_id, window_start, emails)
+            VALUES (@TriggerId, @Window, @Emails)
             ON CONFLICT (trigger_id, window_start) DO UPDATE
-            SET fires = trigger_fire_windows.fires + 1
-            RETURNING fires
+            SET emails = trigger_fire_windows.emails + @Emails
+            WHERE trigger_fire_windows.emails + @Emails <= @Limit
+            RETURNING emails
             """,
-            new { TriggerId = triggerId, Window = window }, cancellationToken: cancellationToken));
+            new { TriggerId = triggerId, Window = window, Emails = emails, Limit = limit }, cancellationToken: cancellationToken)) is not null;
+    }
+
+    /// <summary>Whether this Idempotency-Key was already used on the fire route <paramref name="scope"/> since <paramref name="since"/>.</summary>
+    public async Task<bool> IsRepeatAsync(Guid teamId, string scope, string key, DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
+            """
+            SELECT EXISTS (
+                SELECT 1
+                FROM idempotency_keys
+                WHERE team_id = @TeamId
+                  AND scope = @Scope
+                  AND key = @Key
+                  AND created_at >= @Since
+            )
+            """,
+            new { TeamId = teamId, Scope = scope, Key = key, Since = since }, cancellationToken: cancellationToken));
     }
 }

@@ -7,7 +7,11 @@ namespace Moosermail.Core.Triggers;
 internal static class TriggerRules
 {
     public const int MaxNameLength = 100;
-    public const int MaxRateLimitPerMinute = 10_000;
+    public const int DefaultRateLimitPerMinute = 60;
+
+    /// <summary>Also the largest to_tag fan-out, so one authenticated fan-out fits in a minute when asked for.</summary>
+    public const int MaxRateLimitPerMinute = 1_000;
+    public const int MaxAllowedDomains = 20;
 
     public static string? Name(string? value, bool required, ValidationErrors errors)
     {
@@ -37,14 +41,69 @@ internal static class TriggerRules
         return address;
     }
 
-    /// <summary>Null or 0 means no per-trigger limit.</summary>
-    public static int? RateLimit(int? value, ValidationErrors errors)
+    /// <summary>Emails a minute, 1 to <see cref="MaxRateLimitPerMinute"/>. Null: the default on create, unchanged on update.</summary>
+    public static int? RateLimit(int? value, bool required, ValidationErrors errors)
     {
-        if (value is < 0 or > MaxRateLimitPerMinute)
+        if (value is null)
         {
-            errors.Add("rate_limit_per_minute", $"must be between 1 and {MaxRateLimitPerMinute} (0 or null for no limit).");
+            return required ? DefaultRateLimitPerMinute : null;
         }
 
-        return value is > 0 ? value : null;
+        if (value is < 1 or > MaxRateLimitPerMinute)
+        {
+            errors.Add("rate_limit_per_minute", $"must be between 1 and {MaxRateLimitPerMinute} emails a minute: every trigger has a limit (default {DefaultRateLimitPerMinute}).");
+        }
+
+        return value;
+    }
+
+    /// <summary>Lower-case ASCII (IDNA) domains, de-duplicated; null keeps the current list on update.</summary>
+    public static string[]? AllowedRecipientDomains(IReadOnlyList<string>? values, ValidationErrors errors)
+    {
+        if (values is null)
+        {
+            return null;
+        }
+
+        if (values.Count > MaxAllowedDomains)
+        {
+            errors.Add("allowed_recipient_domains", $"may list at most {MaxAllowedDomains} domains.");
+            return null;
+        }
+
+        var domains = new List<string>();
+        for (var i = 0; i < values.Count; i++)
+        {
+            if (Domain(values[i]) is { } domain)
+            {
+                domains.Add(domain);
+            }
+            else
+            {
+                errors.Add($"allowed_recipient_domains[{i}]", "must be a domain name such as example.com (no @, no wildcard).");
+            }
+        }
+
+        return domains.Distinct(StringComparer.Ordinal).ToArray();
+    }
+
+    /// <summary>The domain of a mailbox address, or a domain as given, in the form compared: lower-case IDNA.</summary>
+    public static string? Domain(string? value)
+    {
+        var trimmed = value?.Trim().TrimEnd('.');
+        if (string.IsNullOrEmpty(trimmed) || trimmed.Length > 253 || !trimmed.Contains('.', StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        try
+        {
+            var ascii = new System.Globalization.IdnMapping().GetAscii(trimmed).ToLowerInvariant();
+            return Uri.CheckHostName(ascii) == UriHostNameType.Dns ? ascii : null;
+        }
+        catch (ArgumentException)
+        {
+            return null;
+        }
     }
 }

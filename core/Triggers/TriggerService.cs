@@ -15,7 +15,8 @@ public sealed class TriggerService(TriggerRepository triggers, TemplateRepositor
         var errors = new ValidationErrors();
         var name = TriggerRules.Name(request.Name, required: true, errors);
         var defaultTo = TriggerRules.DefaultTo(request.DefaultTo, errors);
-        var rateLimit = TriggerRules.RateLimit(request.RateLimitPerMinute, errors);
+        var rateLimit = TriggerRules.RateLimit(request.RateLimitPerMinute, required: true, errors);
+        var domains = TriggerRules.AllowedRecipientDomains(request.AllowedRecipientDomains, errors);
         await CheckTemplateAsync(caller.TeamId, request.TemplateId, required: true, errors, cancellationToken);
         errors.ThrowIfAny();
 
@@ -28,7 +29,8 @@ public sealed class TriggerService(TriggerRepository triggers, TemplateRepositor
             TemplateId = request.TemplateId!.Value,
             DefaultTo = defaultTo,
             Enabled = request.Enabled ?? true,
-            RateLimitPerMinute = rateLimit,
+            RateLimitPerMinute = rateLimit!.Value,
+            AllowedRecipientDomains = domains ?? [],
             CreatedAt = now,
             UpdatedAt = now,
         };
@@ -49,7 +51,8 @@ public sealed class TriggerService(TriggerRepository triggers, TemplateRepositor
         var changes = new TriggerChanges(
             TriggerRules.Name(request.Name, required: false, errors), request.TemplateId,
             TriggerRules.DefaultTo(request.DefaultTo, errors), request.DefaultTo is not null && string.IsNullOrWhiteSpace(request.DefaultTo),
-            request.Enabled, TriggerRules.RateLimit(request.RateLimitPerMinute, errors), request.RateLimitPerMinute == 0);
+            request.Enabled, TriggerRules.RateLimit(request.RateLimitPerMinute, required: false, errors),
+            TriggerRules.AllowedRecipientDomains(request.AllowedRecipientDomains, errors));
         await CheckTemplateAsync(caller.TeamId, request.TemplateId, required: false, errors, cancellationToken);
         errors.ThrowIfAny();
 
@@ -110,6 +113,7 @@ public sealed class TriggerService(TriggerRepository triggers, TemplateRepositor
         DefaultTo = trigger.DefaultTo,
         Enabled = trigger.Enabled,
         RateLimitPerMinute = trigger.RateLimitPerMinute,
+        AllowedRecipientDomains = trigger.AllowedRecipientDomains,
         CreatedAt = trigger.CreatedAt,
         UpdatedAt = trigger.UpdatedAt,
         TriggerKey = key,

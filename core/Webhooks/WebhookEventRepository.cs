@@ -25,6 +25,25 @@ public sealed class WebhookEventRepository(NpgsqlDataSource dataSource)
     }
 
     /// <summary>
+    /// Counts one more event for an unverified endpoint's UTC day, only while under <paramref name="cap"/>; false
+    /// (and nothing counted) once the day's allowance is used.
+    /// </summary>
+    public async Task<bool> TryCountUnverifiedAsync(Guid endpointId, DateOnly day, int cap, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<int?>(new CommandDefinition(
+            """
+            INSERT INTO webhook_unverified_days (endpoint_id, day, events)
+            VALUES (@EndpointId, @Day, 1)
+            ON CONFLICT (endpoint_id, day) DO UPDATE
+            SET events = webhook_unverified_days.events + 1
+            WHERE webhook_unverified_days.events < @Cap
+            RETURNING events
+            """,
+            new { EndpointId = endpointId, Day = day, Cap = cap }, cancellationToken: cancellationToken)) is not null;
+    }
+
+    /// <summary>
     /// Verified events received since <paramref name="since"/> that are not folded yet although their team now has an
     /// email with that Resend id: the ones that arrived before the send recorded resend_id.
     /// </summary>

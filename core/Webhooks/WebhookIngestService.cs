@@ -1,6 +1,7 @@
 using System.Text;
 using Microsoft.Extensions.Logging;
 using Moosermail.Core.Errors;
+using Moosermail.Core.Maintenance;
 using Moosermail.Core.Secrets;
 
 namespace Moosermail.Core.Webhooks;
@@ -22,6 +23,7 @@ public sealed class WebhookIngestService(
     DeliveryEventFolder folder,
     WebhookSignatureVerifier verifier,
     SecretCipher cipher,
+    RetentionOptions retention,
     TimeProvider time,
     ILogger<WebhookIngestService> logger)
 {
@@ -47,7 +49,8 @@ public sealed class WebhookIngestService(
             verified = true;
         }
 
-        var svixId = header("svix-id") ?? header("webhook-id");
+        // De-duplicate on the id the signature covered: a replay under a fresh, unsigned id header is the same event.
+        var svixId = WebhookSignatureVerifier.SignedHeaders(header).Id ?? header("svix-id") ?? header("webhook-id");
         if (string.IsNullOrEmpty(svixId) || svixId.Length > 200)
         {
             throw new InvalidRequestException("The svix-id header is required: it identifies the event for de-duplication.");
@@ -55,6 +58,11 @@ public sealed class WebhookIngestService(
 
         var evt = ResendWebhookEvent.TryParse(body.Span)
             ?? throw new InvalidRequestException("The body is not a Resend webhook event: a JSON object with a string type.");
+        if (!verified)
+        {
+            await CountUnverifiedAsync(endpoint.Id, cancellationToken);
+        }
+
         var stored = await events.InsertAsync(
             new NewWebhookEvent(endpoint.TeamId, endpoint.Id, svixId, evt.Type, verified, evt.Email?.EmailId, evt.CreatedAt, Encoding.UTF8.GetString(body.Span)),
             time.GetUtcNow(), cancellationToken);
@@ -70,6 +78,18 @@ public sealed class WebhookIngestService(
         }
 
         return WebhookIngestOutcome.Stored;
+    }
+
+    /// <summary>Anyone who learns an unverified endpoint's URL can post to it, so it stores a bounded number a day.</summary>
+    private async Task CountUnverifiedAsync(Guid endpointId, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        if (!await events.TryCountUnverifiedAsync(endpointId, DateOnly.FromDateTime(now.UtcDateTime), retention.UnverifiedWebhookEventsPerDay, cancellationToken))
+        {
+            throw new RateLimitedException(
+                $"This endpoint has no signing secret yet and has stored its {retention.UnverifiedWebhookEventsPerDay} unverified events for today. Set the signing secret with PUT /api/webhooks/resend.",
+                now.UtcDateTime.Date.AddDays(1) - now.UtcDateTime);
+        }
     }
 
     private static string Explain(WebhookVerificationResult result) => result switch

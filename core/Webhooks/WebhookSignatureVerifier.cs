@@ -19,11 +19,20 @@ public sealed class WebhookSignatureVerifier(TimeProvider time)
     /// </summary>
     public WebhookVerificationResult Verify(string secret, ReadOnlySpan<byte> body, Func<string, string?> header)
     {
+        var (id, timestamp, signature) = SignedHeaders(header);
+        return Verify(secret, body, id, timestamp, signature);
+    }
+
+    /// <summary>
+    /// The header set a check reads: svix-* when all three are present, else webhook-*. The id of this set is the
+    /// one the signature covers, so it is the one to de-duplicate on; another id header is the sender's to invent.
+    /// </summary>
+    public static (string? Id, string? Timestamp, string? Signature) SignedHeaders(Func<string, string?> header)
+    {
         var svix = (header("svix-id"), header("svix-timestamp"), header("svix-signature"));
-        var (id, timestamp, signature) = svix.Item1 is null || svix.Item2 is null || svix.Item3 is null
+        return svix.Item1 is null || svix.Item2 is null || svix.Item3 is null
             ? (header("webhook-id"), header("webhook-timestamp"), header("webhook-signature"))
             : svix;
-        return Verify(secret, body, id, timestamp, signature);
     }
 
     public WebhookVerificationResult Verify(string secret, ReadOnlySpan<byte> body, string? id, string? timestamp, string? signature) =>

@@ -51,8 +51,7 @@ public sealed class AuthFunctions(AccountService accounts)
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "auth/password")] HttpRequest request, FunctionContext context)
     {
         var body = await request.ReadJsonAsync<ChangePasswordRequest>(context.CancellationToken);
-        await accounts.ChangePasswordAsync(context.Caller(), body, context.CancellationToken);
-        return Results.NoContent();
+        return Results.Json(await accounts.ChangePasswordAsync(context.Caller(), body, context.CancellationToken));
     }
 
     [Function(nameof(DeleteAccount))]

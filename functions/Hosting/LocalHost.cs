@@ -26,10 +26,7 @@ public static class LocalHost
         builder.Configuration.AddEnvironmentVariables();
         builder.Configuration.AddCommandLine(args);
         builder.Logging.AddSimpleConsole(o => o.IncludeScopes = true);
-        // A trigger's URL carries its key. Hosting diagnostics log the URL and, while enabled at all, put the
-        // request path in a scope on every entry; turned off, neither happens. The correlation scope remains.
-        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
-        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
+        builder.Logging.KeepUrlsOutOfLogs();
         if (string.IsNullOrEmpty(builder.Configuration["urls"]))
         {
             builder.WebHost.UseUrls($"http://localhost:{builder.Configuration[PortKey] ?? "7071"}");

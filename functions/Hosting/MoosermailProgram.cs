@@ -45,10 +45,13 @@ public static class MoosermailProgram
         }
     }
 
-    private static IHost BuildWorker(string[] args)
+    /// <summary>The isolated worker the Functions host starts; <paramref name="configure"/> lets tests add settings.</summary>
+    public static IHost BuildWorker(string[] args, Action<FunctionsApplicationBuilder>? configure = null)
     {
         var builder = FunctionsApplication.CreateBuilder(args);
+        configure?.Invoke(builder);
         builder.ConfigureFunctionsWebApplication();
+        builder.Logging.KeepUrlsOutOfLogs();
         MoosermailPipeline.Use(builder);
         builder.Services.AddMoosermailCore(builder.Configuration);
         builder.Services.AddMoosermailFunctions();

@@ -32,6 +32,9 @@ public static class SendAnswers
 
     public static IResult Fire(FireResult result) => Json(result, StatusCodes.Status200OK);
 
+    /// <summary>A trigger key holder's answer: counts and ids only.</summary>
+    public static IResult Fire(AnonymousFireResult result) => Json(result, StatusCodes.Status200OK);
+
     private static IResult Json<T>(T value, int status) =>
         Results.Content(ApiJson.Serialize(value), "application/json", statusCode: status);
 }

@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
 using Moosermail.Core.Errors;
+using Moosermail.Core.Security;
+using Moosermail.Core.Sending;
 using Moosermail.Core.Triggers;
 using Moosermail.Functions.Http;
 using Moosermail.Functions.Pipeline;
@@ -10,7 +12,8 @@ namespace Moosermail.Functions.Triggers;
 
 /// <summary>
 /// The public link that fires a trigger. The key is the credential: in the path (the original's route) or,
-/// better, in the X-Trigger-Key header, which keeps it out of access logs and request telemetry.
+/// better, in the X-Trigger-Key header, which keeps it out of access logs and request telemetry. A team member
+/// fires by id instead, with emails:send, and may then choose recipients and reach contacts by tag.
 /// </summary>
 public sealed class FireTriggerFunction(TriggerFiring firing)
 {
@@ -28,6 +31,15 @@ public sealed class FireTriggerFunction(TriggerFiring firing)
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "trigger")] HttpRequest request, FunctionContext context) =>
         FireAsync(request, request.Headers[KeyHeader].ToString(), context.CancellationToken);
 
+    [Function(nameof(FireTriggerAsMember))]
+    public async Task<IResult> FireTriggerAsMember(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "triggers/{id:guid}/fire")] HttpRequest request, Guid id, FunctionContext context)
+    {
+        var caller = context.Authorize(Permissions.EmailsSend);
+        var input = await InputAsync(request, context.CancellationToken);
+        return SendAnswers.Fire(await firing.FireAsMemberAsync(caller.TeamId, id, input, IdempotencyKey(request), context.CancellationToken));
+    }
+
     private async Task<IResult> FireAsync(HttpRequest request, string key, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(key))
@@ -35,8 +47,13 @@ public sealed class FireTriggerFunction(TriggerFiring firing)
             throw new NotAuthenticatedException($"Send the trigger key in the {KeyHeader} header (or POST /api/trigger/{{key}}).");
         }
 
-        var input = await request.ReadOptionalJsonAsync<FireTriggerInput>(cancellationToken) ?? new FireTriggerInput(null, null, null);
-        var idempotencyKey = request.Headers.TryGetValue("Idempotency-Key", out var value) ? value.ToString() : null;
-        return SendAnswers.Fire(await firing.FireAsync(key.Trim(), input, idempotencyKey, cancellationToken));
+        var input = await InputAsync(request, cancellationToken);
+        return SendAnswers.Fire(await firing.FireAsync(key.Trim(), input, IdempotencyKey(request), cancellationToken));
     }
+
+    private static async Task<FireTriggerInput> InputAsync(HttpRequest request, CancellationToken cancellationToken) =>
+        await request.ReadOptionalJsonAsync<FireTriggerInput>(cancellationToken) ?? new FireTriggerInput(null, null, null);
+
+    private static string? IdempotencyKey(HttpRequest request) =>
+        request.Headers.TryGetValue(IdempotencyKeys.Header, out var value) ? value.ToString() : null;
 }

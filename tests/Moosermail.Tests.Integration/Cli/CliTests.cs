@@ -301,12 +301,41 @@ public sealed partial class CliTests(AppFixture app)
         var (_, apiKey) = await TestSenders.AddAsync(_client, user);
         var template = await TestContent.CreateTemplateAsync(_client, user);
         var trigger = await TestContent.CreateTriggerAsync(_client, user, template.GetProperty("id").GetGuid());
+        await TestContent.SendAsync(_client, user, HttpMethod.Put, $"api/triggers/{trigger.GetProperty("id").GetGuid()}", new { allowed_recipient_domains = new[] { "example.com" } });
         using var cli = new CliRunner(app);
 
         var fire = await cli.RunAsync("trigger", "fire", trigger.GetProperty("trigger_key").GetString()!, "--to", "ada@example.com", "--var", "name=Ada");
+        var elsewhere = await cli.RunAsync("trigger", "fire", trigger.GetProperty("trigger_key").GetString()!, "--to", "ada@elsewhere.test", "--var", "name=Ada");
 
         Assert.Equal(0, fire.ExitCode);
+        Assert.NotEqual(0, elsewhere.ExitCode);
+        // The key went in X-Trigger-Key (the header route), never in a URL.
+        Assert.Contains(app.Logs.Entries, e => e.Message.Contains(user.TeamId.ToString(), StringComparison.Ordinal)
+            && e.Scopes.Any(scope => scope.Contains("Function=FireTriggerByHeader", StringComparison.Ordinal)));
+        Assert.DoesNotContain(app.Logs.Entries, e => e.Message.Contains(user.TeamId.ToString(), StringComparison.Ordinal)
+            && e.Scopes.Any(scope => scope.Contains("Function=FireTrigger,", StringComparison.Ordinal) || scope.EndsWith("Function=FireTrigger", StringComparison.Ordinal)));
         Assert.StartsWith("Sent 1, failed 0.", fire.Out, StringComparison.Ordinal);
+        Assert.Equal(1, await app.Sandbox.AcceptedSendsAsync(apiKey));
+    }
+
+    [Fact]
+    public async Task TriggerFire_ByIdAsTheSignedInMember_MayReachATag_WhichTheKeyMayNot()
+    {
+        var user = await TestUsers.CreateAsync(app);
+        var (_, apiKey) = await TestSenders.AddAsync(_client, user);
+        var template = await TestContent.CreateTemplateAsync(_client, user);
+        var trigger = await TestContent.CreateTriggerAsync(_client, user, template.GetProperty("id").GetGuid());
+        await TestContent.SendAsync(_client, user, HttpMethod.Post, "api/contacts", new { email = "tagged@example.com", name = "Tag", tags = new[] { "news" } });
+        var (_, memberKey, _) = await TestApiKeys.CreateAsync(_client, user, permissions: ["emails:send"]);
+        using var anonymous = new CliRunner(app);
+        using var member = new CliRunner(app, memberKey);
+
+        var byKey = await anonymous.RunAsync("trigger", "fire", trigger.GetProperty("trigger_key").GetString()!, "--to-tag", "news");
+        var byId = await member.RunAsync("trigger", "fire", trigger.GetProperty("id").GetString()!, "--to-tag", "news");
+
+        Assert.NotEqual(0, byKey.ExitCode);
+        Assert.Equal(0, byId.ExitCode);
+        Assert.StartsWith("Sent 1, failed 0.", byId.Out, StringComparison.Ordinal);
         Assert.Equal(1, await app.Sandbox.AcceptedSendsAsync(apiKey));
     }
 

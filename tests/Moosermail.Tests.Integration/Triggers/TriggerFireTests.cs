@@ -131,15 +131,15 @@ public sealed class TriggerFireTests(AppFixture app)
     }
 
     [Fact]
-    public async Task Fire_ToTag_ReachesSubscribedContactsOnlyThroughOneBatch()
+    public async Task FireAsMember_ToTag_ReachesSubscribedContactsOnlyThroughOneBatch()
     {
-        var (user, apiKey, key, _) = await TriggerAsync();
+        var (user, apiKey, _, id) = await TriggerAsync();
         await TestContent.SendAsync(_client, user, HttpMethod.Post, "api/contacts", new { email = "in1@example.com", name = "One", tags = new[] { "beta" } });
         await TestContent.SendAsync(_client, user, HttpMethod.Post, "api/contacts", new { email = "in2@example.com", name = "Two", tags = new[] { "beta" } });
         await TestContent.SendAsync(_client, user, HttpMethod.Post, "api/contacts", new { email = "out@example.com", name = "Out", tags = new[] { "beta" }, unsubscribed = true });
         await TestContent.SendAsync(_client, user, HttpMethod.Post, "api/contacts", new { email = "other@example.com", name = "Other", tags = new[] { "gamma" } });
 
-        var response = await _client.PostAsJsonAsync($"api/trigger/{key}", new { to_tag = "beta" });
+        var response = await _client.SendAsync(user.Request(HttpMethod.Post, $"api/triggers/{id}/fire", new { to_tag = "beta" }));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(2, JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("sent").GetInt32());
@@ -147,12 +147,12 @@ public sealed class TriggerFireTests(AppFixture app)
     }
 
     [Fact]
-    public async Task Fire_UnsubscribedRecipient_IsSkippedAndReported()
+    public async Task FireAsMember_UnsubscribedRecipient_IsSkippedAndReported()
     {
-        var (user, apiKey, key, _) = await TriggerAsync();
+        var (user, apiKey, _, id) = await TriggerAsync();
         await TestContent.SendAsync(_client, user, HttpMethod.Post, "api/contacts", new { email = "gone@example.com", unsubscribed = true });
 
-        var response = await _client.PostAsJsonAsync($"api/trigger/{key}", new { to = new[] { "gone@example.com", "here@example.com" }, variables = new { name = "x" } });
+        var response = await _client.SendAsync(user.Request(HttpMethod.Post, $"api/triggers/{id}/fire", new { to = new[] { "gone@example.com", "here@example.com" }, variables = new { name = "x" } }));
 
         using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         Assert.Equal(1, body.RootElement.GetProperty("sent").GetInt32());
@@ -162,15 +162,15 @@ public sealed class TriggerFireTests(AppFixture app)
     }
 
     [Fact]
-    public async Task Fire_SuppressedRecipient_IsSkippedWithTheReason()
+    public async Task FireAsMember_SuppressedRecipient_IsSkippedWithTheReason()
     {
-        var (user, apiKey, key, _) = await TriggerAsync();
+        var (user, apiKey, _, id) = await TriggerAsync();
         await using (var connection = new Npgsql.NpgsqlConnection(app.DatabaseUrl))
         {
             await Dapper.SqlMapper.ExecuteAsync(connection, "INSERT INTO suppressions (team_id, address, reason, created_at) VALUES (@TeamId, 'bounced@example.com', 'bounced', now())", new { user.TeamId });
         }
 
-        var response = await _client.PostAsJsonAsync($"api/trigger/{key}", new { to = new[] { "Bounced <bounced@example.com>", "fine@example.com" }, variables = new { name = "x" } });
+        var response = await _client.SendAsync(user.Request(HttpMethod.Post, $"api/triggers/{id}/fire", new { to = new[] { "Bounced <bounced@example.com>", "fine@example.com" }, variables = new { name = "x" } }));
 
         using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         Assert.Equal(1, body.RootElement.GetProperty("sent").GetInt32());
@@ -213,6 +213,9 @@ public sealed class TriggerFireTests(AppFixture app)
         var (_, apiKey) = await TestSenders.AddAsync(client, user);
         var template = await TestContent.CreateTemplateAsync(client, user);
         var trigger = await TestContent.CreateTriggerAsync(client, user, template.GetProperty("id").GetGuid());
-        return (user, apiKey, trigger.GetProperty("trigger_key").GetString()!, trigger.GetProperty("id").GetGuid());
+        var id = trigger.GetProperty("id").GetGuid();
+        // These tests name recipients with the key, which a trigger allows only for the domains it lists.
+        await TestContent.SendAsync(client, user, HttpMethod.Put, $"api/triggers/{id}", new { allowed_recipient_domains = new[] { "example.com" } });
+        return (user, apiKey, trigger.GetProperty("trigger_key").GetString()!, id);
     }
 }

@@ -116,6 +116,8 @@ public sealed class TriggerTests(AppFixture app)
     [InlineData("default_to", "not-an-address")]
     [InlineData("rate_limit_per_minute", -1)]
     [InlineData("rate_limit_per_minute", 1_000_000)]
+    [InlineData("rate_limit_per_minute", 1_001)]
+    [InlineData("rate_limit_per_minute", 0)]
     public async Task Create_BadInput_Returns400NamingTheFieldAndStoresNothing(string field, object? value)
     {
         var user = await TestUsers.CreateAsync(app);
