@@ -64,6 +64,7 @@ public static class MoosermailCore
         services.AddSingleton<CallerResolver>();
         services.AddSingleton<AccountRepository>();
         services.AddSingleton<AccountService>();
+        services.AddSingleton<LoginThrottle>();
         services.AddSingleton<ApiKeyRepository>();
         services.AddSingleton<ApiKeyService>();
         services.AddSingleton<TemplateRenderer>();

@@ -9,7 +9,7 @@ namespace Moosermail.Core.Accounts;
 /// Signup, login and the account's own settings. Signup never tells whether an email exists, and every
 /// path that checks a password costs one bcrypt whether or not the account exists.
 /// </summary>
-public sealed class AccountService(AccountRepository accounts, SessionTokens sessionTokens, ILogger<AccountService> logger)
+public sealed class AccountService(AccountRepository accounts, SessionTokens sessionTokens, LoginThrottle throttle, ILogger<AccountService> logger)
 {
     private const string InvalidLogin = "Invalid email or password.";
 
@@ -40,10 +40,17 @@ public sealed class AccountService(AccountRepository accounts, SessionTokens ses
         }
 
         errors.ThrowIfAny();
+        var failedBefore = await throttle.CheckAsync(request.Email!, cancellationToken);
         var user = await accounts.FindByEmailAsync(request.Email!.Trim(), cancellationToken);
         if (!PasswordHasher.Verify(request.Password!, user?.PasswordHash) || user is null)
         {
+            await throttle.RecordFailureAsync(request.Email!, cancellationToken);
             throw new NotAuthenticatedException(InvalidLogin);
+        }
+
+        if (failedBefore)
+        {
+            await throttle.ClearAsync(request.Email!, cancellationToken);
         }
 
         return sessionTokens.Issue(user.Id, user.TokenVersion);
