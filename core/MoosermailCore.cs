@@ -71,6 +71,7 @@ public static class MoosermailCore
         services.AddSingleton<OperatorMailer>();
         services.AddSingleton<AccountRecoveryRepository>();
         services.AddSingleton<AccountRecoveryService>();
+        services.AddSingleton<LoginThrottle>();
         services.AddSingleton<ApiKeyRepository>();
         services.AddSingleton<ApiKeyService>();
         services.AddSingleton<TemplateRenderer>();

@@ -81,7 +81,7 @@ public sealed class ApiClient : IDisposable
             var text = await response.Content.ReadAsStringAsync(cancellationToken);
             if (!response.IsSuccessStatusCode)
             {
-                throw new CliException(Problem.Describe((int)response.StatusCode, text));
+                throw new CliException(Problem.Describe((int)response.StatusCode, text, RetryAfter(response)));
             }
 
             if (string.IsNullOrWhiteSpace(text))
@@ -102,4 +102,10 @@ public sealed class ApiClient : IDisposable
     }
 
     public void Dispose() => _http.Dispose();
+
+    /// <summary>Retry-After as seconds or as a date, whichever the server sent.</summary>
+    private static TimeSpan? RetryAfter(HttpResponseMessage response) =>
+        response.Headers.RetryAfter is { } header
+            ? header.Delta ?? (header.Date is { } date ? date - DateTimeOffset.UtcNow : null)
+            : null;
 }

@@ -7,6 +7,21 @@ namespace Moosermail.Cli;
 /// <summary>Turns an RFC 9457 problem details body into one line: the detail, the field errors and the status.</summary>
 public static class Problem
 {
+    /// <summary>As below, and when the answer says how long to wait (Retry-After) the line says it in seconds.</summary>
+    public static string Describe(int status, string body, TimeSpan? retryAfter)
+    {
+        var line = Describe(status, body);
+        if (retryAfter is not { } wait)
+        {
+            return line;
+        }
+
+        var seconds = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+        return line.Contains($"Retry after {seconds} second", StringComparison.Ordinal) ? line
+            : line.EndsWith(')') ? $"{line[..^1]}, retry after {seconds} s)"
+            : $"{line} (retry after {seconds} s)";
+    }
+
     public static string Describe(int status, string body)
     {
         try

@@ -13,6 +13,7 @@ namespace Moosermail.Core.Accounts;
 public sealed class AccountService(
     AccountRepository accounts,
     SessionTokens sessionTokens,
+    LoginThrottle throttle,
     SignupSettings signup,
     AccountRecoveryService recovery,
     AccountRecoveryRepository audit,
@@ -71,12 +72,19 @@ public sealed class AccountService(
         }
 
         errors.ThrowIfAny();
+        var failedBefore = await throttle.CheckAsync(request.Email!, cancellationToken);
         var user = await accounts.FindByEmailAsync(request.Email!.Trim(), cancellationToken);
         if (!PasswordHasher.Verify(request.Password!, user?.PasswordHash) || user is null)
         {
             // Recorded for the account when it exists (its owner sees the attempt); an unknown address leaves only the client address.
             await audit.AppendAuditAsync(new AuditEntry(AccountAuditActions.LoginFailed, SubjectUserId: user?.Id, ClientAddress: clientAddress), time.GetUtcNow(), cancellationToken);
+            await throttle.RecordFailureAsync(request.Email!, cancellationToken);
             throw new NotAuthenticatedException(InvalidLogin);
+        }
+
+        if (failedBefore)
+        {
+            await throttle.ClearAsync(request.Email!, cancellationToken);
         }
 
         await audit.AppendAuditAsync(new AuditEntry(AccountAuditActions.LoginSucceeded, ActorUserId: user.Id, SubjectUserId: user.Id, ClientAddress: clientAddress), time.GetUtcNow(), cancellationToken);

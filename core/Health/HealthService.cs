@@ -26,9 +26,50 @@ public sealed record HealthReport(bool DatabaseReachable, int SchemaVersion, int
     };
 }
 
-public sealed class HealthService(NpgsqlDataSource dataSource, ILogger<HealthService> logger)
+/// <summary>
+/// The health answer, asked of Postgres at most once per <see cref="CacheFor"/> per instance: probes and
+/// floods of GET /api/health share one query (later callers wait for the one in flight), so polling the
+/// route can never use up the connection pool. The cache runs on the monotonic tick count, not the app's
+/// TimeProvider: it is a rate of asking, not business time, and a frozen test clock must not freeze it.
+/// </summary>
+public sealed class HealthService(NpgsqlDataSource dataSource, ILogger<HealthService> logger) : IDisposable
 {
+    public static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(1);
+
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private (HealthReport Report, long AtMilliseconds)? _cached;
+
     public async Task<HealthReport> CheckAsync(CancellationToken cancellationToken)
+    {
+        if (Fresh() is { } report)
+        {
+            return report;
+        }
+
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            if (Fresh() is { } justChecked)
+            {
+                return justChecked;
+            }
+
+            var checkedNow = await CheckUncachedAsync(cancellationToken);
+            _cached = (checkedNow, Environment.TickCount64);
+            return checkedNow;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public void Dispose() => _gate.Dispose();
+
+    private HealthReport? Fresh() =>
+        _cached is { } cached && Environment.TickCount64 - cached.AtMilliseconds < (long)CacheFor.TotalMilliseconds ? cached.Report : null;
+
+    private async Task<HealthReport> CheckUncachedAsync(CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
         {

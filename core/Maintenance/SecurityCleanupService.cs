@@ -40,6 +40,7 @@ public sealed class SecurityCleanupService(NpgsqlDataSource dataSource, TimeProv
             new { Cutoff = time.GetUtcNow() - ExpiredKeyGrace },
             cancellationToken: cancellationToken));
         var buckets = await RateLimitStore.DeleteFullAsync(connection, time.GetUtcNow(), cancellationToken);
+        await Accounts.LoginThrottle.DeleteStaleAsync(connection, time.GetUtcNow(), cancellationToken);
         var auditEvents = await AuditRepository.DeleteOlderThanAsync(connection, time.GetUtcNow() - auditOptions.Retention, cancellationToken);
         var invitations = await connection.ExecuteAsync(new CommandDefinition(
             """

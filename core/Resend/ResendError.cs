@@ -13,6 +13,9 @@ public sealed record ResendError(int? StatusCode, string Name, string Message, b
     public const string NetworkError = "network_error";
     public const string Timeout = "timeout";
 
+    /// <summary>Resend's per-second rate limit (not a spent quota): the same call succeeds after <see cref="RetryAfter"/>.</summary>
+    public bool IsRateLimited => StatusCode == 429 && IsTransient;
+
     internal static ResendError FromResponse(HttpStatusCode status, string? name, string? message, TimeSpan? retryAfter)
     {
         var code = (int)status;

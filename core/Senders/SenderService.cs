@@ -90,6 +90,14 @@ public sealed class SenderService(SenderRepository senders, SecretCipher cipher,
         }
 
         var error = result.Error!;
+        if (error.IsRateLimited)
+        {
+            // Resend's rate limit, not a broken key or a broken Resend: the caller retries after Resend's wait.
+            throw new RateLimitedException(
+                $"Resend is rate limiting this API key, so it could not be checked and nothing was stored. Retry after {Math.Max(1, (int)Math.Ceiling((error.RetryAfter ?? TimeSpan.FromSeconds(1)).TotalSeconds))} seconds.",
+                error.RetryAfter ?? TimeSpan.FromSeconds(1));
+        }
+
         if (error.IsTransient)
         {
             throw new UpstreamFailedException("Could not reach Resend to check the API key, so nothing was stored. Try again shortly.");

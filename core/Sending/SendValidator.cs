@@ -17,6 +17,12 @@ public static partial class SendValidator
     public const int MaxSubjectLength = 998;
     public static readonly TimeSpan MaxSchedule = TimeSpan.FromDays(30);
 
+    /// <summary>Headers the message's own fields make; given in <c>headers</c> they could contradict or smuggle recipients.</summary>
+    private static readonly HashSet<string> s_fieldHeaders = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "From", "To", "Cc", "Bcc", "Sender", "Reply-To", "Subject", "Content-Type", "Content-Transfer-Encoding",
+    };
+
     public static ValidatedEmail? Validate(SendInput input, DateTimeOffset now, ValidationErrors errors, string prefix = "", bool contentFromTemplate = false)
     {
         var before = errors.Count;
@@ -37,6 +43,10 @@ public static partial class SendValidator
             if (subject.Length == 0 || subject.Length > MaxSubjectLength)
             {
                 errors.Add($"{prefix}subject", $"is required, at most {MaxSubjectLength} characters.");
+            }
+            else if (TextRules.HasLineBreak(subject))
+            {
+                errors.Add($"{prefix}subject", "must be one line: CR and LF would start a new mail header.");
             }
 
             if (string.IsNullOrEmpty(text) && string.IsNullOrEmpty(input.Html))
@@ -112,6 +122,10 @@ public static partial class SendValidator
             {
                 errors.Add($"{field}[{i}].content", $"is {size} bytes; each attachment may be at most {MaxAttachmentBytes} bytes.");
             }
+            else if (attachment.ContentType is { } contentType && !MediaType().IsMatch(contentType))
+            {
+                errors.Add($"{field}[{i}].content_type", "must be a media type such as application/pdf or image/png (type/subtype, no parameters).");
+            }
             else
             {
                 result.Add(new ResendAttachment { Filename = attachment.Filename, Content = attachment.Content, ContentType = attachment.ContentType });
@@ -126,9 +140,13 @@ public static partial class SendValidator
         var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         foreach (var (name, value) in input ?? new Dictionary<string, string>())
         {
-            if (!HeaderName().IsMatch(name) || value is null || value.IndexOfAny(['\r', '\n']) >= 0)
+            if (!HeaderName().IsMatch(name) || value is null || TextRules.HasLineBreak(value))
             {
-                errors.Add($"{field}.{name}", "must be a header name of letters, digits and dashes with a single-line value.");
+                errors.Add(HeaderName().IsMatch(name) ? $"{field}.{name}" : field, "must be a header name of letters, digits and dashes with a single-line value.");
+            }
+            else if (s_fieldHeaders.Contains(name))
+            {
+                errors.Add($"{field}.{name}", "is set by its own field (from, to, cc, bcc, reply_to, subject, html/body); it cannot be given in headers.");
             }
             else
             {
@@ -180,6 +198,10 @@ public static partial class SendValidator
 
     [GeneratedRegex("^[A-Za-z0-9-]{1,100}$")]
     private static partial Regex HeaderName();
+
+    /// <summary>RFC 6838 type/subtype names (restricted-name), without parameters.</summary>
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}$")]
+    private static partial Regex MediaType();
 
     [GeneratedRegex("^[A-Za-z0-9_-]{1,256}$")]
     private static partial Regex TagPart();

@@ -23,6 +23,10 @@ public static class TemplateRules
         {
             errors.Add("subject", $"is required, 1 to {MaxSubjectLength} characters.");
         }
+        else if (Validation.TextRules.HasLineBreak(subject))
+        {
+            errors.Add("subject", "must be one line: CR and LF would start a new mail header.");
+        }
 
         if (string.IsNullOrEmpty(bodyHtml) && string.IsNullOrEmpty(bodyText))
         {

@@ -19,7 +19,7 @@ public static class FromAddress
 
         var name = trimmed[..open].Trim().Trim('"');
         var address = trimmed.EndsWith('>') ? EmailAddressRules.Normalize(trimmed[(open + 1)..^1]) : null;
-        if (address is null || name.Length == 0 || name.IndexOfAny(['<', '>', '\r', '\n', '"']) >= 0)
+        if (address is null || name.Length == 0 || name.IndexOfAny(['<', '>', '"']) >= 0 || EmailAddressRules.HasHiddenCharacters(name))
         {
             return null;
         }

@@ -10,6 +10,7 @@ namespace Moosermail.Functions.Accounts;
 public sealed class AuthFunctions(AccountService accounts)
 {
     [Function(nameof(Signup))]
+    [SameSiteOnly]
     [PublicFunction]
     public async Task<IResult> Signup(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "auth/signup")] HttpRequest request, CancellationToken cancellationToken)
@@ -19,6 +20,7 @@ public sealed class AuthFunctions(AccountService accounts)
     }
 
     [Function(nameof(Login))]
+    [SameSiteOnly]
     [PublicFunction]
     public async Task<IResult> Login(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "auth/login")] HttpRequest request, CancellationToken cancellationToken)
@@ -31,6 +33,7 @@ public sealed class AuthFunctions(AccountService accounts)
 
     [Function(nameof(Logout))]
     [AnyMember]
+    [SameSiteOnly]
     public async Task<IResult> Logout(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "auth/logout")] HttpRequest request, FunctionContext context)
     {

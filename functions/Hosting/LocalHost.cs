@@ -42,6 +42,7 @@ public static class LocalHost
         builder.Services.AddHostedService(sp => sp.GetRequiredService<TimerScheduler>());
 
         var app = builder.Build();
+        DashboardFiles.Map(app);
         var prefix = RoutePrefix(baseDirectory);
         foreach (var function in catalog.Http)
         {
@@ -54,7 +55,7 @@ public static class LocalHost
     }
 
     /// <summary>extensions.http.routePrefix from host.json, "api" when absent, as the Functions host reads it.</summary>
-    private static string RoutePrefix(string directory)
+    public static string RoutePrefix(string directory)
     {
         var path = Path.Combine(directory, "host.json");
         if (!File.Exists(path))

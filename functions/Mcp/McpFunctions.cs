@@ -89,17 +89,21 @@ public sealed class McpFunctions(McpTools tools)
 
     private static async Task<(JsonRpcRequest? Request, JsonRpcMessage? Error)> ReadMessageAsync(HttpRequest request, CancellationToken cancellationToken)
     {
-        if (request.ContentLength > MaxBodyBytes)
+        if (!BodyReader.IsJson(BodyReader.MediaType(request)))
         {
-            throw new PayloadTooLargeException($"The MCP endpoint takes at most {MaxBodyBytes} bytes per message.");
+            throw new UnsupportedMediaTypeException("The MCP endpoint reads one JSON-RPC message: send it with Content-Type: application/json.");
         }
 
-        using var reader = new StreamReader(request.Body, Encoding.UTF8);
-        var text = await reader.ReadToEndAsync(cancellationToken);
+        var body = await BodyReader.ReadAsync(request, MaxBodyBytes, $"The MCP endpoint takes at most {MaxBodyBytes} bytes per message.", cancellationToken);
         JsonNode? node;
         try
         {
-            node = JsonNode.Parse(text);
+            using (var document = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = RequestBody.MaxDepth }))
+            {
+                JsonTextGuard.Check(document.RootElement);
+            }
+
+            node = JsonNode.Parse(body.Span, documentOptions: new JsonDocumentOptions { MaxDepth = RequestBody.MaxDepth });
         }
         catch (JsonException)
         {

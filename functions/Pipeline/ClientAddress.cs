@@ -40,6 +40,23 @@ internal static class ClientAddress
         return client;
     }
 
+    /// <summary>
+    /// The bucket an address counts against: an IPv4 address itself, an IPv6 address's /64 (one subscriber's
+    /// network hands each device, or each request, a fresh address inside it).
+    /// </summary>
+    public static string BucketKey(IPAddress address)
+    {
+        if (address.AddressFamily != System.Net.Sockets.AddressFamily.InterNetworkV6)
+        {
+            return address.ToString();
+        }
+
+        Span<byte> bytes = stackalloc byte[16];
+        address.TryWriteBytes(bytes, out _);
+        bytes[8..].Clear();
+        return $"{new IPAddress(bytes)}/64";
+    }
+
     private static bool IsTrusted(IPAddress address, IReadOnlyList<IPNetwork> trustedProxies) =>
         trustedProxies.Any(network => network.Contains(address));
 

@@ -22,7 +22,7 @@ internal static class CrossSiteRequests
             || (!string.IsNullOrEmpty(origin) && !SameHost(origin, request.Host));
         if (crossSite)
         {
-            throw new ForbiddenException("Cross-site requests cannot use the session cookie; call the API with an Authorization header.");
+            throw new ForbiddenException("Cross-site browser requests are refused here: the session cookie and the login, signup and logout routes answer only the same site. Call the API with an Authorization header.");
         }
     }
 

@@ -22,9 +22,11 @@ public static class MoosermailPipeline
         typeof(CorrelationMiddleware),
         typeof(SecurityHeadersMiddleware),
         typeof(ErrorHandlingMiddleware),
+        typeof(RequestGuardMiddleware),
         typeof(SchemaGateMiddleware),
         typeof(RateLimitMiddleware),
         typeof(AuthenticationMiddleware),
+        typeof(CallerRateLimitMiddleware),
     ];
 
     public static void Use(IFunctionsWorkerApplicationBuilder builder)
@@ -56,6 +58,8 @@ public static class MoosermailPipeline
             services.AddSingleton(type);
         }
 
+        services.AddSingleton<FloodGuard>();
+        services.AddSingleton<RequestLimiter>();
         services.AddSingleton(provider => McpSettings.Load(provider.GetRequiredService<IConfiguration>()));
         services.AddScoped<McpTools>();
         services.Configure<JsonOptions>(options => ConfigureJson(options.SerializerOptions));

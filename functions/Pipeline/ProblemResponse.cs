@@ -32,7 +32,7 @@ public static class ProblemResponse
             ["type"] = $"https://httpstatuses.io/{problem.Status}",
             ["title"] = problem.Title,
             ["status"] = problem.Status,
-            ["detail"] = problem.Detail,
+            ["detail"] = WithWait(problem),
             ["correlation_id"] = correlationId,
         };
         foreach (var extension in problem.Extensions ?? new Dictionary<string, object?>())
@@ -43,6 +43,11 @@ public static class ProblemResponse
         if (problem.Errors is not null)
         {
             body["errors"] = problem.Errors;
+        }
+
+        if (problem.Status == StatusCodes.Status429TooManyRequests && RetryAfterSeconds(problem) is { } wait)
+        {
+            body.TryAdd("retry_after", wait);
         }
 
         return body;
@@ -60,6 +65,18 @@ public static class ProblemResponse
         http.Response.ContentType = ContentType;
         await JsonSerializer.SerializeAsync(http.Response.Body, Body(problem, correlationId), cancellationToken: CancellationToken.None);
     }
+
+    /// <summary>Every 429 says in words how long to wait, not only in the Retry-After header.</summary>
+    private static string WithWait(Problem problem) =>
+        problem.Status == StatusCodes.Status429TooManyRequests && RetryAfterSeconds(problem) is { } wait
+            && !problem.Detail.Contains("Retry after", StringComparison.Ordinal)
+            ? $"{problem.Detail} Retry after {wait} second{(wait == 1 ? string.Empty : "s")}."
+            : problem.Detail;
+
+    private static int? RetryAfterSeconds(Problem problem) =>
+        problem.Headers.TryGetValue("Retry-After", out var value) && int.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seconds)
+            ? seconds
+            : null;
 
     /// <summary>The problem as a function result, for an outcome a function returns rather than throws.</summary>
     public static IResult Result(Problem problem, FunctionContext context) =>

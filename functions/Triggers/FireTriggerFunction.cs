@@ -53,7 +53,7 @@ public sealed class FireTriggerFunction(TriggerFiring firing)
     }
 
     private static async Task<FireTriggerInput> InputAsync(HttpRequest request, CancellationToken cancellationToken) =>
-        request.ContentLength is 0 ? new FireTriggerInput(null, null, null) : await request.ReadJsonAsync<FireTriggerInput>(cancellationToken);
+        await request.ReadOptionalJsonAsync<FireTriggerInput>(cancellationToken) ?? new FireTriggerInput(null, null, null);
 
     private static string? IdempotencyKey(HttpRequest request) =>
         request.Headers.TryGetValue(IdempotencyKeys.Header, out var value) ? value.ToString() : null;

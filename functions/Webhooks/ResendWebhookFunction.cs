@@ -1,7 +1,8 @@
+using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
-using Moosermail.Core.Errors;
 using Moosermail.Core.Webhooks;
+using Moosermail.Functions.Http;
 using Moosermail.Functions.Pipeline;
 
 namespace Moosermail.Functions.Webhooks;
@@ -27,26 +28,28 @@ public sealed class ResendWebhookFunction(WebhookIngestService ingest)
         return Results.Json(new { received = true, duplicate = outcome == WebhookIngestOutcome.Duplicate });
     }
 
+    /// <summary>The raw bytes (the signature covers them exactly); JSON text Postgres cannot store is refused here.</summary>
     private static async Task<ReadOnlyMemory<byte>> ReadRawAsync(HttpRequest request, CancellationToken cancellationToken)
     {
-        if (request.ContentLength > MaxBodyBytes)
+        var body = await BodyReader.ReadAsync(request, MaxBodyBytes, $"A webhook body may be at most {MaxBodyBytes} bytes.", cancellationToken);
+        JsonDocument? document = null;
+        try
         {
-            throw new PayloadTooLargeException($"A webhook body may be at most {MaxBodyBytes} bytes.");
+            document = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = RequestBody.MaxDepth });
+        }
+        catch (JsonException)
+        {
+            // Not JSON: the ingest service refuses it after the signature check, as before.
         }
 
-        using var buffer = new MemoryStream();
-        var chunk = new byte[16 * 1024];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
+        using (document)
         {
-            if (buffer.Length + read > MaxBodyBytes)
+            if (document is not null)
             {
-                throw new PayloadTooLargeException($"A webhook body may be at most {MaxBodyBytes} bytes.");
+                JsonTextGuard.Check(document.RootElement);
             }
-
-            buffer.Write(chunk, 0, read);
         }
 
-        return buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
+        return body;
     }
 }

@@ -27,6 +27,9 @@ public static class RouteFixtures
     {
         // Public surfaces.
         ["Health"] = new(_ => Call("api/health")),
+        ["GetOpenApiDocument"] = new(_ => Call("api/openapi.json")),
+        ["ApiDocs"] = new(_ => Call("api/docs")),
+        ["ApiDocsFile"] = new(_ => Call("api/docs/index.html")),
         ["NotFound"] = new(_ => Call("api/no-such-route/here"), Expect: Every("404"), Note: "catch-all: an unknown route is 404 for everyone"),
         ["Signup"] = new(_ => Call("api/auth/signup", new { email = TestUsers.NewEmail("matrix"), password = Password })),
         ["Login"] = new(w => Call("api/auth/login", new { email = w.Owner.Email, password = Password })),

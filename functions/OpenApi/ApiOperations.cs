@@ -1,0 +1,129 @@
+using Moosermail.Core.Accounts;
+using Moosermail.Core.ApiKeys;
+using Moosermail.Core.Audit;
+using Moosermail.Core.Contacts;
+using Moosermail.Core.Emails;
+using Moosermail.Core.Senders;
+using Moosermail.Core.Sending;
+using Moosermail.Core.Stats;
+using Moosermail.Core.Suppressions;
+using Moosermail.Core.Teams;
+using Moosermail.Core.Templates;
+using Moosermail.Core.Triggers;
+using Moosermail.Core.Webhooks;
+using Moosermail.Functions.Emails;
+using static Moosermail.Functions.OpenApi.ApiAnswer;
+
+namespace Moosermail.Functions.OpenApi;
+
+/// <summary>
+/// The OpenAPI description of each HTTP function, keyed by function name. Routes, methods and parameters
+/// come from functions.metadata; schemas come from the records named here. Kept in one file rather than as
+/// attributes on each function so the function files stay 'bind, authorize, call, answer'. A test fails
+/// when a function has no entry here or an entry names no function.
+/// </summary>
+public static class ApiOperations
+{
+    private static readonly string[] s_emailListQuery = ["status", "to", "from", "since", "until", "tag", "limit", "cursor"];
+
+    public static readonly IReadOnlyDictionary<string, ApiOperation> All = new Dictionary<string, ApiOperation>
+    {
+        ["Health"] = new("Liveness and database reachability", Shape(200, "Healthy", P<string>("status"), P<string>("database"), P<int?>("schema_version")))
+        {
+            Also = [Shape(503, "Postgres is unreachable", P<string>("status"), P<string>("database"), P<int?>("schema_version"))],
+        },
+        ["GetOpenApiDocument"] = new("This document", new ApiAnswer(200, "The OpenAPI 3.1 document")),
+        ["ApiDocs"] = new("The API reference page", new ApiAnswer(200, "HTML")),
+        ["ApiDocsFile"] = new("A file of the reference page's bundled viewer", new ApiAnswer(200, "A static file")),
+
+        ["Signup"] = new("Create an account and its personal team", Shape(201, "Created, or the email already has an account (same answer)", P<bool>("ok"))) { Body = typeof(Credentials) },
+        ["Login"] = new("Log in: a session token, and the HttpOnly session cookie", Shape(200, "Logged in", P<string>("token"), P<DateTimeOffset>("expires_at"))) { Body = typeof(Credentials) },
+        ["Logout"] = new("End this session: the token stops working at once", NoContent()),
+        ["Me"] = new("The user, their teams and the acting team", Json<AccountSummary>()),
+        ["ChangePassword"] = new("Change the password; every older token stops working", NoContent()) { Body = typeof(ChangePasswordRequest) },
+        ["DeleteAccount"] = new("Delete the account and the teams the user solely owns", NoContent()) { Body = typeof(DeleteAccountRequest) },
+
+        ["CreateApiKey"] = new("Create an mk_ API key (shown in this answer only)", Json<CreatedApiKey>(201, "Created")) { Body = typeof(CreateApiKeyRequest) },
+        ["ListApiKeys"] = new("The team's API keys (prefix only)", Shape(200, "OK", P<IReadOnlyList<ApiKeySummary>>("api_keys"))),
+        ["RevokeApiKey"] = new("Revoke an API key at once", NoContent("Revoked")),
+
+        ["CreateSender"] = new("Add a Resend key as a sender (checked live, stored encrypted)", Json<Sender>(201, "Created")) { Body = typeof(CreateSenderRequest) },
+        ["ListSenders"] = new("The team's senders (key hints only)", Shape(200, "OK", P<IReadOnlyList<Sender>>("keys"))),
+        ["UpdateSender"] = new("Rotate the key, rename, change the address or make default", Json<Sender>()) { Body = typeof(UpdateSenderRequest) },
+        ["DeleteSender"] = new("Delete a sender", NoContent("Deleted")),
+
+        ["Send"] = new("Send one email", Json<SendResult>(200, "Resend accepted it during the request"))
+        {
+            Body = typeof(SendInput),
+            Idempotent = true,
+            Also = [Json<SendResult>(202, "Queued or scheduled in the outbox"), new(422, "Resend refused it for good (problem details with email_id)")],
+        },
+        ["SendBatch"] = new("Send up to 100 emails", Json<BatchResult>(202, "Accepted; each email's status"))
+        {
+            Body = typeof(BatchInput),
+            Idempotent = true,
+        },
+
+        ["ListEmails"] = new("The send log, newest first, cursor-paginated", Shape(200, "A page", P<IReadOnlyList<EmailSummary>>("data"), P<string?>("next_cursor"))) { Query = s_emailListQuery },
+        ["GetEmail"] = new("One email and its event timeline", Shape(200, "OK", P<EmailSummary>("email"), P<IReadOnlyList<EmailEvent>>("events"))),
+        ["CancelEmail"] = new("Cancel a scheduled email", Shape(200, "Cancelled", P<EmailSummary>("email"), P<IReadOnlyList<EmailEvent>>("events"))),
+        ["RescheduleEmail"] = new("Reschedule a scheduled email", Shape(200, "Rescheduled", P<EmailSummary>("email"), P<IReadOnlyList<EmailEvent>>("events"))) { Body = typeof(EmailFunctions.RescheduleRequest) },
+        ["SendLog"] = new("The original product's send log view (at most 200)", Shape(200, "OK", P<IReadOnlyList<SendLogEntry>>("logs"))) { Query = ["limit"] },
+
+        ["CreateTemplate"] = new("Create a template", Shape(201, "Created", P<Template>("template"))) { Body = typeof(CreateTemplateRequest) },
+        ["ListTemplates"] = new("The team's templates", Shape(200, "OK", P<IReadOnlyList<Template>>("templates"))),
+        ["GetTemplate"] = new("One template", Shape(200, "OK", P<Template>("template"))),
+        ["UpdateTemplate"] = new("Change a template", Shape(200, "OK", P<Template>("template"))) { Body = typeof(UpdateTemplateRequest) },
+        ["DeleteTemplate"] = new("Delete a template (409 naming the triggers using it unless force=true)", NoContent("Deleted")) { Query = ["force"] },
+        ["RenderTemplate"] = new("Render a template with variables; sends nothing", Json<RenderedTemplate>()) { Body = typeof(RenderTemplateRequest) },
+
+        ["CreateTrigger"] = new("Create a trigger (its key is in this answer only)", Shape(201, "Created", P<TriggerWithKey>("trigger"))) { Body = typeof(CreateTriggerRequest) },
+        ["ListTriggers"] = new("The team's triggers", Shape(200, "OK", P<IReadOnlyList<Trigger>>("triggers"))),
+        ["GetTrigger"] = new("One trigger", Shape(200, "OK", P<Trigger>("trigger"))),
+        ["UpdateTrigger"] = new("Change a trigger", Shape(200, "OK", P<Trigger>("trigger"))) { Body = typeof(UpdateTriggerRequest) },
+        ["RotateTriggerKey"] = new("A new trigger key; the old one stops working", Shape(200, "OK", P<TriggerWithKey>("trigger"))),
+        ["DeleteTrigger"] = new("Delete a trigger", NoContent("Deleted")),
+        ["FireTrigger"] = new("Fire a trigger; the key in the path is the only credential", Json<FireResult>()) { Body = typeof(FireTriggerInput), Idempotent = true },
+        ["FireTriggerAsMember"] = new("Fire a trigger as a team member (emails:send), choosing recipients and variables", Json<FireResult>()) { Body = typeof(FireTriggerInput), Idempotent = true },
+        ["FireTriggerByHeader"] = new("Fire a trigger; the key in the X-Trigger-Key header is the only credential", Json<FireResult>()) { Body = typeof(FireTriggerInput), Idempotent = true },
+
+        ["CreateContact"] = new("Create a contact", Shape(201, "Created", P<Contact>("contact"))) { Body = typeof(CreateContactRequest) },
+        ["ListContacts"] = new("Contacts, searchable, by tag, cursor-paginated", Json<ContactPage>()) { Query = ["search", "tag", "limit", "cursor"] },
+        ["GetContact"] = new("One contact", Shape(200, "OK", P<Contact>("contact"))),
+        ["UpdateContact"] = new("Change a contact", Shape(200, "OK", P<Contact>("contact"))) { Body = typeof(UpdateContactRequest) },
+        ["DeleteContact"] = new("Delete a contact", NoContent("Deleted")),
+        ["ImportContacts"] = new("Import contacts from CSV (email,name,tags,...); per-row errors", Json<ContactImportResult>()) { BodyContentType = "text/csv" },
+
+        ["GetResendWebhook"] = new("The team's Resend webhook URL and its state", Json<WebhookSettings>()),
+        ["SetResendWebhookSecret"] = new("Store Resend's signing secret (never returned)", Json<WebhookSettings>()) { Body = typeof(SetSigningSecretRequest) },
+        ["RemoveResendWebhookSecret"] = new("Remove the signing secret", Json<WebhookSettings>()),
+        ["RotateResendWebhook"] = new("A new webhook URL; the old one answers 404", Json<WebhookSettings>()),
+        ["ReceiveResendWebhook"] = new("Where Resend posts events (Svix-signed)", Shape(200, "Stored or a repeat", P<bool>("received"), P<bool>("duplicate"))) { BodyContentType = "application/json" },
+
+        ["GetStats"] = new("Delivery funnel for emails created in the window", Shape(200, "OK", P<DateTimeOffset?>("since"), P<DateTimeOffset?>("until"), P<DeliveryStats>("counts"))) { Query = ["since", "until"] },
+        ["ListSuppressions"] = new("Addresses every send refuses", Shape(200, "OK", P<IReadOnlyList<Suppression>>("data"))),
+        ["DeleteSuppression"] = new("Allow an address again", NoContent("Removed")),
+
+        ["CreateTeam"] = new("Create a team; the caller becomes its owner", Json<TeamView>(201, "Created")) { Body = typeof(CreateTeamRequest) },
+        ["ListTeams"] = new("My teams, with my role and permissions in each", Shape(200, "OK", P<IReadOnlyList<TeamView>>("teams"))),
+        ["GetTeam"] = new("One of my teams", Json<TeamView>()),
+        ["RenameTeam"] = new("Rename a team (team:admin)", Json<TeamView>()) { Body = typeof(RenameTeamRequest) },
+        ["DeleteTeam"] = new("Delete a team (owner; not a personal team)", NoContent("Deleted")),
+        ["TransferTeam"] = new("Make another member the owner; the old owner becomes admin", NoContent("Transferred")) { Body = typeof(TransferTeamRequest) },
+        ["ListMembers"] = new("The team's members", Shape(200, "OK", P<IReadOnlyList<MemberView>>("members"))),
+        ["ChangeMember"] = new("Change a member's role or per-member permissions", Json<MemberView>()) { Body = typeof(ChangeMemberRequest) },
+        ["RemoveMember"] = new("Remove a member, or leave the team", NoContent("Removed")),
+        ["CreateInvitation"] = new("Invite by email (the token is in this answer only)", Json<CreatedInvitation>(201, "Created")) { Body = typeof(CreateInvitationRequest) },
+        ["ListInvitations"] = new("Pending invitations (no tokens)", Shape(200, "OK", P<IReadOnlyList<InvitationView>>("invitations"))),
+        ["RevokeInvitation"] = new("Revoke a pending invitation", NoContent("Revoked")),
+        ["AcceptInvitation"] = new("Accept an invitation as the invited, verified account", Json<TeamView>()) { Body = typeof(AcceptInvitationRequest) },
+        ["ListTeamAudit"] = new("The team's audit log, newest first, cursor-paginated (audit:read)", Shape(200, "A page", P<IReadOnlyList<AuditEventView>>("data"), P<string?>("next_cursor"))) { Query = ["action", "actor", "limit", "cursor"] },
+
+        ["Mcp"] = new("Model Context Protocol (JSON-RPC over Streamable HTTP, stateless)", new ApiAnswer(200, "A JSON-RPC answer")) { BodyContentType = "application/json" },
+    };
+
+    /// <summary>Functions that are in functions.metadata but are no API route: the catch-all 404.</summary>
+    public static readonly IReadOnlySet<string> NotDocumented = new HashSet<string> { "NotFound" };
+
+    private static ApiProperty P<T>(string name) => new(name, typeof(T));
+}
