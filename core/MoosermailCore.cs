@@ -10,6 +10,7 @@ using Moosermail.Core.Data;
 using Moosermail.Core.Emails;
 using Moosermail.Core.Health;
 using Moosermail.Core.Maintenance;
+using Moosermail.Core.OperatorMail;
 using Moosermail.Core.RateLimiting;
 using Moosermail.Core.Resend;
 using Moosermail.Core.Secrets;
@@ -64,6 +65,12 @@ public static class MoosermailCore
         services.AddSingleton<CallerResolver>();
         services.AddSingleton<AccountRepository>();
         services.AddSingleton<AccountService>();
+        services.AddSingleton(SignupSettings.Load(configuration));
+        services.AddSingleton(OperatorMailSettings.Load(configuration));
+        services.AddSingleton<OperatorMailRepository>();
+        services.AddSingleton<OperatorMailer>();
+        services.AddSingleton<AccountRecoveryRepository>();
+        services.AddSingleton<AccountRecoveryService>();
         services.AddSingleton<LoginThrottle>();
         services.AddSingleton<ApiKeyRepository>();
         services.AddSingleton<ApiKeyService>();
@@ -99,8 +106,8 @@ public static class MoosermailCore
         services.AddSingleton<InvitationRepository>();
         services.AddSingleton<InvitationService>();
         // Seams the operator-mail and email-verification work replace by registering first.
-        services.TryAddSingleton<IInvitationMailer, NoInvitationMailer>();
-        services.TryAddSingleton<IInvitationAcceptancePolicy, AnyAccountMayAccept>();
+        services.TryAddSingleton<IInvitationMailer, OperatorInvitationMailer>();
+        services.TryAddSingleton<IInvitationAcceptancePolicy, VerifiedAccountsMayAccept>();
         return services;
     }
 }

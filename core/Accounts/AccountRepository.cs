@@ -1,4 +1,5 @@
 using Dapper;
+using Moosermail.Core.Audit;
 using Npgsql;
 
 namespace Moosermail.Core.Accounts;
@@ -61,6 +62,34 @@ public sealed class AccountRepository(NpgsqlDataSource dataSource)
             new { UserId = userId }, cancellationToken: cancellationToken));
     }
 
+    /// <summary>Whether a pending (not accepted, revoked or expired) invitation names this address: MOOSERMAIL_SIGNUP=invite.</summary>
+    public async Task<bool> HasPendingInvitationAsync(string email, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
+            """
+            SELECT EXISTS (
+                SELECT 1
+                FROM team_invitations
+                WHERE lower(email) = lower(@Email)
+                  AND accepted_at IS NULL
+                  AND revoked_at IS NULL
+                  AND expires_at > @Now)
+            """,
+            new { Email = email, Now = now }, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>Whether the user proved the account's address is theirs (a verification link or a password reset).</summary>
+    public async Task<bool> IsEmailVerifiedAsync(Guid userId, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
+            """
+            SELECT EXISTS (SELECT 1 FROM users WHERE id = @UserId AND email_verified_at IS NOT NULL)
+            """,
+            new { UserId = userId }, cancellationToken: cancellationToken));
+    }
+
     public async Task<IReadOnlyList<(Guid Id, string Name, string Role, bool Personal)>> ListTeamsAsync(Guid userId, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
@@ -77,11 +106,12 @@ public sealed class AccountRepository(NpgsqlDataSource dataSource)
     }
 
     /// <summary>Stores the new hash and bumps the token version, so every token issued before stops working.</summary>
-    public async Task<int> ChangePasswordAsync(Guid userId, string passwordHash, bool revokeApiKeys, CancellationToken cancellationToken)
+    public async Task<int> ChangePasswordAsync(Guid userId, string passwordHash, bool revokeApiKeys, AuditEntry audit, DateTimeOffset now, CancellationToken cancellationToken)
     {
         // One statement: the password, the token version and (when asked) every mk_ key the user created, together.
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return await connection.ExecuteScalarAsync<int>(new CommandDefinition(
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var revoked = await connection.ExecuteScalarAsync<int>(new CommandDefinition(
             """
             WITH updated AS (
                 UPDATE users
@@ -96,7 +126,10 @@ public sealed class AccountRepository(NpgsqlDataSource dataSource)
             SELECT count(*)
             FROM keys
             """,
-            new { UserId = userId, PasswordHash = passwordHash, RevokeApiKeys = revokeApiKeys }, cancellationToken: cancellationToken));
+            new { UserId = userId, PasswordHash = passwordHash, RevokeApiKeys = revokeApiKeys }, transaction, cancellationToken: cancellationToken));
+        await AuditLog.AppendAsync(connection, transaction, audit with { Details = new { ApiKeysRevoked = revoked } }, now, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return revoked;
     }
 
     public async Task RevokeTokenAsync(Guid tokenId, Guid userId, DateTimeOffset expiresAt, CancellationToken cancellationToken)
@@ -115,7 +148,7 @@ public sealed class AccountRepository(NpgsqlDataSource dataSource)
     /// Deletes the teams the user owns with no other owner (their tenant rows go with them through
     /// ON DELETE CASCADE), then the user, in one transaction.
     /// </summary>
-    public async Task DeleteAsync(Guid userId, CancellationToken cancellationToken)
+    public async Task DeleteAsync(Guid userId, AuditEntry audit, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
@@ -128,6 +161,7 @@ public sealed class AccountRepository(NpgsqlDataSource dataSource)
             WHERE id = @UserId;
             """,
             new { UserId = userId }, transaction, cancellationToken: cancellationToken));
+        await AuditLog.AppendAsync(connection, transaction, audit, now, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
 }

@@ -12,4 +12,4 @@ public sealed record DeleteAccountRequest(string? Password);
 
 public sealed record TeamMembership(Guid Id, string Name, string Role, bool Personal, IReadOnlyList<string> Permissions);
 
-public sealed record AccountSummary(Guid Id, string Email, DateTimeOffset CreatedAt, IReadOnlyList<TeamMembership> Teams, Guid ActingTeamId);
+public sealed record AccountSummary(Guid Id, string Email, bool EmailVerified, DateTimeOffset CreatedAt, IReadOnlyList<TeamMembership> Teams, Guid ActingTeamId);

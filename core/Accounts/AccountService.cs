@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Moosermail.Core.Audit;
 using Moosermail.Core.Errors;
 using Moosermail.Core.Security;
 using Moosermail.Core.Validation;
@@ -9,12 +10,30 @@ namespace Moosermail.Core.Accounts;
 /// Signup, login and the account's own settings. Signup never tells whether an email exists, and every
 /// path that checks a password costs one bcrypt whether or not the account exists.
 /// </summary>
-public sealed class AccountService(AccountRepository accounts, SessionTokens sessionTokens, LoginThrottle throttle, ILogger<AccountService> logger)
+public sealed class AccountService(
+    AccountRepository accounts,
+    SessionTokens sessionTokens,
+    LoginThrottle throttle,
+    SignupSettings signup,
+    AccountRecoveryService recovery,
+    AccountRecoveryRepository audit,
+    TimeProvider time,
+    ILogger<AccountService> logger)
 {
     private const string InvalidLogin = "Invalid email or password.";
 
+    /// <summary>
+    /// Creates the account unless MOOSERMAIL_SIGNUP forbids it: closed refuses outright; invite creates it only
+    /// for an address with a pending invitation, and answers the same either way.
+    /// </summary>
+    /// <exception cref="ForbiddenException">MOOSERMAIL_SIGNUP is closed.</exception>
     public async Task SignupAsync(Credentials request, CancellationToken cancellationToken)
     {
+        if (signup.Mode == SignupSettings.Closed)
+        {
+            throw new ForbiddenException("Signup is closed on this deployment; ask its operator for an account.");
+        }
+
         var errors = new ValidationErrors();
         var email = ValidEmail(request.Email, errors);
         PasswordHasher.Validate(request.Password, "password", errors);
@@ -22,11 +41,24 @@ public sealed class AccountService(AccountRepository accounts, SessionTokens ses
 
         // Hash first on both paths, so a duplicate costs what a new account costs.
         var hash = PasswordHasher.Hash(request.Password!);
-        var created = await accounts.TryCreateAsync(Guid.NewGuid(), email!, hash, Guid.NewGuid(), cancellationToken);
+        if (signup.Mode == SignupSettings.Invite && !await accounts.HasPendingInvitationAsync(email!, time.GetUtcNow(), cancellationToken))
+        {
+            // The same answer as a created account, so the form does not reveal who is invited.
+            logger.LogInformation("Signup handled (not invited)");
+            return;
+        }
+
+        var userId = Guid.NewGuid();
+        var created = await accounts.TryCreateAsync(userId, email!, hash, Guid.NewGuid(), cancellationToken);
+        if (created)
+        {
+            await recovery.SendVerificationAsync(userId, email!, cancellationToken);
+        }
+
         logger.LogInformation("Signup handled (new account: {Created})", created);
     }
 
-    public async Task<IssuedToken> LoginAsync(Credentials request, CancellationToken cancellationToken)
+    public async Task<IssuedToken> LoginAsync(Credentials request, string? clientAddress, CancellationToken cancellationToken)
     {
         var errors = new ValidationErrors();
         if (string.IsNullOrWhiteSpace(request.Email))
@@ -44,6 +76,8 @@ public sealed class AccountService(AccountRepository accounts, SessionTokens ses
         var user = await accounts.FindByEmailAsync(request.Email!.Trim(), cancellationToken);
         if (!PasswordHasher.Verify(request.Password!, user?.PasswordHash) || user is null)
         {
+            // Recorded for the account when it exists (its owner sees the attempt); an unknown address leaves only the client address.
+            await audit.AppendAuditAsync(new AuditEntry(AccountAuditActions.LoginFailed, SubjectUserId: user?.Id, ClientAddress: clientAddress), time.GetUtcNow(), cancellationToken);
             await throttle.RecordFailureAsync(request.Email!, cancellationToken);
             throw new NotAuthenticatedException(InvalidLogin);
         }
@@ -53,6 +87,7 @@ public sealed class AccountService(AccountRepository accounts, SessionTokens ses
             await throttle.ClearAsync(request.Email!, cancellationToken);
         }
 
+        await audit.AppendAuditAsync(new AuditEntry(AccountAuditActions.LoginSucceeded, ActorUserId: user.Id, SubjectUserId: user.Id, ClientAddress: clientAddress), time.GetUtcNow(), cancellationToken);
         return sessionTokens.Issue(user.Id, user.TokenVersion);
     }
 
@@ -70,12 +105,12 @@ public sealed class AccountService(AccountRepository accounts, SessionTokens ses
     {
         var user = await accounts.GetAsync(caller.UserId, cancellationToken) ?? throw new NotAuthenticatedException("The account no longer exists.");
         var teams = await accounts.ListTeamsAsync(caller.UserId, cancellationToken);
-        return new AccountSummary(user.Id, user.Email, user.CreatedAt,
+        return new AccountSummary(user.Id, user.Email, await accounts.IsEmailVerifiedAsync(user.Id, cancellationToken), user.CreatedAt,
             teams.Select(t => new TeamMembership(t.Id, t.Name, t.Role, t.Personal, Permissions.ForRole(t.Role))).ToList(),
             caller.TeamId);
     }
 
-    public async Task<PasswordChanged> ChangePasswordAsync(Caller caller, ChangePasswordRequest request, CancellationToken cancellationToken)
+    public async Task<PasswordChanged> ChangePasswordAsync(Caller caller, ChangePasswordRequest request, string? clientAddress, CancellationToken cancellationToken)
     {
         var errors = new ValidationErrors();
         if (string.IsNullOrEmpty(request.CurrentPassword))
@@ -86,12 +121,13 @@ public sealed class AccountService(AccountRepository accounts, SessionTokens ses
         PasswordHasher.Validate(request.NewPassword, "new_password", errors);
         errors.ThrowIfAny();
         await RequirePasswordAsync(caller, request.CurrentPassword!, "current_password", cancellationToken);
-        var revoked = await accounts.ChangePasswordAsync(caller.UserId, PasswordHasher.Hash(request.NewPassword!), request.RevokeApiKeys == true, cancellationToken);
+        var revoked = await accounts.ChangePasswordAsync(caller.UserId, PasswordHasher.Hash(request.NewPassword!), request.RevokeApiKeys == true,
+            AccountEvent(caller, AccountAuditActions.PasswordChanged, clientAddress), time.GetUtcNow(), cancellationToken);
         logger.LogInformation("Password changed for {UserId}; {ApiKeysRevoked} API keys revoked", caller.UserId, revoked);
         return new PasswordChanged(revoked);
     }
 
-    public async Task DeleteAccountAsync(Caller caller, DeleteAccountRequest request, CancellationToken cancellationToken)
+    public async Task DeleteAccountAsync(Caller caller, DeleteAccountRequest request, string? clientAddress, CancellationToken cancellationToken)
     {
         if (string.IsNullOrEmpty(request.Password))
         {
@@ -99,9 +135,16 @@ public sealed class AccountService(AccountRepository accounts, SessionTokens ses
         }
 
         await RequirePasswordAsync(caller, request.Password, "password", cancellationToken);
-        await accounts.DeleteAsync(caller.UserId, cancellationToken);
+        await accounts.DeleteAsync(caller.UserId, AccountEvent(caller, AccountAuditActions.AccountDeleted, clientAddress), time.GetUtcNow(), cancellationToken);
         logger.LogInformation("Account {UserId} deleted", caller.UserId);
     }
+
+    private static AuditEntry AccountEvent(Caller caller, string action, string? clientAddress) =>
+        new(action,
+            ActorUserId: caller.UserId,
+            ActorApiKeyId: caller.Credential == CredentialKind.ApiKey ? caller.CredentialId : null,
+            SubjectUserId: caller.UserId,
+            ClientAddress: clientAddress);
 
     private async Task RequirePasswordAsync(Caller caller, string password, string field, CancellationToken cancellationToken)
     {

@@ -25,13 +25,14 @@ public sealed class AuthFunctions(AccountService accounts)
     public async Task<IResult> Login(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "auth/login")] HttpRequest request, CancellationToken cancellationToken)
     {
-        var token = await accounts.LoginAsync(await request.ReadJsonAsync<Credentials>(cancellationToken), cancellationToken);
+        var token = await accounts.LoginAsync(await request.ReadJsonAsync<Credentials>(cancellationToken), request.ClientAddress(), cancellationToken);
         SessionCookie.Append(request.HttpContext.Response, token);
         request.HttpContext.Response.Headers.CacheControl = "no-store";
         return Results.Json(new { token = token.Token, expires_at = token.ExpiresAt });
     }
 
     [Function(nameof(Logout))]
+    [AnyMember]
     [SameSiteOnly]
     public async Task<IResult> Logout(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "auth/logout")] HttpRequest request, FunctionContext context)
@@ -42,24 +43,27 @@ public sealed class AuthFunctions(AccountService accounts)
     }
 
     [Function(nameof(Me))]
+    [AnyMember]
     public async Task<IResult> Me(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "auth/me")] HttpRequest request, FunctionContext context) =>
         Results.Json(await accounts.GetMeAsync(context.Caller(), context.CancellationToken));
 
     [Function(nameof(ChangePassword))]
+    [AnyMember]
     public async Task<IResult> ChangePassword(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "auth/password")] HttpRequest request, FunctionContext context)
     {
         var body = await request.ReadJsonAsync<ChangePasswordRequest>(context.CancellationToken);
-        return Results.Json(await accounts.ChangePasswordAsync(context.Caller(), body, context.CancellationToken));
+        return Results.Json(await accounts.ChangePasswordAsync(context.Caller(), body, request.ClientAddress(), context.CancellationToken));
     }
 
     [Function(nameof(DeleteAccount))]
+    [AnyMember]
     public async Task<IResult> DeleteAccount(
         [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "auth/account")] HttpRequest request, FunctionContext context)
     {
         var body = await request.ReadJsonAsync<DeleteAccountRequest>(context.CancellationToken);
-        await accounts.DeleteAccountAsync(context.Caller(), body, context.CancellationToken);
+        await accounts.DeleteAccountAsync(context.Caller(), body, request.ClientAddress(), context.CancellationToken);
         SessionCookie.Clear(request.HttpContext.Response);
         return Results.NoContent();
     }

@@ -11,6 +11,7 @@ namespace Moosermail.Functions.ApiKeys;
 public sealed class ApiKeyFunctions(ApiKeyService apiKeys)
 {
     [Function(nameof(CreateApiKey))]
+    [RequiresPermission(Permissions.ApiKeysWrite)]
     public async Task<IResult> CreateApiKey(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api-keys")] HttpRequest request, FunctionContext context)
     {
@@ -21,6 +22,7 @@ public sealed class ApiKeyFunctions(ApiKeyService apiKeys)
     }
 
     [Function(nameof(ListApiKeys))]
+    [RequiresPermission(Permissions.ApiKeysRead)]
     public async Task<IResult> ListApiKeys(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api-keys")] HttpRequest request, FunctionContext context)
     {
@@ -29,6 +31,7 @@ public sealed class ApiKeyFunctions(ApiKeyService apiKeys)
     }
 
     [Function(nameof(RevokeApiKey))]
+    [RequiresPermission(Permissions.ApiKeysWrite)]
     public async Task<IResult> RevokeApiKey(
         [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "api-keys/{id:guid}")] HttpRequest request, Guid id, FunctionContext context)
     {

@@ -11,6 +11,7 @@ namespace Moosermail.Functions.Contacts;
 public sealed class ContactFunctions(ContactService contacts, ContactImportService importer)
 {
     [Function(nameof(CreateContact))]
+    [RequiresPermission(Permissions.ContactsWrite)]
     public async Task<IResult> CreateContact(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "contacts")] HttpRequest request, FunctionContext context)
     {
@@ -22,6 +23,7 @@ public sealed class ContactFunctions(ContactService contacts, ContactImportServi
 
     /// <summary><c>?search=&amp;tag=&amp;cursor=&amp;limit=</c>; answers <c>{contacts, next_cursor}</c>.</summary>
     [Function(nameof(ListContacts))]
+    [RequiresPermission(Permissions.ContactsRead)]
     public async Task<IResult> ListContacts(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "contacts")] HttpRequest request, FunctionContext context)
     {
@@ -31,6 +33,7 @@ public sealed class ContactFunctions(ContactService contacts, ContactImportServi
     }
 
     [Function(nameof(GetContact))]
+    [RequiresPermission(Permissions.ContactsRead)]
     public async Task<IResult> GetContact(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "contacts/{id:guid}")] HttpRequest request, Guid id, FunctionContext context)
     {
@@ -39,6 +42,7 @@ public sealed class ContactFunctions(ContactService contacts, ContactImportServi
     }
 
     [Function(nameof(UpdateContact))]
+    [RequiresPermission(Permissions.ContactsWrite)]
     public async Task<IResult> UpdateContact(
         [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "contacts/{id:guid}")] HttpRequest request, Guid id, FunctionContext context)
     {
@@ -48,6 +52,7 @@ public sealed class ContactFunctions(ContactService contacts, ContactImportServi
     }
 
     [Function(nameof(DeleteContact))]
+    [RequiresPermission(Permissions.ContactsWrite)]
     public async Task<IResult> DeleteContact(
         [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "contacts/{id:guid}")] HttpRequest request, Guid id, FunctionContext context)
     {
@@ -58,6 +63,7 @@ public sealed class ContactFunctions(ContactService contacts, ContactImportServi
 
     /// <summary>A text/csv body (header email,name,tags) of at most 5 MB; answers <c>{imported, updated, errors}</c>.</summary>
     [Function(nameof(ImportContacts))]
+    [RequiresPermission(Permissions.ContactsWrite)]
     public async Task<IResult> ImportContacts(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "contacts/import")] HttpRequest request, FunctionContext context)
     {

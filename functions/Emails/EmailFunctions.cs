@@ -11,6 +11,7 @@ namespace Moosermail.Functions.Emails;
 public sealed class EmailFunctions(EmailService emails)
 {
     [Function(nameof(ListEmails))]
+    [RequiresPermission(Permissions.EmailsRead)]
     public async Task<IResult> ListEmails(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "emails")] HttpRequest request, FunctionContext context)
     {
@@ -24,16 +25,19 @@ public sealed class EmailFunctions(EmailService emails)
     }
 
     [Function(nameof(GetEmail))]
+    [RequiresPermission(Permissions.EmailsRead)]
     public async Task<IResult> GetEmail(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "emails/{id:guid}")] HttpRequest request, Guid id, FunctionContext context) =>
         Results.Json(Shape(await emails.GetAsync(context.Authorize(Permissions.EmailsRead), id, context.CancellationToken)));
 
     [Function(nameof(CancelEmail))]
+    [RequiresPermission(Permissions.EmailsSend)]
     public async Task<IResult> CancelEmail(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "emails/{id:guid}/cancel")] HttpRequest request, Guid id, FunctionContext context) =>
         Results.Json(Shape(await emails.CancelAsync(context.Authorize(Permissions.EmailsSend), id, context.CancellationToken)));
 
     [Function(nameof(RescheduleEmail))]
+    [RequiresPermission(Permissions.EmailsSend)]
     public async Task<IResult> RescheduleEmail(
         [HttpTrigger(AuthorizationLevel.Anonymous, "patch", Route = "emails/{id:guid}")] HttpRequest request, Guid id, FunctionContext context)
     {
@@ -43,6 +47,7 @@ public sealed class EmailFunctions(EmailService emails)
     }
 
     [Function(nameof(SendLog))]
+    [RequiresPermission(Permissions.EmailsRead)]
     public async Task<IResult> SendLog(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "send-log")] HttpRequest request, FunctionContext context)
     {

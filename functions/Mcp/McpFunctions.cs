@@ -28,6 +28,7 @@ public sealed class McpFunctions(McpTools tools)
     private static JsonSerializerOptions Json => McpJsonUtilities.DefaultOptions;
 
     [Function(nameof(Mcp))]
+    [AnyMember]
     public async Task<IResult> Mcp(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", "get", "delete", Route = "mcp")] HttpRequest request, FunctionContext context)
     {

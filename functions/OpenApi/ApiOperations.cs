@@ -42,6 +42,11 @@ public static class ApiOperations
         ["Me"] = new("The user, their teams and the acting team", Json<AccountSummary>()),
         ["ChangePassword"] = new("Change the password; every older token stops working", NoContent()) { Body = typeof(ChangePasswordRequest) },
         ["DeleteAccount"] = new("Delete the account and the teams the user solely owns", NoContent()) { Body = typeof(DeleteAccountRequest) },
+        ["RequestPasswordReset"] = new("Mail a password reset link; the same 202 whether or not the account exists", Json<object>(202, "Accepted")) { Body = typeof(PasswordResetRequest) },
+        ["ConfirmPasswordReset"] = new("Set a new password with the mailed token; every session ends and every mk_ key the user created is revoked", NoContent()) { Body = typeof(PasswordResetConfirmation) },
+        ["VerifyEmail"] = new("Mark the account's address verified with the mailed token", NoContent()) { Body = typeof(EmailVerificationRequest) },
+        ["RequestEmailVerification"] = new("Mail a fresh verification link to the signed-in user", Json<object>(202, "Accepted")),
+        ["AccountAudit"] = new("The user's own account events, newest first", Json<AccountAuditPage>()),
 
         ["CreateApiKey"] = new("Create an mk_ API key (shown in this answer only)", Json<CreatedApiKey>(201, "Created")) { Body = typeof(CreateApiKeyRequest) },
         ["ListApiKeys"] = new("The team's API keys (prefix only)", Shape(200, "OK", P<IReadOnlyList<ApiKeySummary>>("api_keys"))),

@@ -9,7 +9,9 @@ namespace Moosermail.Functions.Pipeline;
 /// <summary>
 /// Authenticates every HTTP invocation unless its function is marked <see cref="PublicFunctionAttribute"/>.
 /// Credentials: <c>Authorization: Bearer</c> (session JWT or mk_ API key) or the session cookie. A cookie
-/// is refused on cross-site unsafe requests (CSRF); bearer calls from servers are unaffected.
+/// is refused on cross-site unsafe requests (CSRF); bearer calls from servers are unaffected. Then it
+/// enforces the function's one access declaration (<see cref="FunctionAccess"/>): a function that declares
+/// none is refused for everyone, so a route without a declaration cannot ship open.
 /// </summary>
 public sealed class AuthenticationMiddleware(CallerResolver resolver) : IFunctionsWorkerMiddleware
 {
@@ -22,8 +24,20 @@ public sealed class AuthenticationMiddleware(CallerResolver resolver) : IFunctio
         if (http is not null && !IsPublic(context.FunctionDefinition))
         {
             var caller = await AuthenticateAsync(http, context.CancellationToken);
-            context.Items[CallerKey] = caller;
             http.Response.Headers.CacheControl = "no-store";
+            switch (FunctionAccess.Of(context.FunctionDefinition))
+            {
+                case { Kind: AccessKind.Permission, Permission: { } permission }:
+                    caller.Require(permission);
+                    break;
+                case { Kind: AccessKind.AnyMember or AccessKind.TeamMember or AccessKind.TeamPermission }:
+                    // Team routes check membership of the path's team in the function (AuthorizeTeamAsync).
+                    break;
+                default:
+                    throw new ForbiddenException($"{context.FunctionDefinition.Name} declares no access requirement, so nobody may call it.");
+            }
+
+            context.Items[CallerKey] = caller;
         }
 
         await next(context);

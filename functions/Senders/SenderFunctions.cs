@@ -11,6 +11,7 @@ namespace Moosermail.Functions.Senders;
 public sealed class SenderFunctions(SenderService senders)
 {
     [Function(nameof(CreateSender))]
+    [RequiresPermission(Permissions.SendersWrite)]
     public async Task<IResult> CreateSender(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "keys")] HttpRequest request, FunctionContext context)
     {
@@ -20,6 +21,7 @@ public sealed class SenderFunctions(SenderService senders)
     }
 
     [Function(nameof(ListSenders))]
+    [RequiresPermission(Permissions.SendersRead)]
     public async Task<IResult> ListSenders(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "keys")] HttpRequest request, FunctionContext context)
     {
@@ -28,6 +30,7 @@ public sealed class SenderFunctions(SenderService senders)
     }
 
     [Function(nameof(UpdateSender))]
+    [RequiresPermission(Permissions.SendersWrite)]
     public async Task<IResult> UpdateSender(
         [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "keys/{id:guid}")] HttpRequest request, Guid id, FunctionContext context)
     {
@@ -37,6 +40,7 @@ public sealed class SenderFunctions(SenderService senders)
     }
 
     [Function(nameof(DeleteSender))]
+    [RequiresPermission(Permissions.SendersWrite)]
     public async Task<IResult> DeleteSender(
         [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "keys/{id:guid}")] HttpRequest request, Guid id, FunctionContext context)
     {

@@ -17,6 +17,7 @@ public sealed class SendFunctions(SendService sending)
     private const int MaxBodyBytes = 32 * 1024 * 1024;
 
     [Function(nameof(Send))]
+    [RequiresPermission(Permissions.EmailsSend)]
     public async Task<IResult> Send(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "send")] HttpRequest request, FunctionContext context)
     {
@@ -26,6 +27,7 @@ public sealed class SendFunctions(SendService sending)
     }
 
     [Function(nameof(SendBatch))]
+    [RequiresPermission(Permissions.EmailsSend)]
     public async Task<IResult> SendBatch(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "send/batch")] HttpRequest request, FunctionContext context)
     {

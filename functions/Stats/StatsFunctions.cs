@@ -11,6 +11,7 @@ public sealed class StatsFunctions(StatsService stats)
 {
     /// <summary>GET /api/stats?since=&amp;until=: the team's delivery funnel for emails created in the window.</summary>
     [Function(nameof(GetStats))]
+    [RequiresPermission(Permissions.EmailsRead)]
     public async Task<IResult> GetStats(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "stats")] HttpRequest request, FunctionContext context)
     {

@@ -10,11 +10,13 @@ namespace Moosermail.Functions.Suppressions;
 public sealed class SuppressionFunctions(SuppressionService suppressions)
 {
     [Function(nameof(ListSuppressions))]
+    [RequiresPermission(Permissions.EmailsRead)]
     public async Task<IResult> ListSuppressions(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "suppressions")] HttpRequest request, FunctionContext context) =>
         Results.Json(new { data = await suppressions.ListAsync(context.Authorize(Permissions.EmailsRead), context.CancellationToken) });
 
     [Function(nameof(DeleteSuppression))]
+    [RequiresPermission(Permissions.EmailsSend)]
     public async Task<IResult> DeleteSuppression(
         [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "suppressions/{email}")] HttpRequest request, string email, FunctionContext context)
     {

@@ -11,6 +11,7 @@ namespace Moosermail.Functions.Teams;
 public sealed class AuditFunctions(AuditService audit)
 {
     [Function(nameof(ListTeamAudit))]
+    [RequiresTeamPermission(Permissions.AuditRead)]
     public async Task<IResult> ListTeamAudit(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "teams/{teamId:guid}/audit")] HttpRequest request, Guid teamId, FunctionContext context)
     {

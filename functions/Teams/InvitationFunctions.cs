@@ -11,6 +11,7 @@ namespace Moosermail.Functions.Teams;
 public sealed class InvitationFunctions(InvitationService invitations)
 {
     [Function(nameof(CreateInvitation))]
+    [RequiresTeamPermission(Permissions.TeamAdmin)]
     public async Task<IResult> CreateInvitation(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "teams/{teamId:guid}/invitations")] HttpRequest request, Guid teamId, FunctionContext context)
     {
@@ -20,11 +21,13 @@ public sealed class InvitationFunctions(InvitationService invitations)
     }
 
     [Function(nameof(ListInvitations))]
+    [RequiresTeamPermission(Permissions.TeamAdmin)]
     public async Task<IResult> ListInvitations(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "teams/{teamId:guid}/invitations")] HttpRequest request, Guid teamId, FunctionContext context) =>
         Results.Json(new { invitations = await invitations.ListPendingAsync(await context.AuthorizeTeamAsync(teamId, Permissions.TeamAdmin), context.CancellationToken) });
 
     [Function(nameof(RevokeInvitation))]
+    [RequiresTeamPermission(Permissions.TeamAdmin)]
     public async Task<IResult> RevokeInvitation(
         [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "teams/{teamId:guid}/invitations/{id:guid}")] HttpRequest request, Guid teamId, Guid id, FunctionContext context)
     {
@@ -33,6 +36,7 @@ public sealed class InvitationFunctions(InvitationService invitations)
     }
 
     [Function(nameof(AcceptInvitation))]
+    [AnyMember]
     public async Task<IResult> AcceptInvitation(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "invitations/accept")] HttpRequest request, FunctionContext context)
     {

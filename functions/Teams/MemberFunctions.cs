@@ -11,11 +11,13 @@ namespace Moosermail.Functions.Teams;
 public sealed class MemberFunctions(MemberService members)
 {
     [Function(nameof(ListMembers))]
+    [TeamMember]
     public async Task<IResult> ListMembers(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "teams/{teamId:guid}/members")] HttpRequest request, Guid teamId, FunctionContext context) =>
         Results.Json(new { members = await members.ListAsync(await context.AuthorizeTeamAsync(teamId), context.CancellationToken) });
 
     [Function(nameof(ChangeMember))]
+    [RequiresTeamPermission(Permissions.TeamAdmin)]
     public async Task<IResult> ChangeMember(
         [HttpTrigger(AuthorizationLevel.Anonymous, "patch", Route = "teams/{teamId:guid}/members/{userId:guid}")] HttpRequest request, Guid teamId, Guid userId, FunctionContext context)
     {
@@ -26,6 +28,7 @@ public sealed class MemberFunctions(MemberService members)
 
     /// <summary>Removes a member (team:admin), or the caller themselves (leave: membership alone suffices).</summary>
     [Function(nameof(RemoveMember))]
+    [TeamMember]
     public async Task<IResult> RemoveMember(
         [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "teams/{teamId:guid}/members/{userId:guid}")] HttpRequest request, Guid teamId, Guid userId, FunctionContext context)
     {

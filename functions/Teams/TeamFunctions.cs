@@ -11,6 +11,7 @@ namespace Moosermail.Functions.Teams;
 public sealed class TeamFunctions(TeamService teams)
 {
     [Function(nameof(CreateTeam))]
+    [AnyMember]
     public async Task<IResult> CreateTeam(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "teams")] HttpRequest request, FunctionContext context)
     {
@@ -19,16 +20,19 @@ public sealed class TeamFunctions(TeamService teams)
     }
 
     [Function(nameof(ListTeams))]
+    [AnyMember]
     public async Task<IResult> ListTeams(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "teams")] HttpRequest request, FunctionContext context) =>
         Results.Json(new { teams = await teams.ListAsync(context.Caller(), context.CancellationToken) });
 
     [Function(nameof(GetTeam))]
+    [TeamMember]
     public async Task<IResult> GetTeam(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "teams/{teamId:guid}")] HttpRequest request, Guid teamId, FunctionContext context) =>
         Results.Json(await teams.GetAsync(await context.AuthorizeTeamAsync(teamId), context.CancellationToken));
 
     [Function(nameof(RenameTeam))]
+    [RequiresTeamPermission(Permissions.TeamAdmin)]
     public async Task<IResult> RenameTeam(
         [HttpTrigger(AuthorizationLevel.Anonymous, "patch", Route = "teams/{teamId:guid}")] HttpRequest request, Guid teamId, FunctionContext context)
     {
@@ -38,6 +42,7 @@ public sealed class TeamFunctions(TeamService teams)
     }
 
     [Function(nameof(DeleteTeam))]
+    [RequiresTeamPermission(Permissions.TeamAdmin)]
     public async Task<IResult> DeleteTeam(
         [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "teams/{teamId:guid}")] HttpRequest request, Guid teamId, FunctionContext context)
     {
@@ -46,6 +51,7 @@ public sealed class TeamFunctions(TeamService teams)
     }
 
     [Function(nameof(TransferTeam))]
+    [RequiresTeamPermission(Permissions.TeamAdmin)]
     public async Task<IResult> TransferTeam(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "teams/{teamId:guid}/transfer")] HttpRequest request, Guid teamId, FunctionContext context)
     {

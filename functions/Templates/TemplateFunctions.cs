@@ -11,6 +11,7 @@ namespace Moosermail.Functions.Templates;
 public sealed class TemplateFunctions(TemplateService templates)
 {
     [Function(nameof(CreateTemplate))]
+    [RequiresPermission(Permissions.TemplatesWrite)]
     public async Task<IResult> CreateTemplate(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "templates")] HttpRequest request, FunctionContext context)
     {
@@ -21,6 +22,7 @@ public sealed class TemplateFunctions(TemplateService templates)
     }
 
     [Function(nameof(ListTemplates))]
+    [RequiresPermission(Permissions.TemplatesRead)]
     public async Task<IResult> ListTemplates(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "templates")] HttpRequest request, FunctionContext context)
     {
@@ -29,6 +31,7 @@ public sealed class TemplateFunctions(TemplateService templates)
     }
 
     [Function(nameof(GetTemplate))]
+    [RequiresPermission(Permissions.TemplatesRead)]
     public async Task<IResult> GetTemplate(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "templates/{id:guid}")] HttpRequest request, Guid id, FunctionContext context)
     {
@@ -37,6 +40,7 @@ public sealed class TemplateFunctions(TemplateService templates)
     }
 
     [Function(nameof(UpdateTemplate))]
+    [RequiresPermission(Permissions.TemplatesWrite)]
     public async Task<IResult> UpdateTemplate(
         [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "templates/{id:guid}")] HttpRequest request, Guid id, FunctionContext context)
     {
@@ -47,6 +51,7 @@ public sealed class TemplateFunctions(TemplateService templates)
 
     /// <summary>409 naming the triggers that use the template; <c>?force=true</c> deletes them with it.</summary>
     [Function(nameof(DeleteTemplate))]
+    [RequiresPermission(Permissions.TemplatesWrite)]
     public async Task<IResult> DeleteTemplate(
         [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "templates/{id:guid}")] HttpRequest request, Guid id, FunctionContext context)
     {
@@ -57,6 +62,7 @@ public sealed class TemplateFunctions(TemplateService templates)
     }
 
     [Function(nameof(RenderTemplate))]
+    [RequiresPermission(Permissions.TemplatesRead)]
     public async Task<IResult> RenderTemplate(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "templates/{id:guid}/render")] HttpRequest request, Guid id, FunctionContext context)
     {

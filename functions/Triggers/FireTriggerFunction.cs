@@ -32,6 +32,7 @@ public sealed class FireTriggerFunction(TriggerFiring firing)
         FireAsync(request, request.Headers[KeyHeader].ToString(), context.CancellationToken);
 
     [Function(nameof(FireTriggerAsMember))]
+    [RequiresPermission(Permissions.EmailsSend)]
     public async Task<IResult> FireTriggerAsMember(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "triggers/{id:guid}/fire")] HttpRequest request, Guid id, FunctionContext context)
     {

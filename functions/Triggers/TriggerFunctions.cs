@@ -11,6 +11,7 @@ namespace Moosermail.Functions.Triggers;
 public sealed class TriggerFunctions(TriggerService triggers)
 {
     [Function(nameof(CreateTrigger))]
+    [RequiresPermission(Permissions.TriggersWrite)]
     public async Task<IResult> CreateTrigger(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "triggers")] HttpRequest request, FunctionContext context)
     {
@@ -21,6 +22,7 @@ public sealed class TriggerFunctions(TriggerService triggers)
     }
 
     [Function(nameof(ListTriggers))]
+    [RequiresPermission(Permissions.TriggersRead)]
     public async Task<IResult> ListTriggers(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "triggers")] HttpRequest request, FunctionContext context)
     {
@@ -29,6 +31,7 @@ public sealed class TriggerFunctions(TriggerService triggers)
     }
 
     [Function(nameof(GetTrigger))]
+    [RequiresPermission(Permissions.TriggersRead)]
     public async Task<IResult> GetTrigger(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "triggers/{id:guid}")] HttpRequest request, Guid id, FunctionContext context)
     {
@@ -37,6 +40,7 @@ public sealed class TriggerFunctions(TriggerService triggers)
     }
 
     [Function(nameof(UpdateTrigger))]
+    [RequiresPermission(Permissions.TriggersWrite)]
     public async Task<IResult> UpdateTrigger(
         [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "triggers/{id:guid}")] HttpRequest request, Guid id, FunctionContext context)
     {
@@ -46,6 +50,7 @@ public sealed class TriggerFunctions(TriggerService triggers)
     }
 
     [Function(nameof(RotateTriggerKey))]
+    [RequiresPermission(Permissions.TriggersWrite)]
     public async Task<IResult> RotateTriggerKey(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "triggers/{id:guid}/rotate")] HttpRequest request, Guid id, FunctionContext context)
     {
@@ -54,6 +59,7 @@ public sealed class TriggerFunctions(TriggerService triggers)
     }
 
     [Function(nameof(DeleteTrigger))]
+    [RequiresPermission(Permissions.TriggersWrite)]
     public async Task<IResult> DeleteTrigger(
         [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "triggers/{id:guid}")] HttpRequest request, Guid id, FunctionContext context)
     {

@@ -11,11 +11,13 @@ namespace Moosermail.Functions.Webhooks;
 public sealed class WebhookSettingsFunctions(WebhookSettingsService webhooks)
 {
     [Function(nameof(GetResendWebhook))]
+    [RequiresPermission(Permissions.WebhooksRead)]
     public async Task<IResult> GetResendWebhook(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "webhooks/resend")] HttpRequest request, FunctionContext context) =>
         Results.Json(await webhooks.GetAsync(context.Authorize(Permissions.WebhooksRead), context.CancellationToken));
 
     [Function(nameof(SetResendWebhookSecret))]
+    [RequiresPermission(Permissions.WebhooksWrite)]
     public async Task<IResult> SetResendWebhookSecret(
         [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "webhooks/resend")] HttpRequest request, FunctionContext context)
     {
@@ -25,11 +27,13 @@ public sealed class WebhookSettingsFunctions(WebhookSettingsService webhooks)
     }
 
     [Function(nameof(RemoveResendWebhookSecret))]
+    [RequiresPermission(Permissions.WebhooksWrite)]
     public async Task<IResult> RemoveResendWebhookSecret(
         [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "webhooks/resend")] HttpRequest request, FunctionContext context) =>
         Results.Json(await webhooks.RemoveSecretAsync(context.Authorize(Permissions.WebhooksWrite), context.CancellationToken));
 
     [Function(nameof(RotateResendWebhook))]
+    [RequiresPermission(Permissions.WebhooksWrite)]
     public async Task<IResult> RotateResendWebhook(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "webhooks/resend/rotate")] HttpRequest request, FunctionContext context) =>
         Results.Json(await webhooks.RotateAsync(context.Authorize(Permissions.WebhooksWrite), context.CancellationToken));

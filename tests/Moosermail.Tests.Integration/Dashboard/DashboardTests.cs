@@ -205,6 +205,10 @@ public sealed class DashboardTests(AppFixture app, BrowserFixture browser) : ICl
         using (var client = _host.CreateClient())
         {
             await client.PostAsJsonAsync("api/auth/signup", new { email = teammateEmail, password = TestUsers.Password });
+
+            // Only a verified address may accept: the teammate follows the link in the signup mail first.
+            var verifyToken = await OperatorMailbox.TokenMailedToAsync(app, teammateEmail, "Confirm your email address");
+            Assert.Equal(System.Net.HttpStatusCode.NoContent, (await client.PostAsJsonAsync("api/auth/verify", new { token = verifyToken })).StatusCode);
         }
 
         await owner.GotoAsync("app/#/team");

@@ -25,6 +25,11 @@ public sealed class AppCollection : ICollectionFixture<AppFixture>
 public sealed class AppFixture : IAsyncLifetime
 {
     public const string EncryptionKeyHex = "8d1f0b6a4c3e2f19a7b5c4d3e2f1a0b9c8d7e6f5a4b3c2d1e0f9a8b7c6d5e4f3";
+    /// <summary>Operator mail goes to this sandbox account, as scripts/run sets it up; read it with <see cref="SandboxFixture.Http"/>.</summary>
+    public static readonly string OperatorResendKey = SandboxFixture.NewKey();
+
+    public const string OperatorFrom = "Moosermail <no-reply@moosermail.test>";
+
     public const string JwtSecretHex = "0f1e2d3c4b5a69788796a5b4c3d2e1f00112233445566778899aabbccddeeff0";
 
     private IAsyncDisposable? _container;
@@ -76,6 +81,8 @@ public sealed class AppFixture : IAsyncLifetime
         ["MOOSERMAIL_PUBLIC_URL"] = "https://moosermail.test",
         ["RESEND_BASE_URL"] = Sandbox.BaseUrl.ToString(),
         ["MOOSERMAIL_TIMERS"] = "off",
+        ["MOOSERMAIL_SYSTEM_RESEND_KEY"] = OperatorResendKey,
+        ["MOOSERMAIL_SYSTEM_FROM"] = OperatorFrom,
         // Every test calls from 127.0.0.1; RateLimitTests build apps with the limits on.
         ["MOOSERMAIL_RATE_LIMITS"] = "off",
     };

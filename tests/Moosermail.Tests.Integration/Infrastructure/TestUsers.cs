@@ -45,13 +45,23 @@ public static class TestUsers
     /// two bcrypt rounds of signup and login over HTTP (a quarter second each); tests of those routes use
     /// <see cref="SignupAndLoginAsync"/>.
     /// </summary>
-    public static async Task<TestUser> CreateAsync(AppFixture app, string? email = null)
+    /// <param name="verified">
+    /// Whether the address counts as verified (set directly, as if the user had followed the link): most tests
+    /// are not about verification, and invitations need it. EmailVerificationTests go through the real link.
+    /// </param>
+    public static async Task<TestUser> CreateAsync(AppFixture app, string? email = null, bool verified = true)
     {
         email ??= NewEmail();
         var userId = Guid.NewGuid();
         var teamId = Guid.NewGuid();
         var created = await app.App.Services.GetRequiredService<AccountRepository>().TryCreateAsync(userId, email, s_passwordHash.Value, teamId, CancellationToken.None);
         Assert.True(created);
+        if (verified)
+        {
+            await using var connection = new Npgsql.NpgsqlConnection(app.DatabaseUrl);
+            await Dapper.SqlMapper.ExecuteAsync(connection, "UPDATE users SET email_verified_at = now() WHERE id = @UserId", new { UserId = userId });
+        }
+
         var token = app.App.Services.GetRequiredService<SessionTokens>().Issue(userId, tokenVersion: 0);
         return new TestUser(email, Password, token.Token, userId, teamId);
     }

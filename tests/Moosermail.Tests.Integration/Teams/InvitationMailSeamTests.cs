@@ -40,8 +40,10 @@ public sealed class InvitationMailSeamTests(AppFixture app)
     [Fact]
     public async Task Invite_WithoutOperatorMail_SaysItWasNotEmailed()
     {
+        var (instance, client) = await OperatorMailbox.StartAppAsync(app, new() { ["MOOSERMAIL_SYSTEM_RESEND_KEY"] = null, ["MOOSERMAIL_SYSTEM_FROM"] = null });
+        await using var _ = instance;
+        using var __ = client;
         var owner = await TestUsers.CreateAsync(app);
-        using var client = app.CreateClient();
         var teamId = await TestTeams.CreateAsync(client, owner);
 
         var (_, _, body) = await TestTeams.InviteAsync(client, owner, teamId, TestUsers.NewEmail());
