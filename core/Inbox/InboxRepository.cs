@@ -37,9 +37,18 @@ public sealed class InboxRepository(NpgsqlDataSource dataSource)
             """,
             new
             {
-                Id = id, email.TeamId, email.ResendId, email.From, To = email.To.ToArray(), Cc = email.Cc.ToArray(), email.Subject,
-                SubjectKey = MailHeaders.SubjectKey(email.Subject), email.MessageId,
-                Attachments = JsonSerializer.Serialize(email.Attachments, InboxJson.Options), ReceivedAt = email.ReceivedAt ?? now, Now = now,
+                Id = id,
+                email.TeamId,
+                email.ResendId,
+                email.From,
+                To = email.To.ToArray(),
+                Cc = email.Cc.ToArray(),
+                email.Subject,
+                SubjectKey = MailHeaders.SubjectKey(email.Subject),
+                email.MessageId,
+                Attachments = JsonSerializer.Serialize(email.Attachments, InboxJson.Options),
+                ReceivedAt = email.ReceivedAt ?? now,
+                Now = now,
             },
             cancellationToken: cancellationToken));
     }
@@ -89,8 +98,17 @@ public sealed class InboxRepository(NpgsqlDataSource dataSource)
             """,
             new
             {
-                TeamId = teamId, query.IncludeHidden, query.Unread, query.Archived, query.Search, query.From, query.Label, query.Thread,
-                AfterAt = after?.At, AfterId = after?.Id, query.Limit,
+                TeamId = teamId,
+                query.IncludeHidden,
+                query.Unread,
+                query.Archived,
+                query.Search,
+                query.From,
+                query.Label,
+                query.Thread,
+                AfterAt = after?.At,
+                AfterId = after?.Id,
+                query.Limit,
             },
             cancellationToken: cancellationToken));
         return rows.ToList();
