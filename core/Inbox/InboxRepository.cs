@@ -59,7 +59,7 @@ public sealed class InboxRepository(NpgsqlDataSource dataSource)
               AND e.team_id = @TeamId
             """,
             new { TeamId = teamId, Id = id }, cancellationToken: cancellationToken),
-            (email, json) => email with { Headers = json.Headers(), Attachments = json.Attachments() },
+            (email, json) => email with { Headers = json?.Headers(), Attachments = json?.Attachments() ?? [] },
             splitOn: "headers_json");
         return rows.SingleOrDefault();
     }
