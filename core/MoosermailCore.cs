@@ -95,7 +95,7 @@ public static class MoosermailCore
         services.AddSingleton<WebhookIngestService>();
         services.AddSingleton(DeliveryReconcileOptions.FromConfiguration(configuration));
         services.AddSingleton<DeliveryReconciler>();
-        services.AddInbox();
+        services.AddInbox(configuration);
         services.AddDrafts();
         services.AddSingleton<SuppressionRepository>();
         services.AddSingleton<SuppressionService>();
