@@ -12,6 +12,7 @@ import { contactsPage } from "./pages/contacts";
 import { suppressionsPage } from "./pages/suppressions";
 import { webhooksPage } from "./pages/webhooks";
 import { teamPage } from "./pages/team";
+import { inboxPage, inboxEmailPage, draftsPage, draftPage } from "./pages/inbox";
 
 export interface Me {
   id: string;
@@ -33,6 +34,10 @@ const pages: [RegExp, string, Page][] = [
   [/^emails$/, "Send log", emailsPage],
   [/^emails\/(?<id>[0-9a-f-]{36})$/, "Email", emailPage],
   [/^send$/, "Send", composePage],
+  [/^inbox$/, "Inbox", inboxPage],
+  [/^inbox\/(?<id>[0-9a-f-]{36})$/, "Received email", inboxEmailPage],
+  [/^drafts$/, "Drafts", draftsPage],
+  [/^drafts\/(?<id>[0-9a-f-]{36})$/, "Draft", draftPage],
   [/^stats$/, "Stats", statsPage],
   [/^senders$/, "Senders", sendersPage],
   [/^api-keys$/, "API keys", apiKeysPage],
@@ -50,6 +55,8 @@ const pages: [RegExp, string, Page][] = [
 const nav: [string, string][] = [
   ["emails", "Send log"],
   ["send", "Send"],
+  ["inbox", "Inbox"],
+  ["drafts", "Drafts"],
   ["stats", "Stats"],
   ["templates", "Templates"],
   ["triggers", "Triggers"],
