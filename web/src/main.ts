@@ -1,7 +1,7 @@
 import "./style.css";
 import { get, post, team, whenUnauthenticated } from "./api";
 import { h, problem } from "./dom";
-import { loginPage, signupPage, resetPage, acceptInvitationPage, accountPage } from "./pages/auth";
+import { loginPage, signupPage, resetPage, verifyPage, acceptInvitationPage, accountPage } from "./pages/auth";
 import { emailsPage, emailPage, composePage } from "./pages/emails";
 import { statsPage } from "./pages/stats";
 import { sendersPage } from "./pages/senders";
@@ -28,6 +28,7 @@ const publicPages: Record<string, PublicPage> = {
   login: loginPage,
   signup: signupPage,
   reset: resetPage,
+  verify: verifyPage,
 };
 
 const pages: [RegExp, string, Page][] = [
@@ -76,6 +77,13 @@ const root = document.getElementById("root")!;
 if (location.pathname.endsWith("/accept-invitation")) {
   const token = new URLSearchParams(location.hash.slice(1)).get("token") ?? "";
   history.replaceState(null, "", `${location.pathname.replace(/accept-invitation$/, "")}#/accept?token=${encodeURIComponent(token)}`);
+}
+// The same for the password-reset and email-verification links of operator mail.
+for (const [page, route] of [["reset-password", "reset"], ["verify-email", "verify"]]) {
+  if (location.pathname.endsWith(`/${page}`)) {
+    const token = new URLSearchParams(location.hash.slice(1)).get("token") ?? "";
+    history.replaceState(null, "", `${location.pathname.slice(0, -page.length)}#/${route}?token=${encodeURIComponent(token)}`);
+  }
 }
 
 export function go(route: string) {

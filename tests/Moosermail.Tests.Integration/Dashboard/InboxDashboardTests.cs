@@ -79,7 +79,43 @@ public sealed partial class InboxDashboardTests(AppFixture app, BrowserFixture b
         Assert.Empty(_pageErrors);
     }
 
+    [BrowserFact]
+    public async Task MailedLinks_ResetPasswordAndVerifyEmail_WorkInTheApp()
+    {
+        var user = await _host.CreateUserAsync();
+        using var client = _host.CreateClient();
+        var page = await NewPageAsync();
+
+        // The verification link (a session asks for it; the link itself needs none).
+        (await client.SendAsync(user.Request(HttpMethod.Post, "api/auth/verify/request"))).EnsureSuccessStatusCode();
+        var verifyToken = await OperatorMailbox.TokenMailedToAsync(app, user.Email, "Confirm your email address");
+        await page.GotoAsync($"app/verify-email#token={verifyToken}");
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Your email address is verified.");
+        Assert.NotNull(await app.ScalarAsync<DateTime?>("SELECT email_verified_at FROM users WHERE id = @Id", new { Id = user.UserId }));
+
+        // The reset link: a new password, then logging in with it works.
+        (await client.PostAsJsonAsync("api/auth/password-reset", new { email = user.Email })).EnsureSuccessStatusCode();
+        var resetToken = await OperatorMailbox.TokenMailedToAsync(app, user.Email, "Reset your Moosermail password");
+        await page.GotoAsync($"app/reset-password#token={resetToken}");
+        await page.GetByRole(AriaRole.Textbox, new() { Name = "New password" }).FillAsync("a brand new password");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Set password" }).ClickAsync();
+        await Assertions.Expect(page.GetByText("Password changed.")).ToBeVisibleAsync();
+        Assert.True((await client.PostAsJsonAsync("api/auth/login", new { email = user.Email, password = "a brand new password" })).IsSuccessStatusCode);
+        Assert.Empty(_pageErrors);
+    }
+
     private async Task<IPage> LoginAsync(TestUser user)
+    {
+        var page = await NewPageAsync();
+        await page.GotoAsync("app/#/login");
+        await page.GetByLabel("Email").FillAsync(user.Email);
+        await page.GetByLabel("Password").FillAsync(TestUsers.Password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Log in" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Send log" })).ToBeVisibleAsync();
+        return page;
+    }
+
+    private async Task<IPage> NewPageAsync()
     {
         _context = await browser.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = _host.BaseAddress.AbsoluteUri, ViewportSize = new() { Width = 1280, Height = 800 } });
         _context.SetDefaultTimeout(20_000);
@@ -92,11 +128,6 @@ public sealed partial class InboxDashboardTests(AppFixture app, BrowserFixture b
             }
         };
         page.PageError += (_, error) => _pageErrors.Add(error);
-        await page.GotoAsync("app/#/login");
-        await page.GetByLabel("Email").FillAsync(user.Email);
-        await page.GetByLabel("Password").FillAsync(TestUsers.Password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Log in" }).ClickAsync();
-        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Send log" })).ToBeVisibleAsync();
         return page;
     }
 
