@@ -6,7 +6,7 @@ namespace Moosermail.Core.Cron;
 
 /// <summary>
 /// A team's cron jobs and their runs. Every statement filters on team_id; "null" or "false" means the job is
-/// missing or belongs to another team, which callers answer alike (404). The timer's cross-team work is in
+/// missing or belongs to another team, which callers answer alike (not found). The timer's cross-team work is in
 /// <see cref="CronScheduleRepository"/>.
 /// </summary>
 public sealed class CronRepository(NpgsqlDataSource dataSource)
