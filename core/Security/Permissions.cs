@@ -22,12 +22,15 @@ public static class Permissions
     public const string InboxRead = "inbox:read";
     public const string InboxWrite = "inbox:write";
     public const string DraftsWrite = "drafts:write";
+    public const string CronRead = "cron:read";
+    public const string CronWrite = "cron:write";
 
     public static readonly IReadOnlyList<string> All =
     [
         EmailsSend, EmailsRead, TemplatesRead, TemplatesWrite, TriggersRead, TriggersWrite, ContactsRead, ContactsWrite,
         SendersRead, SendersWrite, ApiKeysRead, ApiKeysWrite, WebhooksRead, WebhooksWrite, TeamAdmin, AuditRead,
         InboxRead, InboxWrite, DraftsWrite,
+        CronRead, CronWrite,
     ];
 
     private static readonly IReadOnlyList<string> s_member =
@@ -35,6 +38,7 @@ public static class Permissions
         EmailsSend, EmailsRead, TemplatesRead, TemplatesWrite, TriggersRead, ContactsRead, ContactsWrite,
         SendersRead, ApiKeysRead, ApiKeysWrite, WebhooksRead,
         InboxRead, InboxWrite, DraftsWrite,
+        CronRead,
     ];
 
     public static IReadOnlyList<string> ForRole(string role) => role switch

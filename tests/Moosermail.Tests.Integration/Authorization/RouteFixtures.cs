@@ -144,6 +144,14 @@ public static class RouteFixtures
         }, NamesTeamResource: true),
         ["DeleteTrigger"] = new(async w => await Call($"api/triggers/{await TriggerAsync(w)}"), NamesTeamResource: true),
 
+        // Cron jobs.
+        ["CreateCronJob"] = new(async w => await Call("api/cron", new { name = "c", template_id = await w.TemplateAsync(), to = "a@example.com", cron_expression = "0 9 * * 1-5" })),
+        ["ListCronJobs"] = new(async w => { await CronJobAsync(w); return await Call("api/cron"); }),
+        ["GetCronJob"] = new(async w => await Call($"api/cron/{await CronJobAsync(w)}"), NamesTeamResource: true),
+        ["UpdateCronJob"] = new(async w => await Call($"api/cron/{await CronJobAsync(w)}", new { enabled = false }), NamesTeamResource: true),
+        ["DeleteCronJob"] = new(async w => await Call($"api/cron/{await CronJobAsync(w)}"), NamesTeamResource: true),
+        ["ListCronRuns"] = new(async w => await Call($"api/cron/{await CronJobAsync(w)}/runs"), NamesTeamResource: true),
+
         // Credentials: API keys, senders (Resend keys), webhook settings.
         ["CreateApiKey"] = new(_ => Call("api/api-keys", new { name = "k", expires_in = "7d", permissions = new[] { "emails:read" } })),
         ["ListApiKeys"] = new(async w => { await ApiKeyAsync(w); return await Call("api/api-keys"); }),
@@ -247,6 +255,10 @@ public static class RouteFixtures
 
     private static async Task<Guid> TriggerAsync(MatrixWorld w) =>
         (await w.PrepareAsync(HttpMethod.Post, "api/triggers", new { name = "t", template_id = await w.TemplateAsync() })).GetProperty("trigger").GetProperty("id").GetGuid();
+
+    private static async Task<Guid> CronJobAsync(MatrixWorld w) =>
+        (await w.PrepareAsync(HttpMethod.Post, "api/cron", new { name = "c", template_id = await w.TemplateAsync(), to = "a@example.com", cron_expression = "0 9 * * 1-5" }))
+            .GetProperty("cron_job").GetProperty("id").GetGuid();
 
     private static async Task<string> TriggerKeyAsync(MatrixWorld w)
     {
