@@ -11,6 +11,7 @@ using Moosermail.Core.Emails;
 using Moosermail.Core.Health;
 using Moosermail.Core.Maintenance;
 using Moosermail.Core.OperatorMail;
+using Moosermail.Core.Outbound;
 using Moosermail.Core.RateLimiting;
 using Moosermail.Core.Resend;
 using Moosermail.Core.Secrets;
@@ -105,6 +106,7 @@ public static class MoosermailCore
         services.AddSingleton<MemberService>();
         services.AddSingleton<InvitationRepository>();
         services.AddSingleton<InvitationService>();
+        services.AddOutboundGuard(configuration);
         // Seams the operator-mail and email-verification work replace by registering first.
         services.TryAddSingleton<IInvitationMailer, OperatorInvitationMailer>();
         services.TryAddSingleton<IInvitationAcceptancePolicy, VerifiedAccountsMayAccept>();
