@@ -12,6 +12,7 @@ using Moosermail.Core.Health;
 using Moosermail.Core.Maintenance;
 using Moosermail.Core.OperatorMail;
 using Moosermail.Core.Outbound;
+using Moosermail.Core.OutboundWebhooks;
 using Moosermail.Core.RateLimiting;
 using Moosermail.Core.Resend;
 using Moosermail.Core.Secrets;
@@ -107,6 +108,10 @@ public static class MoosermailCore
         services.AddSingleton<InvitationRepository>();
         services.AddSingleton<InvitationService>();
         services.AddOutboundGuard(configuration);
+        services.AddSingleton<OutboundWebhookRepository>();
+        services.AddSingleton<OutboundDispatchRepository>();
+        services.AddSingleton<OutboundWebhookService>();
+        services.AddSingleton<OutboundWebhookDispatcher>();
         // Seams the operator-mail and email-verification work replace by registering first.
         services.TryAddSingleton<IInvitationMailer, OperatorInvitationMailer>();
         services.TryAddSingleton<IInvitationAcceptancePolicy, VerifiedAccountsMayAccept>();

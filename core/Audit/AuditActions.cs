@@ -20,4 +20,9 @@ public static class AuditActions
     public const string WebhookSecretSet = "webhook_secret.set";
     public const string WebhookSecretRotated = "webhook_secret.rotated";
     public const string TriggerKeyRotated = "trigger_key.rotated";
+    public const string OutboundWebhookCreated = "outbound_webhook.created";
+    public const string OutboundWebhookUpdated = "outbound_webhook.updated";
+    public const string OutboundWebhookDeleted = "outbound_webhook.deleted";
+    public const string OutboundWebhookSecretRotated = "outbound_webhook.secret_rotated";
+    public const string OutboundWebhookDisabled = "outbound_webhook.disabled";
 }
