@@ -23,4 +23,9 @@ public static class AuditActions
     public const string CronJobCreated = "cron_job.created";
     public const string CronJobUpdated = "cron_job.updated";
     public const string CronJobDeleted = "cron_job.deleted";
+    public const string OutboundWebhookCreated = "outbound_webhook.created";
+    public const string OutboundWebhookUpdated = "outbound_webhook.updated";
+    public const string OutboundWebhookDeleted = "outbound_webhook.deleted";
+    public const string OutboundWebhookSecretRotated = "outbound_webhook.secret_rotated";
+    public const string OutboundWebhookDisabled = "outbound_webhook.disabled";
 }
