@@ -20,4 +20,7 @@ public static class AuditActions
     public const string WebhookSecretSet = "webhook_secret.set";
     public const string WebhookSecretRotated = "webhook_secret.rotated";
     public const string TriggerKeyRotated = "trigger_key.rotated";
+    public const string PipeCreated = "pipe.created";
+    public const string PipeUpdated = "pipe.updated";
+    public const string PipeDeleted = "pipe.deleted";
 }

@@ -19,17 +19,22 @@ public static class Permissions
     public const string WebhooksWrite = "webhooks:write";
     public const string TeamAdmin = "team:admin";
     public const string AuditRead = "audit:read";
+    public const string PipesRead = "pipes:read";
+    public const string PipesWrite = "pipes:write";
 
     public static readonly IReadOnlyList<string> All =
     [
         EmailsSend, EmailsRead, TemplatesRead, TemplatesWrite, TriggersRead, TriggersWrite, ContactsRead, ContactsWrite,
         SendersRead, SendersWrite, ApiKeysRead, ApiKeysWrite, WebhooksRead, WebhooksWrite, TeamAdmin, AuditRead,
+        PipesRead, PipesWrite,
     ];
 
     private static readonly IReadOnlyList<string> s_member =
     [
         EmailsSend, EmailsRead, TemplatesRead, TemplatesWrite, TriggersRead, ContactsRead, ContactsWrite,
         SendersRead, ApiKeysRead, ApiKeysWrite, WebhooksRead,
+        // Reading pipes only: a pipe forwards or posts the team's received mail elsewhere, so writing one is an admin's call.
+        PipesRead,
     ];
 
     public static IReadOnlyList<string> ForRole(string role) => role switch
