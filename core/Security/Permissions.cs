@@ -19,6 +19,9 @@ public static class Permissions
     public const string WebhooksWrite = "webhooks:write";
     public const string TeamAdmin = "team:admin";
     public const string AuditRead = "audit:read";
+    public const string InboxRead = "inbox:read";
+    public const string InboxWrite = "inbox:write";
+    public const string DraftsWrite = "drafts:write";
     public const string PipesRead = "pipes:read";
     public const string PipesWrite = "pipes:write";
 
@@ -26,6 +29,7 @@ public static class Permissions
     [
         EmailsSend, EmailsRead, TemplatesRead, TemplatesWrite, TriggersRead, TriggersWrite, ContactsRead, ContactsWrite,
         SendersRead, SendersWrite, ApiKeysRead, ApiKeysWrite, WebhooksRead, WebhooksWrite, TeamAdmin, AuditRead,
+        InboxRead, InboxWrite, DraftsWrite,
         PipesRead, PipesWrite,
     ];
 
@@ -33,6 +37,7 @@ public static class Permissions
     [
         EmailsSend, EmailsRead, TemplatesRead, TemplatesWrite, TriggersRead, ContactsRead, ContactsWrite,
         SendersRead, ApiKeysRead, ApiKeysWrite, WebhooksRead,
+        InboxRead, InboxWrite, DraftsWrite,
         // Reading pipes only: a pipe forwards or posts the team's received mail elsewhere, so writing one is an admin's call.
         PipesRead,
     ];
