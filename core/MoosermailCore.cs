@@ -12,6 +12,7 @@ using Moosermail.Core.Health;
 using Moosermail.Core.Inbox;
 using Moosermail.Core.Maintenance;
 using Moosermail.Core.OperatorMail;
+using Moosermail.Core.Outbound;
 using Moosermail.Core.Pipes;
 using Moosermail.Core.RateLimiting;
 using Moosermail.Core.Resend;
@@ -111,6 +112,7 @@ public static class MoosermailCore
         services.AddSingleton<MemberService>();
         services.AddSingleton<InvitationRepository>();
         services.AddSingleton<InvitationService>();
+        services.AddOutboundGuard(configuration);
         // Seams the operator-mail and email-verification work replace by registering first.
         services.TryAddSingleton<IInvitationMailer, OperatorInvitationMailer>();
         services.TryAddSingleton<IInvitationAcceptancePolicy, VerifiedAccountsMayAccept>();
