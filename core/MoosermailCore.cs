@@ -83,9 +83,12 @@ public static class MoosermailCore
         services.AddSingleton<TriggerRepository>();
         services.AddSingleton<TriggerService>();
         services.AddSingleton<TriggerFiring>();
-        services.AddSingleton<PipeUrlCheck>();
         services.AddSingleton<PipeRepository>();
         services.AddSingleton<PipeService>();
+        services.AddSingleton<PipeRunRepository>();
+        services.AddSingleton<PipeWorkRepository>();
+        services.AddSingleton<PipeActionRunner>();
+        services.AddSingleton<PipeProcessor>();
         services.AddSingleton<ContactRepository>();
         services.AddSingleton<ContactService>();
         services.AddSingleton<ContactImportService>();

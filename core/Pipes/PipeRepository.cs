@@ -12,22 +12,23 @@ public sealed class PipeRepository(NpgsqlDataSource dataSource)
 {
     private const string Columns = """
         id, name, action, match_from, match_subject, match_body, match_all, action_url, action_to,
-        action_template_id, action_tag, strip_closers, enabled, created_at, updated_at
+        action_template_id, action_tag, strip_closers, enabled, created_at, updated_at, signing_secret IS NOT NULL AS has_signing_secret
         """;
 
-    public async Task<Pipe> InsertAsync(Guid teamId, Pipe pipe, AuditEntry audit, CancellationToken cancellationToken)
+    /// <summary>Stores the pipe with <paramref name="signingSecret"/> (a SecretCipher envelope, or null) and its audit event.</summary>
+    public async Task<Pipe> InsertAsync(Guid teamId, Pipe pipe, string? signingSecret, AuditEntry audit, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var created = await connection.QuerySingleAsync<Pipe>(new CommandDefinition(
             $"""
             INSERT INTO pipes (id, team_id, name, action, match_from, match_subject, match_body, match_all, action_url, action_to,
-                               action_template_id, action_tag, strip_closers, enabled, created_at, updated_at)
+                               action_template_id, action_tag, strip_closers, enabled, created_at, updated_at, signing_secret)
             VALUES (@Id, @TeamId, @Name, @Action, @MatchFrom, @MatchSubject, @MatchBody, @MatchAll, @ActionUrl, @ActionTo,
-                    @ActionTemplateId, @ActionTag, @StripClosers, @Enabled, @CreatedAt, @UpdatedAt)
+                    @ActionTemplateId, @ActionTag, @StripClosers, @Enabled, @CreatedAt, @UpdatedAt, @SigningSecret)
             RETURNING {Columns}
             """,
-            Parameters(teamId, pipe), transaction, cancellationToken: cancellationToken));
+            WithSecret(teamId, pipe, signingSecret), transaction, cancellationToken: cancellationToken));
         await AuditLog.AppendAsync(connection, transaction, audit, pipe.CreatedAt, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return created;
@@ -66,11 +67,11 @@ public sealed class PipeRepository(NpgsqlDataSource dataSource)
     /// Writes the whole pipe if it is still as it was read (<paramref name="readAt"/> is the updated_at then), so two
     /// concurrent partial updates cannot mix. Null when missing, another team's, or changed meanwhile.
     /// </summary>
-    public async Task<Pipe?> UpdateAsync(Guid teamId, Pipe pipe, DateTimeOffset readAt, AuditEntry audit, CancellationToken cancellationToken)
+    public async Task<Pipe?> UpdateAsync(Guid teamId, Pipe pipe, string? newSigningSecret, DateTimeOffset readAt, AuditEntry audit, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var parameters = new DynamicParameters(Parameters(teamId, pipe));
+        var parameters = WithSecret(teamId, pipe, newSigningSecret);
         parameters.Add("ReadAt", readAt);
         var updated = await connection.QuerySingleOrDefaultAsync<Pipe>(new CommandDefinition(
             $"""
@@ -87,6 +88,7 @@ public sealed class PipeRepository(NpgsqlDataSource dataSource)
                 action_tag = @ActionTag,
                 strip_closers = @StripClosers,
                 enabled = @Enabled,
+                signing_secret = COALESCE(@SigningSecret, signing_secret),
                 updated_at = @UpdatedAt
             WHERE id = @Id
               AND team_id = @TeamId
@@ -123,6 +125,13 @@ public sealed class PipeRepository(NpgsqlDataSource dataSource)
 
         await transaction.CommitAsync(cancellationToken);
         return deleted == 1;
+    }
+
+    private static DynamicParameters WithSecret(Guid teamId, Pipe pipe, string? signingSecret)
+    {
+        var parameters = new DynamicParameters(Parameters(teamId, pipe));
+        parameters.Add("SigningSecret", signingSecret);
+        return parameters;
     }
 
     private static object Parameters(Guid teamId, Pipe pipe) => new

@@ -97,6 +97,7 @@ public static class ApiOperations
         ["ListPipes"] = new("The team's pipes, in creation order (the order they run in)", Shape(200, "OK", P<IReadOnlyList<Pipe>>("pipes"))),
         ["GetPipe"] = new("One pipe", Shape(200, "OK", P<Pipe>("pipe"))),
         ["UpdatePipe"] = new("Change a pipe (a partial update; enabled toggles it)", Shape(200, "OK", P<Pipe>("pipe"))) { Body = typeof(UpdatePipeRequest) },
+        ["ListPipeRuns"] = new("The pipe's runs on received mail, newest first (pending with the next attempt, succeeded, skipped, failed)", Shape(200, "OK", P<IReadOnlyList<PipeRun>>("runs"))) { Query = ["limit"] },
         ["DeletePipe"] = new("Delete a pipe", NoContent("Deleted")),
 
         ["CreateContact"] = new("Create a contact", Shape(201, "Created", P<Contact>("contact"))) { Body = typeof(CreateContactRequest) },

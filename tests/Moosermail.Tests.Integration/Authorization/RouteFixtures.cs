@@ -123,6 +123,7 @@ public static class RouteFixtures
         ["ListPipes"] = new(async w => { await PipeAsync(w); return await Call("api/pipes"); }),
         ["GetPipe"] = new(async w => await Call($"api/pipes/{await PipeAsync(w)}"), NamesTeamResource: true),
         ["UpdatePipe"] = new(async w => await Call($"api/pipes/{await PipeAsync(w)}", new { enabled = false }), NamesTeamResource: true),
+        ["ListPipeRuns"] = new(async w => await Call($"api/pipes/{await PipeAsync(w)}/runs"), NamesTeamResource: true),
         ["DeletePipe"] = new(async w => await Call($"api/pipes/{await PipeAsync(w)}"), NamesTeamResource: true),
 
         // Credentials: API keys, senders (Resend keys), webhook settings.
