@@ -13,6 +13,7 @@ using Moosermail.Core.Inbox;
 using Moosermail.Core.Maintenance;
 using Moosermail.Core.OperatorMail;
 using Moosermail.Core.Outbound;
+using Moosermail.Core.OutboundWebhooks;
 using Moosermail.Core.Pipes;
 using Moosermail.Core.RateLimiting;
 using Moosermail.Core.Resend;
@@ -116,6 +117,10 @@ public static class MoosermailCore
         services.AddSingleton<InvitationRepository>();
         services.AddSingleton<InvitationService>();
         services.AddOutboundGuard(configuration);
+        services.AddSingleton<OutboundWebhookRepository>();
+        services.AddSingleton<OutboundDispatchRepository>();
+        services.AddSingleton<OutboundWebhookService>();
+        services.AddSingleton<OutboundWebhookDispatcher>();
         // Seams the operator-mail and email-verification work replace by registering first.
         services.TryAddSingleton<IInvitationMailer, OperatorInvitationMailer>();
         services.TryAddSingleton<IInvitationAcceptancePolicy, VerifiedAccountsMayAccept>();

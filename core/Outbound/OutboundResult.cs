@@ -1,12 +1,12 @@
 namespace Moosermail.Core.Outbound;
 
 /// <summary>
-/// What one guarded POST came to. <see cref="StatusCode"/> is null when no response arrived (refused address,
+/// What one guarded POST came to. <see cref="ResponseCode"/> is null when no response arrived (refused address,
 /// timeout, connection error); <see cref="Error"/> then says why in words safe to show the team.
 /// </summary>
-public sealed record OutboundResult(int? StatusCode, string? Error, TimeSpan Latency, string? ResponseExcerpt)
+public sealed record OutboundResult(int? ResponseCode, string? Error, TimeSpan Latency, string? ResponseExcerpt)
 {
-    public bool Succeeded => StatusCode is >= 200 and < 300;
+    public bool Succeeded => ResponseCode is >= 200 and < 300;
 }
 
 /// <summary>The guard refused a destination: its scheme, its name or one of its addresses.</summary>

@@ -139,6 +139,17 @@ public static class RouteFixtures
         ["SetResendWebhookSecret"] = new(_ => Call("api/webhooks/resend", new { signing_secret = "whsec_" + Convert.ToBase64String(Guid.NewGuid().ToByteArray()) })),
         ["RemoveResendWebhookSecret"] = new(_ => Call("api/webhooks/resend")),
         ["RotateResendWebhook"] = new(_ => Call("api/webhooks/resend/rotate")),
+        ["CreateOutboundWebhook"] = new(_ => Call("api/outbound-webhooks", new { url = UnusedReceiver, events = new[] { "email.sent" } })),
+        ["ListOutboundWebhooks"] = new(async w => { await OutboundWebhookAsync(w); return await Call("api/outbound-webhooks"); }),
+        ["UpdateOutboundWebhook"] = new(async w => await Call($"api/outbound-webhooks/{await OutboundWebhookAsync(w)}", new { description = "changed" }), NamesTeamResource: true),
+        ["DeleteOutboundWebhook"] = new(async w => await Call($"api/outbound-webhooks/{await OutboundWebhookAsync(w)}"), NamesTeamResource: true),
+        ["RotateOutboundWebhookSecret"] = new(async w => await Call($"api/outbound-webhooks/{await OutboundWebhookAsync(w)}/rotate-secret"), NamesTeamResource: true),
+        ["ListOutboundWebhookDeliveries"] = new(async w => await Call($"api/outbound-webhooks/{await OutboundWebhookAsync(w)}/deliveries"), NamesTeamResource: true),
+        ["RetryOutboundWebhookDelivery"] = new(async w =>
+        {
+            var (endpointId, deliveryId) = await OutboundDeliveryAsync(w);
+            return await Call($"api/outbound-webhooks/{endpointId}/deliveries/{deliveryId}/retry");
+        }, NamesTeamResource: true),
 
         // Teams: team A is a shared team; the path names it.
         ["CreateTeam"] = new(_ => Call("api/teams", new { name = "another team" }), Expect: new Dictionary<MatrixRole, string> { [NarrowKey] = "403" },
@@ -203,6 +214,21 @@ public static class RouteFixtures
         await w.ExecuteSqlAsync("INSERT INTO suppressions (team_id, address, reason, created_at) VALUES (@TeamId, @Address, 'bounced', now())", new { w.TeamId, Address = address });
         w.Known.Add(address);
         return address;
+    }
+
+    /// <summary>Loopback (the fixture app allows private addresses) on the discard port: nothing is delivered during the matrix.</summary>
+    private const string UnusedReceiver = "http://127.0.0.1:9/in";
+
+    private static async Task<Guid> OutboundWebhookAsync(MatrixWorld w) =>
+        (await w.PrepareAsync(HttpMethod.Post, "api/outbound-webhooks", new { url = UnusedReceiver, events = new[] { "contact.created" } })).GetProperty("webhook").GetProperty("id").GetGuid();
+
+    /// <summary>An endpoint subscribed to contact.created, and the delivery a new contact queued for it.</summary>
+    private static async Task<(Guid EndpointId, Guid DeliveryId)> OutboundDeliveryAsync(MatrixWorld w)
+    {
+        var endpointId = await OutboundWebhookAsync(w);
+        await ContactAsync(w);
+        var deliveries = await w.PrepareAsync(HttpMethod.Get, $"api/outbound-webhooks/{endpointId}/deliveries");
+        return (endpointId, deliveries.GetProperty("deliveries")[0].GetProperty("id").GetGuid());
     }
 
     private static async Task<Guid> ContactAsync(MatrixWorld w) =>

@@ -79,7 +79,7 @@ public sealed class OutboundHttpGuardTests
         resolver.Answer = [IPAddress.Loopback];
         var result = await guard.PostJsonAsync(url, "{}"u8.ToArray(), new Dictionary<string, string>(), CancellationToken.None);
 
-        Assert.Null(result.StatusCode);
+        Assert.Null(result.ResponseCode);
         Assert.False(result.Succeeded);
         Assert.Contains("127.0.0.1", result.Error, StringComparison.Ordinal);
     }
