@@ -145,7 +145,7 @@ public sealed class PipeActionRunner(
         var headers = StandardWebhookSigner.Headers($"msg_{run.Id:N}", time.GetUtcNow(), body, secrets);
         var result = await guard.PostJsonAsync(url, body, headers, cancellationToken);
         return result.Succeeded
-            ? PipeRunOutcome.Done($"posted, answered {result.StatusCode}")
+            ? PipeRunOutcome.Done($"posted, answered {result.ResponseCode}")
             : PipeRunOutcome.Fail(result.Error ?? "the receiver did not accept the post", retry: true);
     }
 
