@@ -10,23 +10,19 @@ namespace Moosermail.Core.Pipes;
 /// </summary>
 public sealed class PipeRepository(NpgsqlDataSource dataSource)
 {
-    private const string Columns = """
-        id, name, action, match_from, match_subject, match_body, match_all, action_url, action_to,
-        action_template_id, action_tag, strip_closers, enabled, created_at, updated_at, signing_secret IS NOT NULL AS has_signing_secret
-        """;
-
     /// <summary>Stores the pipe with <paramref name="signingSecret"/> (a SecretCipher envelope, or null) and its audit event.</summary>
     public async Task<Pipe> InsertAsync(Guid teamId, Pipe pipe, string? signingSecret, AuditEntry audit, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var created = await connection.QuerySingleAsync<Pipe>(new CommandDefinition(
-            $"""
+            """
             INSERT INTO pipes (id, team_id, name, action, match_from, match_subject, match_body, match_all, action_url, action_to,
                                action_template_id, action_tag, strip_closers, enabled, created_at, updated_at, signing_secret)
             VALUES (@Id, @TeamId, @Name, @Action, @MatchFrom, @MatchSubject, @MatchBody, @MatchAll, @ActionUrl, @ActionTo,
                     @ActionTemplateId, @ActionTag, @StripClosers, @Enabled, @CreatedAt, @UpdatedAt, @SigningSecret)
-            RETURNING {Columns}
+            RETURNING id, name, action, match_from, match_subject, match_body, match_all, action_url, action_to,
+                      action_template_id, action_tag, strip_closers, enabled, created_at, updated_at, signing_secret IS NOT NULL AS has_signing_secret
             """,
             WithSecret(teamId, pipe, signingSecret), transaction, cancellationToken: cancellationToken));
         await AuditLog.AppendAsync(connection, transaction, audit, pipe.CreatedAt, cancellationToken);
@@ -39,8 +35,9 @@ public sealed class PipeRepository(NpgsqlDataSource dataSource)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var rows = await connection.QueryAsync<Pipe>(new CommandDefinition(
-            $"""
-            SELECT {Columns}
+            """
+            SELECT id, name, action, match_from, match_subject, match_body, match_all, action_url, action_to,
+                   action_template_id, action_tag, strip_closers, enabled, created_at, updated_at, signing_secret IS NOT NULL AS has_signing_secret
             FROM pipes
             WHERE team_id = @TeamId
             ORDER BY created_at, id
@@ -54,8 +51,9 @@ public sealed class PipeRepository(NpgsqlDataSource dataSource)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         return await connection.QuerySingleOrDefaultAsync<Pipe>(new CommandDefinition(
-            $"""
-            SELECT {Columns}
+            """
+            SELECT id, name, action, match_from, match_subject, match_body, match_all, action_url, action_to,
+                   action_template_id, action_tag, strip_closers, enabled, created_at, updated_at, signing_secret IS NOT NULL AS has_signing_secret
             FROM pipes
             WHERE id = @Id
               AND team_id = @TeamId
@@ -74,7 +72,7 @@ public sealed class PipeRepository(NpgsqlDataSource dataSource)
         var parameters = WithSecret(teamId, pipe, newSigningSecret);
         parameters.Add("ReadAt", readAt);
         var updated = await connection.QuerySingleOrDefaultAsync<Pipe>(new CommandDefinition(
-            $"""
+            """
             UPDATE pipes
             SET name = @Name,
                 action = @Action,
@@ -93,7 +91,8 @@ public sealed class PipeRepository(NpgsqlDataSource dataSource)
             WHERE id = @Id
               AND team_id = @TeamId
               AND updated_at = @ReadAt
-            RETURNING {Columns}
+            RETURNING id, name, action, match_from, match_subject, match_body, match_all, action_url, action_to,
+                      action_template_id, action_tag, strip_closers, enabled, created_at, updated_at, signing_secret IS NOT NULL AS has_signing_secret
             """,
             parameters,
             transaction, cancellationToken: cancellationToken));

@@ -77,7 +77,7 @@ public sealed class PipeService(PipeRepository pipes, PipeRunRepository runs, Te
         var updated = await WhileTemplateExistsAsync(() => pipes.UpdateAsync(caller.TeamId, pipe, Encrypt(secret, caller.TeamId, id), current.UpdatedAt, audit, cancellationToken));
         if (updated is null)
         {
-            // Deleted meanwhile (404), or changed by another request between our read and write (409).
+            // Deleted meanwhile (not found), or changed by another request between our read and write (conflict).
             _ = await GetAsync(caller, id, cancellationToken);
             throw new ConflictException("The pipe was changed by another request meanwhile; read it again and retry.");
         }
