@@ -24,6 +24,8 @@ public static class Permissions
     public const string DraftsWrite = "drafts:write";
     public const string CronRead = "cron:read";
     public const string CronWrite = "cron:write";
+    public const string PipesRead = "pipes:read";
+    public const string PipesWrite = "pipes:write";
 
     public static readonly IReadOnlyList<string> All =
     [
@@ -31,6 +33,7 @@ public static class Permissions
         SendersRead, SendersWrite, ApiKeysRead, ApiKeysWrite, WebhooksRead, WebhooksWrite, TeamAdmin, AuditRead,
         InboxRead, InboxWrite, DraftsWrite,
         CronRead, CronWrite,
+        PipesRead, PipesWrite,
     ];
 
     private static readonly IReadOnlyList<string> s_member =
@@ -39,6 +42,8 @@ public static class Permissions
         SendersRead, ApiKeysRead, ApiKeysWrite, WebhooksRead,
         InboxRead, InboxWrite, DraftsWrite,
         CronRead,
+        // Reading pipes only: a pipe forwards or posts the team's received mail elsewhere, so writing one is an admin's call.
+        PipesRead,
     ];
 
     public static IReadOnlyList<string> ForRole(string role) => role switch
