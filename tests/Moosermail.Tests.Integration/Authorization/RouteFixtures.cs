@@ -64,7 +64,8 @@ public static class RouteFixtures
         ["DeleteAccount"] = new(_ => Call("api/auth/account", new { password = Password })),
         ["RequestEmailVerification"] = new(_ => Call("api/auth/verify/request")),
         ["AccountAudit"] = new(_ => Call("api/auth/audit")),
-        ["Mcp POST"] = new(_ => Call("api/mcp", new { jsonrpc = "2.0", id = 1, method = "tools/list" }), Note: "each tool checks its own permission"),
+        ["Mcp POST"] = new(_ => Task.FromResult(new RouteCall("api/mcp", RouteCall.Json(new { jsonrpc = "2.0", id = 1, method = "tools/list" }),
+            Headers: new Dictionary<string, string> { ["Accept"] = "application/json, text/event-stream" })), Note: "each tool checks its own permission"),
         ["Mcp GET"] = new(_ => Call("api/mcp"), Expect: s_allAuthenticated405, Note: "stateless MCP: POST only"),
         ["Mcp DELETE"] = new(_ => Call("api/mcp"), Expect: s_allAuthenticated405, Note: "stateless MCP: POST only"),
 

@@ -43,6 +43,15 @@ public sealed class McpClient(HttpClient http, TestUser user)
         return body;
     }
 
+    /// <summary>A tools/call whose arguments are the raw JSON given (for hostile input); the JSON-RPC answer.</summary>
+    public async Task<JsonElement> RequestRawArgumentsAsync(string tool, string argumentsJson)
+    {
+        var id = Interlocked.Increment(ref _nextId);
+        var (status, body) = await PostRawAsync($$$"""{"jsonrpc":"2.0","id":{{{id}}},"method":"tools/call","params":{"name":{{{JsonSerializer.Serialize(tool)}}},"arguments":{{{argumentsJson}}}}}""");
+        Assert.Equal(HttpStatusCode.OK, status);
+        return body;
+    }
+
     public async Task<(bool IsError, string Text)> CallToolAsync(string name, object? arguments = null)
     {
         var body = await RequestAsync("tools/call", new { name, arguments = arguments ?? new { } });
