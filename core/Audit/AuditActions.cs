@@ -20,4 +20,7 @@ public static class AuditActions
     public const string WebhookSecretSet = "webhook_secret.set";
     public const string WebhookSecretRotated = "webhook_secret.rotated";
     public const string TriggerKeyRotated = "trigger_key.rotated";
+    public const string CronJobCreated = "cron_job.created";
+    public const string CronJobUpdated = "cron_job.updated";
+    public const string CronJobDeleted = "cron_job.deleted";
 }

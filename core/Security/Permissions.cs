@@ -19,17 +19,21 @@ public static class Permissions
     public const string WebhooksWrite = "webhooks:write";
     public const string TeamAdmin = "team:admin";
     public const string AuditRead = "audit:read";
+    public const string CronRead = "cron:read";
+    public const string CronWrite = "cron:write";
 
     public static readonly IReadOnlyList<string> All =
     [
         EmailsSend, EmailsRead, TemplatesRead, TemplatesWrite, TriggersRead, TriggersWrite, ContactsRead, ContactsWrite,
         SendersRead, SendersWrite, ApiKeysRead, ApiKeysWrite, WebhooksRead, WebhooksWrite, TeamAdmin, AuditRead,
+        CronRead, CronWrite,
     ];
 
     private static readonly IReadOnlyList<string> s_member =
     [
         EmailsSend, EmailsRead, TemplatesRead, TemplatesWrite, TriggersRead, ContactsRead, ContactsWrite,
         SendersRead, ApiKeysRead, ApiKeysWrite, WebhooksRead,
+        CronRead,
     ];
 
     public static IReadOnlyList<string> ForRole(string role) => role switch
