@@ -11,6 +11,7 @@ using Moosermail.Core.Emails;
 using Moosermail.Core.Health;
 using Moosermail.Core.Maintenance;
 using Moosermail.Core.OperatorMail;
+using Moosermail.Core.Pipes;
 using Moosermail.Core.RateLimiting;
 using Moosermail.Core.Resend;
 using Moosermail.Core.Secrets;
@@ -80,6 +81,9 @@ public static class MoosermailCore
         services.AddSingleton<TriggerRepository>();
         services.AddSingleton<TriggerService>();
         services.AddSingleton<TriggerFiring>();
+        services.AddSingleton<PipeUrlCheck>();
+        services.AddSingleton<PipeRepository>();
+        services.AddSingleton<PipeService>();
         services.AddSingleton<ContactRepository>();
         services.AddSingleton<ContactService>();
         services.AddSingleton<ContactImportService>();

@@ -23,4 +23,7 @@ public static class AuditActions
     public const string CronJobCreated = "cron_job.created";
     public const string CronJobUpdated = "cron_job.updated";
     public const string CronJobDeleted = "cron_job.deleted";
+    public const string PipeCreated = "pipe.created";
+    public const string PipeUpdated = "pipe.updated";
+    public const string PipeDeleted = "pipe.deleted";
 }

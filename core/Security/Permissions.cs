@@ -21,12 +21,15 @@ public static class Permissions
     public const string AuditRead = "audit:read";
     public const string CronRead = "cron:read";
     public const string CronWrite = "cron:write";
+    public const string PipesRead = "pipes:read";
+    public const string PipesWrite = "pipes:write";
 
     public static readonly IReadOnlyList<string> All =
     [
         EmailsSend, EmailsRead, TemplatesRead, TemplatesWrite, TriggersRead, TriggersWrite, ContactsRead, ContactsWrite,
         SendersRead, SendersWrite, ApiKeysRead, ApiKeysWrite, WebhooksRead, WebhooksWrite, TeamAdmin, AuditRead,
         CronRead, CronWrite,
+        PipesRead, PipesWrite,
     ];
 
     private static readonly IReadOnlyList<string> s_member =
@@ -34,6 +37,8 @@ public static class Permissions
         EmailsSend, EmailsRead, TemplatesRead, TemplatesWrite, TriggersRead, ContactsRead, ContactsWrite,
         SendersRead, ApiKeysRead, ApiKeysWrite, WebhooksRead,
         CronRead,
+        // Reading pipes only: a pipe forwards or posts the team's received mail elsewhere, so writing one is an admin's call.
+        PipesRead,
     ];
 
     public static IReadOnlyList<string> ForRole(string role) => role switch

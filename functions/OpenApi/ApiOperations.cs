@@ -3,6 +3,7 @@ using Moosermail.Core.ApiKeys;
 using Moosermail.Core.Audit;
 using Moosermail.Core.Contacts;
 using Moosermail.Core.Emails;
+using Moosermail.Core.Pipes;
 using Moosermail.Core.Senders;
 using Moosermail.Core.Sending;
 using Moosermail.Core.Stats;
@@ -91,6 +92,12 @@ public static class ApiOperations
         ["FireTrigger"] = new("Fire a trigger; the key in the path is the only credential", Json<FireResult>()) { Body = typeof(FireTriggerInput), Idempotent = true },
         ["FireTriggerAsMember"] = new("Fire a trigger as a team member (emails:send), choosing recipients and variables", Json<FireResult>()) { Body = typeof(FireTriggerInput), Idempotent = true },
         ["FireTriggerByHeader"] = new("Fire a trigger; the key in the X-Trigger-Key header is the only credential", Json<FireResult>()) { Body = typeof(FireTriggerInput), Idempotent = true },
+
+        ["CreatePipe"] = new("Create a pipe: a rule on the team's received mail", Shape(201, "Created", P<Pipe>("pipe"))) { Body = typeof(CreatePipeRequest) },
+        ["ListPipes"] = new("The team's pipes, in creation order (the order they run in)", Shape(200, "OK", P<IReadOnlyList<Pipe>>("pipes"))),
+        ["GetPipe"] = new("One pipe", Shape(200, "OK", P<Pipe>("pipe"))),
+        ["UpdatePipe"] = new("Change a pipe (a partial update; enabled toggles it)", Shape(200, "OK", P<Pipe>("pipe"))) { Body = typeof(UpdatePipeRequest) },
+        ["DeletePipe"] = new("Delete a pipe", NoContent("Deleted")),
 
         ["CreateContact"] = new("Create a contact", Shape(201, "Created", P<Contact>("contact"))) { Body = typeof(CreateContactRequest) },
         ["ListContacts"] = new("Contacts, searchable, by tag, cursor-paginated", Json<ContactPage>()) { Query = ["search", "tag", "limit", "cursor"] },

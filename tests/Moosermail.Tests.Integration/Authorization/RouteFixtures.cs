@@ -119,6 +119,13 @@ public static class RouteFixtures
         }, NamesTeamResource: true),
         ["DeleteTrigger"] = new(async w => await Call($"api/triggers/{await TriggerAsync(w)}"), NamesTeamResource: true),
 
+        // Pipes.
+        ["CreatePipe"] = new(_ => Call("api/pipes", new { name = "p", action = "hide", match_from = "news@" })),
+        ["ListPipes"] = new(async w => { await PipeAsync(w); return await Call("api/pipes"); }),
+        ["GetPipe"] = new(async w => await Call($"api/pipes/{await PipeAsync(w)}"), NamesTeamResource: true),
+        ["UpdatePipe"] = new(async w => await Call($"api/pipes/{await PipeAsync(w)}", new { enabled = false }), NamesTeamResource: true),
+        ["DeletePipe"] = new(async w => await Call($"api/pipes/{await PipeAsync(w)}"), NamesTeamResource: true),
+
         // Credentials: API keys, senders (Resend keys), webhook settings.
         ["CreateApiKey"] = new(_ => Call("api/api-keys", new { name = "k", expires_in = "7d", permissions = new[] { "emails:read" } })),
         ["ListApiKeys"] = new(async w => { await ApiKeyAsync(w); return await Call("api/api-keys"); }),
@@ -203,6 +210,9 @@ public static class RouteFixtures
 
     private static async Task<Guid> TriggerAsync(MatrixWorld w) =>
         (await w.PrepareAsync(HttpMethod.Post, "api/triggers", new { name = "t", template_id = await w.TemplateAsync() })).GetProperty("trigger").GetProperty("id").GetGuid();
+
+    private static async Task<Guid> PipeAsync(MatrixWorld w) =>
+        (await w.PrepareAsync(HttpMethod.Post, "api/pipes", new { name = "p", action = "tag", action_tag = "flag", match_subject = "invoice" })).GetProperty("pipe").GetProperty("id").GetGuid();
 
     private static async Task<string> TriggerKeyAsync(MatrixWorld w)
     {
