@@ -6,6 +6,7 @@ using Moosermail.Core.ApiKeys;
 using Moosermail.Core.Audit;
 using Moosermail.Core.Configuration;
 using Moosermail.Core.Contacts;
+using Moosermail.Core.Cron;
 using Moosermail.Core.Data;
 using Moosermail.Core.Emails;
 using Moosermail.Core.Health;
@@ -88,6 +89,10 @@ public static class MoosermailCore
         services.AddSingleton<ContactRepository>();
         services.AddSingleton<ContactService>();
         services.AddSingleton<ContactImportService>();
+        services.AddSingleton<CronRepository>();
+        services.AddSingleton<CronScheduleRepository>();
+        services.AddSingleton<CronService>();
+        services.AddSingleton<CronRunner>();
         services.AddResendClient(settings.ResendBaseUrl);
         services.AddSingleton<WebhookSignatureVerifier>();
         services.AddSingleton<WebhookEndpointRepository>();

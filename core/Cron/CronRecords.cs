@@ -6,7 +6,8 @@ namespace Moosermail.Core.Cron;
 /// <summary>
 /// POST /api/cron. Recipients are <c>to</c> (an address, a comma-separated string or an array) or <c>to_tag</c>
 /// (the team's subscribed contacts with that tag, resolved at each run), never both. <c>from</c> follows /api/send:
-/// one of the team's senders, the default sender when absent.
+/// one of the team's senders, the default sender when absent. <c>to_addresses</c> (the original product's name) is
+/// accepted for <c>to</c>; <c>timezone</c> defaults to UTC.
 /// </summary>
 public sealed record CreateCronJobRequest(
     string? Name,
@@ -17,7 +18,8 @@ public sealed record CreateCronJobRequest(
     string? From,
     string? CronExpression,
     string? Timezone,
-    bool? Enabled);
+    bool? Enabled,
+    IReadOnlyList<string>? ToAddresses = null);
 
 /// <summary>
 /// PUT /api/cron/{id}, a partial update: null keeps a field. Giving <c>to</c> replaces <c>to_tag</c> and the other way
@@ -32,7 +34,8 @@ public sealed record UpdateCronJobRequest(
     string? From,
     string? CronExpression,
     string? Timezone,
-    bool? Enabled);
+    bool? Enabled,
+    IReadOnlyList<string>? ToAddresses = null);
 
 /// <summary>One coming slot, as the job's zone sees it and in UTC.</summary>
 public sealed record CronNextRun(DateTimeOffset Local, DateTimeOffset Utc);
@@ -68,6 +71,12 @@ public sealed record CronJob
     public string Timezone { get; init; } = string.Empty;
 
     public bool Enabled { get; init; }
+
+    /// <summary>The slot the timer runs next, in UTC (null while disabled).</summary>
+    public DateTimeOffset? NextRunAt { get; init; }
+
+    /// <summary>The latest slot that ran (sent or failed), in UTC.</summary>
+    public DateTimeOffset? LastRunAt { get; init; }
 
     /// <summary>The next 5 slots from now (none while disabled).</summary>
     public IReadOnlyList<CronNextRun> NextRuns { get; init; } = [];

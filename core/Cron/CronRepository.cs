@@ -13,7 +13,8 @@ public sealed class CronRepository(NpgsqlDataSource dataSource)
 {
     private const string JobColumns = """
         j.id, j.name, j.template_id, t.name AS template_name, j.to_addresses, j.to_tag, j.variables::text AS variables_json,
-        j.from_address, j.cron_expression, j.timezone, j.enabled, j.created_at, j.updated_at
+        j.from_address, j.cron_expression, j.timezone, j.enabled, j.next_run_at, j.created_at, j.updated_at,
+        (SELECT max(r.slot) FROM cron_runs r WHERE r.job_id = j.id AND r.team_id = j.team_id AND r.status <> 'skipped') AS last_run_at
         """;
 
     /// <summary>Inserts the job unless the team already has <paramref name="maxJobs"/>; false then, and nothing is stored.</summary>

@@ -2,6 +2,7 @@ using Moosermail.Core.Accounts;
 using Moosermail.Core.ApiKeys;
 using Moosermail.Core.Audit;
 using Moosermail.Core.Contacts;
+using Moosermail.Core.Cron;
 using Moosermail.Core.Emails;
 using Moosermail.Core.Pipes;
 using Moosermail.Core.Senders;
@@ -130,6 +131,13 @@ public static class ApiOperations
         ["RevokeInvitation"] = new("Revoke a pending invitation", NoContent("Revoked")),
         ["AcceptInvitation"] = new("Accept an invitation as the invited, verified account", Json<TeamView>()) { Body = typeof(AcceptInvitationRequest) },
         ["ListTeamAudit"] = new("The team's audit log, newest first, cursor-paginated (audit:read)", Shape(200, "A page", P<IReadOnlyList<AuditEventView>>("data"), P<string?>("next_cursor"))) { Query = ["action", "actor", "limit", "cursor"] },
+
+        ["CreateCronJob"] = new("Create a cron job: a template sent on a 5-field schedule in an IANA zone (answer has next_runs)", Shape(201, "Created", P<CronJob>("cron_job"))) { Body = typeof(CreateCronJobRequest) },
+        ["ListCronJobs"] = new("The team's cron jobs, each with its next 5 runs", Shape(200, "OK", P<IReadOnlyList<CronJob>>("cron_jobs"))),
+        ["GetCronJob"] = new("One cron job with its next 5 runs", Shape(200, "OK", P<CronJob>("cron_job"))),
+        ["UpdateCronJob"] = new("Change a cron job (any field; enabled pauses it)", Shape(200, "OK", P<CronJob>("cron_job"))) { Body = typeof(UpdateCronJobRequest) },
+        ["DeleteCronJob"] = new("Delete a cron job and its runs", NoContent("Deleted")),
+        ["ListCronRuns"] = new("A cron job's runs, newest slot first: status, the emails each produced, errors, skipped slots", Shape(200, "OK", P<IReadOnlyList<CronRun>>("runs"))) { Query = ["limit"] },
 
         ["Mcp"] = new("Model Context Protocol (JSON-RPC over Streamable HTTP, stateless)", new ApiAnswer(200, "A JSON-RPC answer")) { BodyContentType = "application/json" },
     };

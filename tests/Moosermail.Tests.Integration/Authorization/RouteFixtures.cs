@@ -126,6 +126,14 @@ public static class RouteFixtures
         ["UpdatePipe"] = new(async w => await Call($"api/pipes/{await PipeAsync(w)}", new { enabled = false }), NamesTeamResource: true),
         ["DeletePipe"] = new(async w => await Call($"api/pipes/{await PipeAsync(w)}"), NamesTeamResource: true),
 
+        // Cron jobs.
+        ["CreateCronJob"] = new(async w => await Call("api/cron", new { name = "c", template_id = await w.TemplateAsync(), to = "a@example.com", cron_expression = "0 9 * * 1-5" })),
+        ["ListCronJobs"] = new(async w => { await CronJobAsync(w); return await Call("api/cron"); }),
+        ["GetCronJob"] = new(async w => await Call($"api/cron/{await CronJobAsync(w)}"), NamesTeamResource: true),
+        ["UpdateCronJob"] = new(async w => await Call($"api/cron/{await CronJobAsync(w)}", new { enabled = false }), NamesTeamResource: true),
+        ["DeleteCronJob"] = new(async w => await Call($"api/cron/{await CronJobAsync(w)}"), NamesTeamResource: true),
+        ["ListCronRuns"] = new(async w => await Call($"api/cron/{await CronJobAsync(w)}/runs"), NamesTeamResource: true),
+
         // Credentials: API keys, senders (Resend keys), webhook settings.
         ["CreateApiKey"] = new(_ => Call("api/api-keys", new { name = "k", expires_in = "7d", permissions = new[] { "emails:read" } })),
         ["ListApiKeys"] = new(async w => { await ApiKeyAsync(w); return await Call("api/api-keys"); }),
@@ -213,6 +221,10 @@ public static class RouteFixtures
 
     private static async Task<Guid> PipeAsync(MatrixWorld w) =>
         (await w.PrepareAsync(HttpMethod.Post, "api/pipes", new { name = "p", action = "tag", action_tag = "flag", match_subject = "invoice" })).GetProperty("pipe").GetProperty("id").GetGuid();
+
+    private static async Task<Guid> CronJobAsync(MatrixWorld w) =>
+        (await w.PrepareAsync(HttpMethod.Post, "api/cron", new { name = "c", template_id = await w.TemplateAsync(), to = "a@example.com", cron_expression = "0 9 * * 1-5" }))
+            .GetProperty("cron_job").GetProperty("id").GetGuid();
 
     private static async Task<string> TriggerKeyAsync(MatrixWorld w)
     {
