@@ -103,7 +103,7 @@ public static class MoosermailCore
         services.AddSingleton<WebhookIngestService>();
         services.AddSingleton(DeliveryReconcileOptions.FromConfiguration(configuration));
         services.AddSingleton<DeliveryReconciler>();
-        services.AddInbox();
+        services.AddInbox(configuration);
         services.AddSingleton<SuppressionRepository>();
         services.AddSingleton<SuppressionService>();
         services.AddSingleton<StatsRepository>();

@@ -31,6 +31,9 @@ public static partial class MailHeaders
         return ids.Where(id => id.Length is > 2 and <= MaxIdLength).Distinct(StringComparer.Ordinal).Take(MaxIds).ToList();
     }
 
+    /// <summary>The first Message-ID in a header value, or null.</summary>
+    public static string? FirstMessageId(string? value) => MessageIds(value) is { Count: > 0 } ids ? ids[0] : null;
+
     /// <summary>The value of a header in Resend's headers object, case-insensitively; arrays give their first string.</summary>
     public static string? Find(JsonElement? headers, string name)
     {

@@ -51,7 +51,7 @@ public sealed record ResendReceivedEmail
 /// <summary>An inbound email's attachment; <see cref="DownloadUrl"/> (signed, short-lived) only from the attachment endpoints.</summary>
 public sealed record ResendReceivedAttachment
 {
-    public required string Id { get; init; }
+    public string Id { get; init; } = string.Empty;
     public string? Filename { get; init; }
     public string? ContentType { get; init; }
     public string? ContentId { get; init; }
