@@ -39,6 +39,14 @@ public sealed class McpArguments
         _ => Invalid<int?>(name, "must be a whole number."),
     };
 
+    public bool? Flag(string name) => Element(name) switch
+    {
+        null => null,
+        { ValueKind: JsonValueKind.True } => true,
+        { ValueKind: JsonValueKind.False } => false,
+        _ => Invalid<bool?>(name, "must be true or false."),
+    };
+
     public Guid? Id(string name) => Text(name) switch
     {
         null => null,

@@ -41,6 +41,8 @@ public static class McpToolCatalog
     public const string ListSent = "list_sent";
     public const string GetSent = "get_sent";
     public const string ListSenders = "list_senders";
+    public const string ListCronJobs = "list_cron_jobs";
+    public const string ListPipes = "list_pipes";
 
     private const string IdempotencyKey = """
         "idempotency_key":{"type":"string","minLength":1,"maxLength":255,"description":"Any unique text (e.g. a UUID). Calling again with the same key and arguments returns the first result and sends nothing new, so a retry after a timeout is safe."}
@@ -50,6 +52,21 @@ public static class McpToolCatalog
 
     public static readonly IReadOnlyList<McpToolDefinition> All =
     [
+        new(ListEmails, Permissions.InboxRead, Sends: false,
+            "The team's inbox (received mail), newest first: id, from, subject, snippet, read state, labels, thread. Hidden emails are left out. Page with `cursor`.",
+            """
+            {"type":"object","properties":{
+              "limit":{"type":"integer","minimum":1,"maximum":100,"default":20},
+              "unread":{"type":"boolean","description":"true: only unread emails; false: only read ones."},
+              "q":{"type":"string","description":"Full-text search over from, subject and text."},
+              "from":{"type":"string","description":"Only emails from this address."},
+              "label":{"type":"string"},
+              "thread":{"type":"string","format":"uuid","description":"Only the emails of this thread."},
+              "cursor":{"type":"string","description":"next_cursor of the previous page."}}}
+            """),
+        new(ReadEmail, Permissions.InboxRead, Sends: false,
+            "One received email (an id from list_emails) as text: its headers, attachments, then its text body (else its HTML). Reading marks nothing.",
+            """{"type":"object","properties":{"id":{"type":"string","format":"uuid"}},"required":["id"]}"""),
         new(SendEmail, Permissions.EmailsSend, Sends: true,
             "Send an email from one of the team's senders (the default sender unless `from` names another). Give `body` (plain text) and/or `html`, or a `template_id` with `variables`. Returns the email's id and status.",
             $$"""
@@ -114,6 +131,12 @@ public static class McpToolCatalog
         new(GetSent, Permissions.EmailsRead, Sends: false,
             "One sent email (an id from list_sent, send_email or send_log) with its delivery events.",
             """{"type":"object","properties":{"id":{"type":"string","format":"uuid"}},"required":["id"]}"""),
+        new(ListCronJobs, Permissions.CronRead, Sends: false,
+            "The team's cron jobs: schedule, zone, template, recipients, whether enabled, and the next run times.",
+            """{"type":"object","properties":{}}"""),
+        new(ListPipes, Permissions.PipesRead, Sends: false,
+            "The team's pipes on received mail: their conditions (match_from, match_subject, match_body, match_all) and actions.",
+            """{"type":"object","properties":{}}"""),
         new(ListSenders, Permissions.SendersRead, Sends: false,
             "The team's senders: from addresses and key hints (never the keys); the default one sends unless `from` says otherwise.",
             """{"type":"object","properties":{}}"""),

@@ -1,7 +1,10 @@
 using System.Text.Json;
 using ModelContextProtocol.Protocol;
+using Moosermail.Core.Cron;
 using Moosermail.Core.Emails;
 using Moosermail.Core.Errors;
+using Moosermail.Core.Inbox;
+using Moosermail.Core.Pipes;
 using Moosermail.Core.Security;
 using Moosermail.Core.Senders;
 using Moosermail.Core.Sending;
@@ -25,7 +28,10 @@ public sealed class McpTools(
     EmailService emails,
     TemplateService templates,
     TriggerService triggers,
-    SenderService senders)
+    SenderService senders,
+    InboxService inbox,
+    CronService cron,
+    PipeService pipes)
 {
     public IList<Tool> List() => [.. All.Where(tool => settings.SendEnabled || !tool.Sends).Select(tool => tool.ToTool())];
 
@@ -56,6 +62,8 @@ public sealed class McpTools(
 
     private async Task<CallToolResult> RunAsync(string name, Caller caller, McpArguments args, CancellationToken cancellationToken) => name switch
     {
+        ListEmails => await ListEmailsAsync(caller, args, cancellationToken),
+        ReadEmail => McpResults.Text(McpEmailText.Render(await inbox.GetAsync(caller, Valid(args, args.RequiredId("id")), cancellationToken))),
         SendEmail => await SendAsync(caller, args, SendInput, cancellationToken),
         SendTemplate => await SendAsync(caller, args, TemplateInput, cancellationToken),
         FireTrigger => await FireAsync(caller, args, cancellationToken),
@@ -65,6 +73,8 @@ public sealed class McpTools(
         SendLog => McpResults.Data(new { logs = await emails.SendLogAsync(caller, Valid(args, args.WholeNumber("limit")), cancellationToken) }),
         ListSent => await ListSentAsync(caller, args, cancellationToken),
         GetSent => McpResults.Data(Detail(await emails.GetAsync(caller, Valid(args, args.RequiredId("id")), cancellationToken))),
+        ListCronJobs => McpResults.Data(new { cron_jobs = await cron.ListAsync(Valid(args, caller), cancellationToken) }),
+        ListPipes => McpResults.Data(new { pipes = await pipes.ListAsync(Valid(args, caller), cancellationToken) }),
         ListSenders => McpResults.Data(new { senders = await senders.ListAsync(Valid(args, caller), cancellationToken) }),
         _ => throw new InvalidOperationException($"The MCP tool {name} is in the catalog but has no implementation."),
     };
@@ -118,6 +128,23 @@ public sealed class McpTools(
         var key = Key(args);
         args.ThrowIfInvalid();
         return McpResults.Data(await firing.FireAsMemberAsync(caller.TeamId, id, input, key, cancellationToken));
+    }
+
+    private async Task<CallToolResult> ListEmailsAsync(Caller caller, McpArguments args, CancellationToken cancellationToken)
+    {
+        var query = new InboxQuery
+        {
+            Limit = args.WholeNumber("limit") ?? 20,
+            Unread = args.Flag("unread"),
+            Search = args.Text("q"),
+            From = args.Text("from"),
+            Label = args.Text("label"),
+            Thread = args.Id("thread"),
+            Cursor = args.Text("cursor"),
+        };
+        var page = await inbox.ListAsync(caller, Valid(args, query), cancellationToken);
+        var emails = page.Data.Select(e => new { e.Id, e.From, e.Subject, e.Snippet, e.ReceivedAt, e.Read, e.Labels, e.ThreadId, e.AttachmentCount });
+        return McpResults.Data(new { emails, next_cursor = page.NextCursor });
     }
 
     private async Task<CallToolResult> ListSentAsync(Caller caller, McpArguments args, CancellationToken cancellationToken)
