@@ -75,7 +75,7 @@ public sealed class InboxAttachmentService(InboxRepository inbox, InboxResend re
     }
 
     /// <summary>The URL when it is absolute, without credentials, and on the API's origin or an https attachment host; otherwise null.</summary>
-    internal Uri? AllowedUrl(string? downloadUrl)
+    public Uri? AllowedUrl(string? downloadUrl)
     {
         if (!Uri.TryCreate(downloadUrl, UriKind.Absolute, out var url) || url.UserInfo.Length > 0 || url.IsFile)
         {

@@ -53,14 +53,14 @@ public sealed class InboxRepository(NpgsqlDataSource dataSource)
             SELECT {SummaryColumns},
                    e.reply_to, e.message_id, e.in_reply_to, e.references_ids AS references, e.text_body AS text, e.html_body AS html,
                    e.fetch_attempts, e.last_error, e.created_at, e.fetched_at,
-                   e.headers::text AS headers_json, e.attachments::text AS attachments_json
+                   e.attachments::text AS attachments_json, e.headers::text AS headers_json
             FROM received_emails e
             WHERE e.id = @Id
               AND e.team_id = @TeamId
             """,
             new { TeamId = teamId, Id = id }, cancellationToken: cancellationToken),
-            (email, json) => email with { Headers = json.Headers(), Attachments = json.Attachments() },
-            splitOn: "headers_json");
+            (email, json) => json is null ? email : email with { Headers = json.Headers(), Attachments = json.Attachments() },
+            splitOn: "attachments_json");
         return rows.SingleOrDefault();
     }
 
@@ -205,7 +205,7 @@ public sealed class InboxRepository(NpgsqlDataSource dataSource)
         public string Subject { get; init; } = string.Empty;
     }
 
-    /// <summary>The jsonb columns, read as text and parsed after the row.</summary>
+    /// <summary>The jsonb columns, read as text and parsed after the row (split on attachments_json, which is never null).</summary>
     private sealed class JsonColumns
     {
         public string? HeadersJson { get; init; }

@@ -5,6 +5,7 @@ using Moosermail.Core.Contacts;
 using Moosermail.Core.Cron;
 using Moosermail.Core.Emails;
 using Moosermail.Core.Pipes;
+using Moosermail.Core.Inbox;
 using Moosermail.Core.Senders;
 using Moosermail.Core.Sending;
 using Moosermail.Core.Stats;
@@ -14,6 +15,7 @@ using Moosermail.Core.Templates;
 using Moosermail.Core.Triggers;
 using Moosermail.Core.Webhooks;
 using Moosermail.Functions.Emails;
+using Moosermail.Functions.Inbox;
 using static Moosermail.Functions.OpenApi.ApiAnswer;
 
 namespace Moosermail.Functions.OpenApi;
@@ -138,6 +140,19 @@ public static class ApiOperations
         ["UpdateCronJob"] = new("Change a cron job (any field; enabled pauses it)", Shape(200, "OK", P<CronJob>("cron_job"))) { Body = typeof(UpdateCronJobRequest) },
         ["DeleteCronJob"] = new("Delete a cron job and its runs", NoContent("Deleted")),
         ["ListCronRuns"] = new("A cron job's runs, newest slot first: status, the emails each produced, errors, skipped slots", Shape(200, "OK", P<IReadOnlyList<CronRun>>("runs"))) { Query = ["limit"] },
+
+        ["ListInbox"] = new("Received mail, newest first, cursor-paginated; q searches from, subject and text; hidden mail only with hidden=true",
+            Shape(200, "A page", P<IReadOnlyList<ReceivedEmailSummary>>("data"), P<string?>("next_cursor")))
+        {
+            Query = ["cursor", "limit", "unread", "q", "from", "label", "thread", "hidden", "archived"],
+        },
+        ["GetInboxEmail"] = new("One received email with its content (reading marks nothing)", Shape(200, "OK", P<ReceivedEmail>("email"))),
+        ["UpdateInboxEmail"] = new("Change read, archived, hidden or labels (only the fields sent)", Shape(200, "OK", P<ReceivedEmail>("email")))
+        {
+            Body = typeof(InboxFunctions.InboxPatchRequest),
+        },
+        ["GetInboxThread"] = new("A thread's received emails, oldest first", Shape(200, "OK", P<InboxThread>("thread"))),
+        ["GetInboxAttachment"] = new("Download an attachment, streamed from Resend (always as a download)", new ApiAnswer(200, "The attachment's bytes")),
 
         ["Mcp"] = new("Model Context Protocol (JSON-RPC over Streamable HTTP, stateless)", new ApiAnswer(200, "A JSON-RPC answer")) { BodyContentType = "application/json" },
     };
