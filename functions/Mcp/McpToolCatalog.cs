@@ -67,6 +67,21 @@ public static class McpToolCatalog
         new(ReadEmail, Permissions.InboxRead, Sends: false,
             "One received email (an id from list_emails) as text: its headers, attachments, then its text body (else its HTML). Reading marks nothing.",
             """{"type":"object","properties":{"id":{"type":"string","format":"uuid"}},"required":["id"]}"""),
+        new(WriteDraft, Permissions.DraftsWrite, Sends: false,
+            "Save a draft on the server, NOT sent: the team sees it in the dashboard's drafts (GET /api/drafts) and a person sends it. With `reply_to_id` (an id from list_emails) it is a reply: recipients, `Re:` subject and threading come from that email.",
+            $$"""
+            {"type":"object","properties":{
+              "to":{{Recipients}},"description":"Recipient address, or an array of addresses."},
+              "cc":{{Recipients}}},
+              "bcc":{{Recipients}}},
+              "subject":{"type":"string"},
+              "body":{"type":"string","description":"Plain-text body."},
+              "html":{"type":"string","description":"HTML body."},
+              "from":{"type":"string","description":"A from address the team has a sender for."},
+              "reply_to_id":{"type":"string","format":"uuid","description":"The received email this draft answers."}
+              },
+             "required":["body"]}
+            """),
         new(SendEmail, Permissions.EmailsSend, Sends: true,
             "Send an email from one of the team's senders (the default sender unless `from` names another). Give `body` (plain text) and/or `html`, or a `template_id` with `variables`. Returns the email's id and status.",
             $$"""

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using ModelContextProtocol.Protocol;
 using Moosermail.Core.Cron;
+using Moosermail.Core.Drafts;
 using Moosermail.Core.Emails;
 using Moosermail.Core.Errors;
 using Moosermail.Core.Inbox;
@@ -31,7 +32,8 @@ public sealed class McpTools(
     SenderService senders,
     InboxService inbox,
     CronService cron,
-    PipeService pipes)
+    PipeService pipes,
+    DraftService drafts)
 {
     public IList<Tool> List() => [.. All.Where(tool => settings.SendEnabled || !tool.Sends).Select(tool => tool.ToTool())];
 
@@ -64,6 +66,7 @@ public sealed class McpTools(
     {
         ListEmails => await ListEmailsAsync(caller, args, cancellationToken),
         ReadEmail => McpResults.Text(McpEmailText.Render(await inbox.GetAsync(caller, Valid(args, args.RequiredId("id")), cancellationToken))),
+        WriteDraft => await WriteDraftAsync(caller, args, cancellationToken),
         SendEmail => await SendAsync(caller, args, SendInput, cancellationToken),
         SendTemplate => await SendAsync(caller, args, TemplateInput, cancellationToken),
         FireTrigger => await FireAsync(caller, args, cancellationToken),
@@ -128,6 +131,24 @@ public sealed class McpTools(
         var key = Key(args);
         args.ThrowIfInvalid();
         return McpResults.Data(await firing.FireAsMemberAsync(caller.TeamId, id, input, key, cancellationToken));
+    }
+
+    private async Task<CallToolResult> WriteDraftAsync(Caller caller, McpArguments args, CancellationToken cancellationToken)
+    {
+        args.Require("body");
+        var input = new DraftInput
+        {
+            To = args.Recipients("to"),
+            Cc = args.Recipients("cc"),
+            Bcc = args.Recipients("bcc"),
+            Subject = args.Text("subject"),
+            Body = args.Text("body"),
+            Html = args.Text("html"),
+            From = args.Text("from"),
+            ReplyToInboxId = args.Id("reply_to_id"),
+        };
+        var draft = await drafts.CreateAsync(caller, Valid(args, input), cancellationToken);
+        return McpResults.Data(new { status = "draft saved, NOT sent", draft });
     }
 
     private async Task<CallToolResult> ListEmailsAsync(Caller caller, McpArguments args, CancellationToken cancellationToken)

@@ -44,6 +44,33 @@ public sealed class McpInboxToolTests(AppFixture app)
     }
 
     [Fact]
+    public async Task WriteDraft_StoresADraftThatIsNotSent_AndAReplyDraftNeedsTheTeamsOwnEmail()
+    {
+        var user = await TestUsers.CreateAsync(app);
+        var (_, resendKey) = await TestSenders.AddAsync(_client, user);
+        var id = await ReceiveAsync(user, resendKey, new { from = "ann@example.com", to = new[] { "inbox@example.com" }, subject = "Question", text = "Can you?" });
+        var mcp = new McpClient(_client, user);
+        var stranger = new McpClient(_client, await TestUsers.CreateAsync(app));
+        var (_, narrowKey, _) = await TestApiKeys.CreateAsync(_client, user, permissions: ["inbox:read"]);
+
+        var (draftError, draft) = await mcp.CallToolAsync("write_draft", new { to = "bob@example.com", subject = "Plan", body = "Draft text" });
+        var (replyError, reply) = await mcp.CallToolAsync("write_draft", new { reply_to_id = id, body = "Yes I can" });
+        var (strangerError, _) = await stranger.CallToolAsync("write_draft", new { reply_to_id = id, body = "Hijack" });
+        var (narrowError, narrow) = await new McpClient(_client, user.Using(narrowKey)).CallToolAsync("write_draft", new { body = "x" });
+        var (_, stored) = await TestContent.SendAsync(_client, user, HttpMethod.Get, "api/drafts");
+
+        Assert.False(draftError, draft);
+        Assert.Contains("NOT sent", draft, StringComparison.Ordinal);
+        Assert.False(replyError, reply);
+        Assert.Contains("Re: Question", reply, StringComparison.Ordinal);
+        Assert.True(strangerError);
+        Assert.True(narrowError);
+        Assert.Contains("drafts:write", narrow, StringComparison.Ordinal);
+        Assert.Equal(2, stored.GetProperty("drafts").GetArrayLength());
+        Assert.Equal(0, await app.Sandbox.AcceptedSendsAsync(resendKey));
+    }
+
+    [Fact]
     public async Task InboxTools_NeedInboxRead()
     {
         var user = await TestUsers.CreateAsync(app);
