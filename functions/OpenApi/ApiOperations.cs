@@ -172,7 +172,7 @@ public static class ApiOperations
         ["GetInboxThread"] = new("A thread's received emails, oldest first", Shape(200, "OK", P<InboxThread>("thread"))),
         ["GetInboxAttachment"] = new("Download an attachment, streamed from Resend (always as a download)", new ApiAnswer(200, "The attachment's bytes")),
 
-        ["Mcp"] = new("Model Context Protocol (JSON-RPC over Streamable HTTP, stateless)", new ApiAnswer(200, "A JSON-RPC answer")) { BodyContentType = "application/json" },
+        ["Mcp"] = new("Model Context Protocol (JSON-RPC over Streamable HTTP, stateless; send Accept: application/json, text/event-stream)", new ApiAnswer(200, "The JSON-RPC answer as one SSE event (text/event-stream); 202 for a notification")) { BodyContentType = "application/json" },
     };
 
     /// <summary>Functions that are in functions.metadata but are no API route: the catch-all 404.</summary>
