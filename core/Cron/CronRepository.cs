@@ -6,17 +6,11 @@ namespace Moosermail.Core.Cron;
 
 /// <summary>
 /// A team's cron jobs and their runs. Every statement filters on team_id; "null" or "false" means the job is
-/// missing or belongs to another team, which callers answer alike (404). The timer's cross-team work is in
+/// missing or belongs to another team, which callers answer alike (not found). The timer's cross-team work is in
 /// <see cref="CronScheduleRepository"/>.
 /// </summary>
 public sealed class CronRepository(NpgsqlDataSource dataSource)
 {
-    private const string JobColumns = """
-        j.id, j.name, j.template_id, t.name AS template_name, j.to_addresses, j.to_tag, j.variables::text AS variables_json,
-        j.from_address, j.cron_expression, j.timezone, j.enabled, j.next_run_at, j.created_at, j.updated_at,
-        (SELECT max(r.slot) FROM cron_runs r WHERE r.job_id = j.id AND r.team_id = j.team_id AND r.status <> 'skipped') AS last_run_at
-        """;
-
     /// <summary>Inserts the job unless the team already has <paramref name="maxJobs"/>; false then, and nothing is stored.</summary>
     public async Task<bool> InsertAsync(Guid teamId, Guid id, CronJobFields fields, DateTimeOffset? nextRunAt, int maxJobs, AuditEntry audit, DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -44,8 +38,10 @@ public sealed class CronRepository(NpgsqlDataSource dataSource)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var rows = await connection.QueryAsync<CronJob>(new CommandDefinition(
-            $"""
-            SELECT {JobColumns}
+            """
+            SELECT j.id, j.name, j.template_id, t.name AS template_name, j.to_addresses, j.to_tag, j.variables::text AS variables_json,
+                   j.from_address, j.cron_expression, j.timezone, j.enabled, j.next_run_at, j.created_at, j.updated_at,
+                   (SELECT max(r.slot) FROM cron_runs r WHERE r.job_id = j.id AND r.team_id = j.team_id AND r.status <> 'skipped') AS last_run_at
             FROM cron_jobs j
             LEFT JOIN templates t ON t.id = j.template_id AND t.team_id = j.team_id
             WHERE j.team_id = @TeamId
@@ -60,8 +56,10 @@ public sealed class CronRepository(NpgsqlDataSource dataSource)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         return await connection.QuerySingleOrDefaultAsync<CronJob>(new CommandDefinition(
-            $"""
-            SELECT {JobColumns}
+            """
+            SELECT j.id, j.name, j.template_id, t.name AS template_name, j.to_addresses, j.to_tag, j.variables::text AS variables_json,
+                   j.from_address, j.cron_expression, j.timezone, j.enabled, j.next_run_at, j.created_at, j.updated_at,
+                   (SELECT max(r.slot) FROM cron_runs r WHERE r.job_id = j.id AND r.team_id = j.team_id AND r.status <> 'skipped') AS last_run_at
             FROM cron_jobs j
             LEFT JOIN templates t ON t.id = j.template_id AND t.team_id = j.team_id
             WHERE j.id = @Id

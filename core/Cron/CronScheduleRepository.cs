@@ -29,7 +29,8 @@ public sealed class CronScheduleRepository(NpgsqlDataSource dataSource)
     /// <summary>
     /// Claims <paramref name="slot"/> of the job: one transaction inserts the run (ON CONFLICT DO NOTHING on the
     /// (job, slot) key, so of two instances exactly one inserts it), records <paramref name="skipped"/> slots, and moves
-    /// next_run_at to <paramref name="next"/> if it still is <paramref name="previous"/>. False when the slot was already claimed.
+    /// next_run_at to <paramref name="next"/> if it still is the job's <see cref="DueCronJob.NextRunAt"/>. False when the slot
+    /// was already claimed; next_run_at is moved on then too, so a job can never stay due on a slot that is taken.
     /// </summary>
     public async Task<bool> ClaimAsync(DueCronJob job, DateTimeOffset slot, IReadOnlyList<DateTimeOffset> skipped, int missed, DateTimeOffset? next, DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -42,27 +43,31 @@ public sealed class CronScheduleRepository(NpgsqlDataSource dataSource)
             ON CONFLICT (job_id, slot) DO NOTHING
             """,
             new { JobId = job.Id, Slot = slot, job.TeamId, Missed = missed, Now = now }, transaction, cancellationToken: cancellationToken)) == 1;
-        if (!claimed)
+        if (claimed)
         {
-            return false;
+            await connection.ExecuteAsync(new CommandDefinition(
+                """
+                INSERT INTO cron_runs (job_id, slot, team_id, status, claimed_at, finished_at)
+                SELECT @JobId, s.slot, @TeamId, 'skipped', @Now, @Now
+                FROM unnest(@Slots) AS s (slot)
+                ON CONFLICT (job_id, slot) DO NOTHING
+                """,
+                new { JobId = job.Id, job.TeamId, Slots = skipped.Select(s => s.UtcDateTime).ToArray(), Now = now },
+                transaction, cancellationToken: cancellationToken));
         }
 
         await connection.ExecuteAsync(new CommandDefinition(
             """
-            INSERT INTO cron_runs (job_id, slot, team_id, status, claimed_at, finished_at)
-            SELECT @JobId, s.slot, @TeamId, 'skipped', @Now, @Now
-            FROM unnest(@Slots) AS s (slot)
-            ON CONFLICT (job_id, slot) DO NOTHING;
             UPDATE cron_jobs
             SET next_run_at = @Next
             WHERE id = @JobId
               AND team_id = @TeamId
               AND next_run_at = @Previous
             """,
-            new { JobId = job.Id, job.TeamId, Slots = skipped.Select(s => s.UtcDateTime).ToArray(), Next = next, Previous = job.NextRunAt, Now = now },
+            new { JobId = job.Id, job.TeamId, Next = next, Previous = job.NextRunAt },
             transaction, cancellationToken: cancellationToken));
         await transaction.CommitAsync(cancellationToken);
-        return true;
+        return claimed;
     }
 
     /// <summary>
