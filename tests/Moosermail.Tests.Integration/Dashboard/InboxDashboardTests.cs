@@ -43,7 +43,10 @@ public sealed partial class InboxDashboardTests(AppFixture app, BrowserFixture b
         var subject = $"Loom {Guid.NewGuid():N}"[..13];
         await app.InjectAsync(apiKey, new
         {
-            from = "Ada <ada@example.net>", to = new[] { "hello@example.com" }, subject, message_id = "<loom@example.net>",
+            from = "Ada <ada@example.net>",
+            to = new[] { "hello@example.com" },
+            subject,
+            message_id = "<loom@example.net>",
             text = "The analytical engine weaves algebraic patterns.\n<script>alert('not here')</script>",
         });
         await app.ReceiveAsync(user, apiKey, new { from = "bob@example.net", subject = "Unrelated", text = "Nothing to see." });

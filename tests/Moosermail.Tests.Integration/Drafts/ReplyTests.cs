@@ -34,8 +34,12 @@ public sealed class ReplyTests(AppFixture app)
         var (user, apiKey) = await TestSenders.UserWithSenderAsync(app, _client);
         var id = await app.ReceiveAsync(user, apiKey, new
         {
-            from = "Ada <ada@example.net>", to = new[] { "hello@example.com" }, subject = "Engine notes", text = "Patterns.",
-            message_id = "<notes-2@example.net>", references = "<notes-1@example.net>",
+            from = "Ada <ada@example.net>",
+            to = new[] { "hello@example.com" },
+            subject = "Engine notes",
+            text = "Patterns.",
+            message_id = "<notes-2@example.net>",
+            references = "<notes-1@example.net>",
         });
 
         var (status, answer) = await _client.CallAsync(user.Request(HttpMethod.Post, $"api/inbox/{id}/reply", new { body = "Lovely." }));
