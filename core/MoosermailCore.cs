@@ -14,6 +14,8 @@ using Moosermail.Core.Health;
 using Moosermail.Core.Inbox;
 using Moosermail.Core.Maintenance;
 using Moosermail.Core.OperatorMail;
+using Moosermail.Core.Outbound;
+using Moosermail.Core.OutboundWebhooks;
 using Moosermail.Core.Pipes;
 using Moosermail.Core.RateLimiting;
 using Moosermail.Core.Resend;
@@ -84,9 +86,12 @@ public static class MoosermailCore
         services.AddSingleton<TriggerRepository>();
         services.AddSingleton<TriggerService>();
         services.AddSingleton<TriggerFiring>();
-        services.AddSingleton<PipeUrlCheck>();
         services.AddSingleton<PipeRepository>();
         services.AddSingleton<PipeService>();
+        services.AddSingleton<PipeRunRepository>();
+        services.AddSingleton<PipeWorkRepository>();
+        services.AddSingleton<PipeActionRunner>();
+        services.AddSingleton<PipeProcessor>();
         services.AddSingleton<ContactRepository>();
         services.AddSingleton<ContactService>();
         services.AddSingleton<ContactImportService>();
@@ -118,6 +123,11 @@ public static class MoosermailCore
         services.AddSingleton<MemberService>();
         services.AddSingleton<InvitationRepository>();
         services.AddSingleton<InvitationService>();
+        services.AddOutboundGuard(configuration);
+        services.AddSingleton<OutboundWebhookRepository>();
+        services.AddSingleton<OutboundDispatchRepository>();
+        services.AddSingleton<OutboundWebhookService>();
+        services.AddSingleton<OutboundWebhookDispatcher>();
         // Seams the operator-mail and email-verification work replace by registering first.
         services.TryAddSingleton<IInvitationMailer, OperatorInvitationMailer>();
         services.TryAddSingleton<IInvitationAcceptancePolicy, VerifiedAccountsMayAccept>();

@@ -26,4 +26,9 @@ public static class AuditActions
     public const string PipeCreated = "pipe.created";
     public const string PipeUpdated = "pipe.updated";
     public const string PipeDeleted = "pipe.deleted";
+    public const string OutboundWebhookCreated = "outbound_webhook.created";
+    public const string OutboundWebhookUpdated = "outbound_webhook.updated";
+    public const string OutboundWebhookDeleted = "outbound_webhook.deleted";
+    public const string OutboundWebhookSecretRotated = "outbound_webhook.secret_rotated";
+    public const string OutboundWebhookDisabled = "outbound_webhook.disabled";
 }

@@ -1,4 +1,5 @@
 using Dapper;
+using Moosermail.Core.OutboundWebhooks;
 using Npgsql;
 
 namespace Moosermail.Core.Contacts;
@@ -10,7 +11,8 @@ public sealed class ContactRepository(NpgsqlDataSource dataSource)
     public async Task<Contact?> InsertAsync(Guid teamId, Guid id, ContactFields fields, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return await connection.QuerySingleOrDefaultAsync<Contact>(new CommandDefinition(
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var created = await connection.QuerySingleOrDefaultAsync<Contact>(new CommandDefinition(
             """
             INSERT INTO contacts (id, team_id, email, name, tags, properties, unsubscribed, created_at, updated_at)
             VALUES (@Id, @TeamId, @Email, @Name, @Tags, COALESCE(@PropertiesJson::jsonb, '{}'), @Unsubscribed, @Now, @Now)
@@ -18,7 +20,14 @@ public sealed class ContactRepository(NpgsqlDataSource dataSource)
             RETURNING id, email, name, tags, properties::text AS properties_json, unsubscribed, created_at, updated_at
             """,
             new { Id = id, TeamId = teamId, fields.Email, fields.Name, Tags = fields.Tags ?? [], fields.PropertiesJson, Unsubscribed = fields.Unsubscribed ?? false, Now = now },
-            cancellationToken: cancellationToken));
+            transaction, cancellationToken: cancellationToken));
+        if (created is not null)
+        {
+            await OutboundEvents.RecordAsync(connection, transaction, teamId, "contact.created", created, now, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+
+        return created;
     }
 
     /// <summary>
@@ -61,7 +70,22 @@ public sealed class ContactRepository(NpgsqlDataSource dataSource)
     public async Task<Contact?> UpdateAsync(Guid teamId, Guid id, ContactFields fields, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return await connection.QuerySingleOrDefaultAsync<Contact>(new CommandDefinition(
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var wasUnsubscribed = await connection.ExecuteScalarAsync<bool?>(new CommandDefinition(
+            """
+            SELECT unsubscribed
+            FROM contacts
+            WHERE id = @Id
+              AND team_id = @TeamId
+            FOR UPDATE
+            """,
+            new { Id = id, TeamId = teamId }, transaction, cancellationToken: cancellationToken));
+        if (wasUnsubscribed is null)
+        {
+            return null;
+        }
+
+        var updated = await connection.QuerySingleAsync<Contact>(new CommandDefinition(
             """
             UPDATE contacts
             SET email = COALESCE(@Email, email),
@@ -75,7 +99,15 @@ public sealed class ContactRepository(NpgsqlDataSource dataSource)
             RETURNING id, email, name, tags, properties::text AS properties_json, unsubscribed, created_at, updated_at
             """,
             new { Id = id, TeamId = teamId, fields.Email, fields.Name, fields.ClearName, fields.Tags, fields.PropertiesJson, fields.Unsubscribed, Now = now },
-            cancellationToken: cancellationToken));
+            transaction, cancellationToken: cancellationToken));
+        await OutboundEvents.RecordAsync(connection, transaction, teamId, "contact.updated", updated, now, cancellationToken);
+        if (updated.Unsubscribed && wasUnsubscribed == false)
+        {
+            await OutboundEvents.RecordAsync(connection, transaction, teamId, "contact.unsubscribed", updated, now, cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return updated;
     }
 
     /// <summary>False when the contact is missing or belongs to another team.</summary>

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Moosermail.Core.Pipes;
 
 /// <summary>The body of POST /api/pipes: Moosermail's documented fields (§2.11).</summary>
@@ -65,6 +67,14 @@ public sealed record Pipe
     public DateTimeOffset CreatedAt { get; init; }
 
     public DateTimeOffset UpdatedAt { get; init; }
+
+    /// <summary>The whsec_ secret a webhook pipe signs with: in the answer that creates it only, never stored in clear.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? SigningSecret { get; init; }
+
+    /// <summary>Whether a signing secret is stored (a webhook pipe has one).</summary>
+    [JsonIgnore]
+    public bool HasSigningSecret { get; init; }
 }
 
 /// <summary>The five documented actions and the tags a <c>tag</c> pipe may set.</summary>

@@ -10,24 +10,21 @@ namespace Moosermail.Core.Pipes;
 /// </summary>
 public sealed class PipeRepository(NpgsqlDataSource dataSource)
 {
-    private const string Columns = """
-        id, name, action, match_from, match_subject, match_body, match_all, action_url, action_to,
-        action_template_id, action_tag, strip_closers, enabled, created_at, updated_at
-        """;
-
-    public async Task<Pipe> InsertAsync(Guid teamId, Pipe pipe, AuditEntry audit, CancellationToken cancellationToken)
+    /// <summary>Stores the pipe with <paramref name="signingSecret"/> (a SecretCipher envelope, or null) and its audit event.</summary>
+    public async Task<Pipe> InsertAsync(Guid teamId, Pipe pipe, string? signingSecret, AuditEntry audit, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var created = await connection.QuerySingleAsync<Pipe>(new CommandDefinition(
-            $"""
+            """
             INSERT INTO pipes (id, team_id, name, action, match_from, match_subject, match_body, match_all, action_url, action_to,
-                               action_template_id, action_tag, strip_closers, enabled, created_at, updated_at)
+                               action_template_id, action_tag, strip_closers, enabled, created_at, updated_at, signing_secret)
             VALUES (@Id, @TeamId, @Name, @Action, @MatchFrom, @MatchSubject, @MatchBody, @MatchAll, @ActionUrl, @ActionTo,
-                    @ActionTemplateId, @ActionTag, @StripClosers, @Enabled, @CreatedAt, @UpdatedAt)
-            RETURNING {Columns}
+                    @ActionTemplateId, @ActionTag, @StripClosers, @Enabled, @CreatedAt, @UpdatedAt, @SigningSecret)
+            RETURNING id, name, action, match_from, match_subject, match_body, match_all, action_url, action_to,
+                      action_template_id, action_tag, strip_closers, enabled, created_at, updated_at, signing_secret IS NOT NULL AS has_signing_secret
             """,
-            Parameters(teamId, pipe), transaction, cancellationToken: cancellationToken));
+            WithSecret(teamId, pipe, signingSecret), transaction, cancellationToken: cancellationToken));
         await AuditLog.AppendAsync(connection, transaction, audit, pipe.CreatedAt, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return created;
@@ -38,8 +35,9 @@ public sealed class PipeRepository(NpgsqlDataSource dataSource)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var rows = await connection.QueryAsync<Pipe>(new CommandDefinition(
-            $"""
-            SELECT {Columns}
+            """
+            SELECT id, name, action, match_from, match_subject, match_body, match_all, action_url, action_to,
+                   action_template_id, action_tag, strip_closers, enabled, created_at, updated_at, signing_secret IS NOT NULL AS has_signing_secret
             FROM pipes
             WHERE team_id = @TeamId
             ORDER BY created_at, id
@@ -53,8 +51,9 @@ public sealed class PipeRepository(NpgsqlDataSource dataSource)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         return await connection.QuerySingleOrDefaultAsync<Pipe>(new CommandDefinition(
-            $"""
-            SELECT {Columns}
+            """
+            SELECT id, name, action, match_from, match_subject, match_body, match_all, action_url, action_to,
+                   action_template_id, action_tag, strip_closers, enabled, created_at, updated_at, signing_secret IS NOT NULL AS has_signing_secret
             FROM pipes
             WHERE id = @Id
               AND team_id = @TeamId
@@ -66,14 +65,14 @@ public sealed class PipeRepository(NpgsqlDataSource dataSource)
     /// Writes the whole pipe if it is still as it was read (<paramref name="readAt"/> is the updated_at then), so two
     /// concurrent partial updates cannot mix. Null when missing, another team's, or changed meanwhile.
     /// </summary>
-    public async Task<Pipe?> UpdateAsync(Guid teamId, Pipe pipe, DateTimeOffset readAt, AuditEntry audit, CancellationToken cancellationToken)
+    public async Task<Pipe?> UpdateAsync(Guid teamId, Pipe pipe, string? newSigningSecret, DateTimeOffset readAt, AuditEntry audit, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var parameters = new DynamicParameters(Parameters(teamId, pipe));
+        var parameters = WithSecret(teamId, pipe, newSigningSecret);
         parameters.Add("ReadAt", readAt);
         var updated = await connection.QuerySingleOrDefaultAsync<Pipe>(new CommandDefinition(
-            $"""
+            """
             UPDATE pipes
             SET name = @Name,
                 action = @Action,
@@ -87,11 +86,13 @@ public sealed class PipeRepository(NpgsqlDataSource dataSource)
                 action_tag = @ActionTag,
                 strip_closers = @StripClosers,
                 enabled = @Enabled,
+                signing_secret = COALESCE(@SigningSecret, signing_secret),
                 updated_at = @UpdatedAt
             WHERE id = @Id
               AND team_id = @TeamId
               AND updated_at = @ReadAt
-            RETURNING {Columns}
+            RETURNING id, name, action, match_from, match_subject, match_body, match_all, action_url, action_to,
+                      action_template_id, action_tag, strip_closers, enabled, created_at, updated_at, signing_secret IS NOT NULL AS has_signing_secret
             """,
             parameters,
             transaction, cancellationToken: cancellationToken));
@@ -123,6 +124,13 @@ public sealed class PipeRepository(NpgsqlDataSource dataSource)
 
         await transaction.CommitAsync(cancellationToken);
         return deleted == 1;
+    }
+
+    private static DynamicParameters WithSecret(Guid teamId, Pipe pipe, string? signingSecret)
+    {
+        var parameters = new DynamicParameters(Parameters(teamId, pipe));
+        parameters.Add("SigningSecret", signingSecret);
+        return parameters;
     }
 
     private static object Parameters(Guid teamId, Pipe pipe) => new

@@ -57,8 +57,8 @@ internal static class PipeRules
         return value.Trim();
     }
 
-    /// <summary>Where a webhook pipe posts: checked by the outbound guard at save time (and again at send time).</summary>
-    public static string? ActionUrl(string? value, Func<string, string?> guardProblem, ValidationErrors errors)
+    /// <summary>Where a webhook pipe posts; the service then has the outbound guard check it (and it checks again at send time).</summary>
+    public static string? ActionUrl(string? value, ValidationErrors errors)
     {
         if (string.IsNullOrWhiteSpace(value))
         {
@@ -69,10 +69,6 @@ internal static class PipeRules
         if (url.Length > MaxUrlLength)
         {
             errors.Add("action_url", $"may be at most {MaxUrlLength} characters.");
-        }
-        else if (guardProblem(url) is { } problem)
-        {
-            errors.Add("action_url", problem);
         }
 
         return url;

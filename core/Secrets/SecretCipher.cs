@@ -8,6 +8,7 @@ public sealed record SecretContext(string Purpose, Guid TeamId, Guid RowId)
 {
     public const string ResendApiKey = "resend_api_key";
     public const string WebhookSigningSecret = "webhook_signing_secret";
+    public const string OutboundWebhookSecret = "outbound_webhook_secret";
 }
 
 /// <summary>A stored secret that cannot be decrypted; deliberately says nothing about why.</summary>

@@ -42,6 +42,31 @@ public sealed class SecretRewrapper(NpgsqlDataSource dataSource, SecretCipher ci
             WHERE id = @Id
               AND encrypted_signing_secret = @Old
             """),
+        new(
+            SecretContext.OutboundWebhookSecret,
+            """
+            SELECT id, team_id, encrypted_secret AS envelope
+            FROM outbound_webhook_endpoints
+            """,
+            """
+            UPDATE outbound_webhook_endpoints
+            SET encrypted_secret = @New
+            WHERE id = @Id
+              AND encrypted_secret = @Old
+            """),
+        new(
+            SecretContext.OutboundWebhookSecret,
+            """
+            SELECT id, team_id, encrypted_previous_secret AS envelope
+            FROM outbound_webhook_endpoints
+            WHERE encrypted_previous_secret IS NOT NULL
+            """,
+            """
+            UPDATE outbound_webhook_endpoints
+            SET encrypted_previous_secret = @New
+            WHERE id = @Id
+              AND encrypted_previous_secret = @Old
+            """),
     ];
 
     public async Task<RewrapReport> RunAsync(CancellationToken cancellationToken)

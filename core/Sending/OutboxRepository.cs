@@ -1,4 +1,5 @@
 using Dapper;
+using Moosermail.Core.OutboundWebhooks;
 using Npgsql;
 
 namespace Moosermail.Core.Sending;
@@ -136,8 +137,29 @@ public sealed class OutboxRepository(NpgsqlDataSource dataSource)
             FROM unnest(@EmailIds) AS id;
             """,
             new { job.TeamId, EmailIds = job.EmailIds, Error = error, Now = now }, transaction, cancellationToken: cancellationToken));
+        await RecordFailedEventsAsync(connection, transaction, job, error, now, cancellationToken);
         await DeleteJobAsync(connection, transaction, job, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>email.failed for the team's outbound webhooks, in the transaction that fails the emails.</summary>
+    private static async Task RecordFailedEventsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, ClaimedJob job, string error, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var failed = await connection.QueryAsync<(Guid Id, string From, string[] To, string Subject)>(new CommandDefinition(
+            """
+            SELECT id, from_address, to_addresses, subject
+            FROM emails
+            WHERE id = ANY (@EmailIds)
+              AND team_id = @TeamId
+              AND status = 'failed'
+              AND updated_at = @Now
+            """,
+            new { job.TeamId, EmailIds = job.EmailIds, Now = now }, transaction, cancellationToken: cancellationToken));
+        foreach (var email in failed)
+        {
+            var data = new { email_id = email.Id, from = email.From, to = email.To, subject = email.Subject, error };
+            await OutboundEvents.RecordAsync(connection, transaction, job.TeamId, "email.failed", data, now, cancellationToken);
+        }
     }
 
     private static Task<int> DeleteJobAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, ClaimedJob job, CancellationToken cancellationToken) =>

@@ -5,8 +5,9 @@ using Moosermail.Core.Contacts;
 using Moosermail.Core.Cron;
 using Moosermail.Core.Drafts;
 using Moosermail.Core.Emails;
-using Moosermail.Core.Pipes;
 using Moosermail.Core.Inbox;
+using Moosermail.Core.OutboundWebhooks;
+using Moosermail.Core.Pipes;
 using Moosermail.Core.Senders;
 using Moosermail.Core.Sending;
 using Moosermail.Core.Stats;
@@ -118,6 +119,7 @@ public static class ApiOperations
         ["ListPipes"] = new("The team's pipes, in creation order (the order they run in)", Shape(200, "OK", P<IReadOnlyList<Pipe>>("pipes"))),
         ["GetPipe"] = new("One pipe", Shape(200, "OK", P<Pipe>("pipe"))),
         ["UpdatePipe"] = new("Change a pipe (a partial update; enabled toggles it)", Shape(200, "OK", P<Pipe>("pipe"))) { Body = typeof(UpdatePipeRequest) },
+        ["ListPipeRuns"] = new("The pipe's runs on received mail, newest first (pending with the next attempt, succeeded, skipped, failed)", Shape(200, "OK", P<IReadOnlyList<PipeRun>>("runs"))) { Query = ["limit"] },
         ["DeletePipe"] = new("Delete a pipe", NoContent("Deleted")),
 
         ["CreateContact"] = new("Create a contact", Shape(201, "Created", P<Contact>("contact"))) { Body = typeof(CreateContactRequest) },
@@ -132,6 +134,13 @@ public static class ApiOperations
         ["RemoveResendWebhookSecret"] = new("Remove the signing secret", Json<WebhookSettings>()),
         ["RotateResendWebhook"] = new("A new webhook URL; the old one answers 404", Json<WebhookSettings>()),
         ["ReceiveResendWebhook"] = new("Where Resend posts events (Svix-signed)", Shape(200, "Stored or a repeat", P<bool>("received"), P<bool>("duplicate"))) { BodyContentType = "application/json" },
+        ["CreateOutboundWebhook"] = new("Add an endpoint of your app for signed event deliveries; the whsec_ secret is in this answer only", Shape(201, "Created", P<OutboundWebhook>("webhook"), P<string>("secret"))) { Body = typeof(CreateOutboundWebhookRequest) },
+        ["ListOutboundWebhooks"] = new("The team's outbound webhook endpoints", Shape(200, "OK", P<IReadOnlyList<OutboundWebhook>>("webhooks"))),
+        ["UpdateOutboundWebhook"] = new("Change an endpoint (url, events, description, enabled; enabling clears an automatic disable)", Shape(200, "OK", P<OutboundWebhook>("webhook"))) { Body = typeof(UpdateOutboundWebhookRequest) },
+        ["DeleteOutboundWebhook"] = new("Delete an endpoint and its delivery log", NoContent("Deleted")),
+        ["RotateOutboundWebhookSecret"] = new("A new whsec_ secret (in this answer only); the old one keeps signing alongside it for 24 h", Shape(200, "OK", P<OutboundWebhook>("webhook"), P<string>("secret"))),
+        ["ListOutboundWebhookDeliveries"] = new("The endpoint's deliveries, newest first: status, attempts, response code, latency", Shape(200, "OK", P<IReadOnlyList<OutboundDelivery>>("deliveries"))) { Query = ["status", "limit"] },
+        ["RetryOutboundWebhookDelivery"] = new("Queue another attempt of a delivery now (same webhook-id)", Shape(202, "Queued", P<OutboundDelivery>("delivery"))),
 
         ["GetStats"] = new("Delivery funnel for emails created in the window", Shape(200, "OK", P<DateTimeOffset?>("since"), P<DateTimeOffset?>("until"), P<DeliveryStats>("counts"))) { Query = ["since", "until"] },
         ["ListSuppressions"] = new("Addresses every send refuses", Shape(200, "OK", P<IReadOnlyList<Suppression>>("data"))),

@@ -48,6 +48,18 @@ public sealed class PipeFunctions(PipeService pipes)
         return Results.Json(new { pipe = await pipes.UpdateAsync(caller, id, body, context.CancellationToken) });
     }
 
+    [Function(nameof(ListPipeRuns))]
+    [RequiresPermission(Permissions.PipesRead)]
+    public async Task<IResult> ListPipeRuns(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "pipes/{id:guid}/runs")] HttpRequest request, Guid id, FunctionContext context)
+    {
+        var caller = context.Authorize(Permissions.PipesRead);
+        var query = new QueryParameters(request.Query);
+        var limit = query.WholeNumber("limit");
+        query.ThrowIfInvalid();
+        return Results.Json(new { runs = await pipes.ListRunsAsync(caller, id, limit, context.CancellationToken) });
+    }
+
     [Function(nameof(DeletePipe))]
     [RequiresPermission(Permissions.PipesWrite)]
     public async Task<IResult> DeletePipe(

@@ -150,6 +150,7 @@ public static class RouteFixtures
         ["ListPipes"] = new(async w => { await PipeAsync(w); return await Call("api/pipes"); }),
         ["GetPipe"] = new(async w => await Call($"api/pipes/{await PipeAsync(w)}"), NamesTeamResource: true),
         ["UpdatePipe"] = new(async w => await Call($"api/pipes/{await PipeAsync(w)}", new { enabled = false }), NamesTeamResource: true),
+        ["ListPipeRuns"] = new(async w => await Call($"api/pipes/{await PipeAsync(w)}/runs"), NamesTeamResource: true),
         ["DeletePipe"] = new(async w => await Call($"api/pipes/{await PipeAsync(w)}"), NamesTeamResource: true),
 
         // Cron jobs.
@@ -173,6 +174,17 @@ public static class RouteFixtures
         ["SetResendWebhookSecret"] = new(_ => Call("api/webhooks/resend", new { signing_secret = "whsec_" + Convert.ToBase64String(Guid.NewGuid().ToByteArray()) })),
         ["RemoveResendWebhookSecret"] = new(_ => Call("api/webhooks/resend")),
         ["RotateResendWebhook"] = new(_ => Call("api/webhooks/resend/rotate")),
+        ["CreateOutboundWebhook"] = new(_ => Call("api/outbound-webhooks", new { url = UnusedReceiver, events = new[] { "email.sent" } })),
+        ["ListOutboundWebhooks"] = new(async w => { await OutboundWebhookAsync(w); return await Call("api/outbound-webhooks"); }),
+        ["UpdateOutboundWebhook"] = new(async w => await Call($"api/outbound-webhooks/{await OutboundWebhookAsync(w)}", new { description = "changed" }), NamesTeamResource: true),
+        ["DeleteOutboundWebhook"] = new(async w => await Call($"api/outbound-webhooks/{await OutboundWebhookAsync(w)}"), NamesTeamResource: true),
+        ["RotateOutboundWebhookSecret"] = new(async w => await Call($"api/outbound-webhooks/{await OutboundWebhookAsync(w)}/rotate-secret"), NamesTeamResource: true),
+        ["ListOutboundWebhookDeliveries"] = new(async w => await Call($"api/outbound-webhooks/{await OutboundWebhookAsync(w)}/deliveries"), NamesTeamResource: true),
+        ["RetryOutboundWebhookDelivery"] = new(async w =>
+        {
+            var (endpointId, deliveryId) = await OutboundDeliveryAsync(w);
+            return await Call($"api/outbound-webhooks/{endpointId}/deliveries/{deliveryId}/retry");
+        }, NamesTeamResource: true),
 
         // Teams: team A is a shared team; the path names it.
         ["CreateTeam"] = new(_ => Call("api/teams", new { name = "another team" }), Expect: new Dictionary<MatrixRole, string> { [NarrowKey] = "403" },
@@ -257,6 +269,21 @@ public static class RouteFixtures
 
     private static async Task<Guid> DraftAsync(MatrixWorld w) =>
         (await w.PrepareAsync(HttpMethod.Post, "api/drafts", new { to = "a@example.com", subject = "s", body = "b" })).GetProperty("draft").GetProperty("id").GetGuid();
+
+    /// <summary>Loopback (the fixture app allows private addresses) on the discard port: nothing is delivered during the matrix.</summary>
+    private const string UnusedReceiver = "http://127.0.0.1:9/in";
+
+    private static async Task<Guid> OutboundWebhookAsync(MatrixWorld w) =>
+        (await w.PrepareAsync(HttpMethod.Post, "api/outbound-webhooks", new { url = UnusedReceiver, events = new[] { "contact.created" } })).GetProperty("webhook").GetProperty("id").GetGuid();
+
+    /// <summary>An endpoint subscribed to contact.created, and the delivery a new contact queued for it.</summary>
+    private static async Task<(Guid EndpointId, Guid DeliveryId)> OutboundDeliveryAsync(MatrixWorld w)
+    {
+        var endpointId = await OutboundWebhookAsync(w);
+        await ContactAsync(w);
+        var deliveries = await w.PrepareAsync(HttpMethod.Get, $"api/outbound-webhooks/{endpointId}/deliveries");
+        return (endpointId, deliveries.GetProperty("deliveries")[0].GetProperty("id").GetGuid());
+    }
 
     private static async Task<Guid> ContactAsync(MatrixWorld w) =>
         (await w.PrepareAsync(HttpMethod.Post, "api/contacts", new { email = TestUsers.NewEmail("contact") })).GetProperty("contact").GetProperty("id").GetGuid();

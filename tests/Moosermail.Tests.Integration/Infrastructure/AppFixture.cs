@@ -85,6 +85,8 @@ public sealed class AppFixture : IAsyncLifetime
         ["MOOSERMAIL_SYSTEM_FROM"] = OperatorFrom,
         // Every test calls from 127.0.0.1; RateLimitTests build apps with the limits on.
         ["MOOSERMAIL_RATE_LIMITS"] = "off",
+        // Outbound webhooks and pipes post to receivers on loopback; OutboundGuardTests run an app with it off.
+        ["MOOSERMAIL_OUTBOUND_ALLOW_PRIVATE"] = "true",
     };
 
     /// <summary>

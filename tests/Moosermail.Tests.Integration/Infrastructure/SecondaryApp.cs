@@ -25,9 +25,12 @@ public sealed class SecondaryApp : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<SecondaryApp> StartAsync(AppFixture fixture, TimeProvider time)
+    /// <param name="settings">Changes to the fixture's settings for this instance (e.g. a switch turned off).</param>
+    public static async Task<SecondaryApp> StartAsync(AppFixture fixture, TimeProvider time, Action<Dictionary<string, string?>>? settings = null)
     {
-        var app = fixture.BuildApp(fixture.Settings(), configure: b => b.Services.AddSingleton(time));
+        var values = fixture.Settings();
+        settings?.Invoke(values);
+        var app = fixture.BuildApp(values, configure: b => b.Services.AddSingleton(time));
         await app.StartAsync();
         return new SecondaryApp(app);
     }
