@@ -1,8 +1,8 @@
 using System.Text;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
+using Microsoft.Net.Http.Headers;
 using ModelContextProtocol;
 using ModelContextProtocol.Protocol;
 using Moosermail.Core.Errors;
@@ -12,20 +12,22 @@ using Moosermail.Functions.Pipeline;
 namespace Moosermail.Functions.Mcp;
 
 /// <summary>
-/// POST /api/mcp: the MCP Streamable HTTP transport, stateless (no session id). Each POST carries one
-/// JSON-RPC message and gets one application/json answer; notifications and responses get 202.
-/// The protocol types and their serialization come from ModelContextProtocol.Core; the dispatch is written
-/// here because the SDK's server runs as a long-lived session over a transport that answers with SSE, which
-/// does not fit one Functions invocation. Authentication is the pipeline's, like every other function.
+/// POST /api/mcp: the MCP Streamable HTTP transport in stateless mode, served by the SDK (ModelContextProtocol.Core's
+/// <see cref="ModelContextProtocol.Server.StreamableHttpServerTransport"/> with Stateless = true, one server per
+/// invocation: <see cref="McpStatelessServer"/>). This function only does what the SDK's ASP.NET Core handler does
+/// around the transport, with our own pieces: the pipeline has already authenticated the caller (session or mk_ key);
+/// the body goes through the one size-limited <see cref="BodyReader"/> and the JSON text rules; the Accept,
+/// MCP-Protocol-Version and Mcp-Session-Id headers are checked as the SDK's handler checks them. GET and DELETE are 405,
+/// as the spec asks of a server that offers no SSE stream and has no sessions (the SDK maps neither in stateless mode).
 /// </summary>
-public sealed class McpFunctions(McpTools tools)
+public sealed class McpFunctions(McpStatelessServer server)
 {
     private const int MaxBodyBytes = 1024 * 1024;
+    private const string ProtocolVersionHeader = "MCP-Protocol-Version";
+    private const string SessionIdHeader = "Mcp-Session-Id";
 
-    /// <summary>Newest first; a client asking for another version gets the newest.</summary>
-    private static readonly string[] s_protocolVersions = ["2025-11-25", "2025-06-18", "2025-03-26", "2024-11-05"];
-
-    private static JsonSerializerOptions Json => McpJsonUtilities.DefaultOptions;
+    /// <summary>The SDK's supported revisions (its own list is internal); a header naming another is refused as its handler does.</summary>
+    private static readonly string[] s_protocolVersions = ["2024-11-05", "2025-03-26", "2025-06-18", "2025-11-25"];
 
     [Function(nameof(Mcp))]
     [AnyMember]
@@ -34,60 +36,24 @@ public sealed class McpFunctions(McpTools tools)
     {
         if (!HttpMethods.IsPost(request.Method))
         {
-            // Stateless: there is no server-to-client stream to open and no session to end.
-            throw new MethodNotAllowedException("The MCP endpoint takes one JSON-RPC message per POST; it has no GET stream and no sessions.", allow: "POST");
+            throw new MethodNotAllowedException("This MCP server is stateless: it takes one JSON-RPC message per POST, and has no GET stream and no sessions to delete.", allow: "POST");
         }
 
         var caller = context.Caller();
-        var message = await ReadMessageAsync(request, context.CancellationToken);
-        if (message.Error is { } error)
+        var (message, error) = await ReadMessageAsync(request, context.CancellationToken);
+        if ((error ?? HeaderProblem(request)) is { } refused)
         {
-            return Answer(error, StatusCodes.Status400BadRequest);
+            return refused;
         }
 
-        if (message.Request is not { } call)
-        {
-            return Results.StatusCode(StatusCodes.Status202Accepted);
-        }
-
-        var answer = call.Method switch
-        {
-            RequestMethods.Initialize => Success(call, Initialize(call.Params)),
-            RequestMethods.Ping => Success(call, new JsonObject()),
-            RequestMethods.ToolsList => Success(call, new ListToolsResult { Tools = tools.List() }),
-            RequestMethods.ToolsCall => await CallToolAsync(call, caller, context.CancellationToken),
-            _ => Failure(call.Id, (int)McpErrorCode.MethodNotFound, $"Method not found: {call.Method}"),
-        };
-        return Answer(answer, StatusCodes.Status200OK);
+        var answer = await server.HandleAsync(message!, caller, context.InstanceServices, context.CancellationToken);
+        return answer is null
+            ? Results.StatusCode(StatusCodes.Status202Accepted)
+            : Results.Bytes(answer, "text/event-stream");
     }
 
-    private async Task<JsonRpcMessage> CallToolAsync(JsonRpcRequest call, Moosermail.Core.Security.Caller caller, CancellationToken cancellationToken)
-    {
-        var parameters = Deserialize<CallToolRequestParams>(call.Params);
-        if (parameters is null || string.IsNullOrEmpty(parameters.Name))
-        {
-            return Failure(call.Id, (int)McpErrorCode.InvalidParams, "tools/call needs params.name.");
-        }
-
-        var result = await tools.CallAsync(caller, parameters.Name, parameters.Arguments, cancellationToken);
-        return result is null
-            ? Failure(call.Id, (int)McpErrorCode.InvalidParams, $"Unknown tool: {parameters.Name}")
-            : Success(call, result);
-    }
-
-    private static InitializeResult Initialize(JsonNode? parameters)
-    {
-        var requested = Deserialize<InitializeRequestParams>(parameters)?.ProtocolVersion;
-        return new InitializeResult
-        {
-            ProtocolVersion = s_protocolVersions.Contains(requested) ? requested! : s_protocolVersions[0],
-            Capabilities = new ServerCapabilities { Tools = new ToolsCapability() },
-            ServerInfo = new Implementation { Name = "moosermail", Version = "2.0.0" },
-            Instructions = "Moosermail: send email through your team's Resend key and read the send log.",
-        };
-    }
-
-    private static async Task<(JsonRpcRequest? Request, JsonRpcMessage? Error)> ReadMessageAsync(HttpRequest request, CancellationToken cancellationToken)
+    /// <summary>The message, or a JSON-RPC error answer (400) when the body is not one JSON-RPC message.</summary>
+    private static async Task<(JsonRpcMessage? Message, IResult? Error)> ReadMessageAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         if (!BodyReader.IsJson(BodyReader.MediaType(request)))
         {
@@ -95,58 +61,63 @@ public sealed class McpFunctions(McpTools tools)
         }
 
         var body = await BodyReader.ReadAsync(request, MaxBodyBytes, $"The MCP endpoint takes at most {MaxBodyBytes} bytes per message.", cancellationToken);
-        JsonNode? node;
+        JsonDocument document;
         try
         {
-            using (var document = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = RequestBody.MaxDepth }))
+            document = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = RequestBody.MaxDepth });
+        }
+        catch (JsonException)
+        {
+            return (null, Error(StatusCodes.Status400BadRequest, McpErrorCode.ParseError, $"Parse error: the body is not JSON (or is nested deeper than {RequestBody.MaxDepth} levels)."));
+        }
+
+        using (document)
+        {
+            JsonTextGuard.Check(document.RootElement);
+            try
             {
-                JsonTextGuard.Check(document.RootElement);
+                if (document.RootElement.ValueKind == JsonValueKind.Object
+                    && document.RootElement.Deserialize<JsonRpcMessage>(McpJsonUtilities.DefaultOptions) is { } message)
+                {
+                    return (message, null);
+                }
             }
-
-            node = JsonNode.Parse(body.Span, documentOptions: new JsonDocumentOptions { MaxDepth = RequestBody.MaxDepth });
-        }
-        catch (JsonException)
-        {
-            return (null, Failure(default, (int)McpErrorCode.ParseError, "Parse error: the body is not JSON."));
+            catch (JsonException)
+            {
+                // Valid JSON that is not a JSON-RPC message: answered below.
+            }
         }
 
-        JsonRpcMessage? message;
-        try
-        {
-            message = node is JsonObject ? node.Deserialize<JsonRpcMessage>(Json) : null;
-        }
-        catch (JsonException)
-        {
-            message = null;
-        }
-
-        return message switch
-        {
-            JsonRpcRequest call => (call, null),
-            JsonRpcNotification or JsonRpcResponse or JsonRpcError => (null, null),
-            _ => (null, Failure(default, (int)McpErrorCode.InvalidRequest, "Invalid request: expected one JSON-RPC 2.0 message object.")),
-        };
+        return (null, Error(StatusCodes.Status400BadRequest, McpErrorCode.InvalidRequest, "Invalid request: expected one JSON-RPC 2.0 message object."));
     }
 
-    private static T? Deserialize<T>(JsonNode? node)
-        where T : class
+    /// <summary>The checks the SDK's own HTTP handler makes before handing a POST to a stateless transport.</summary>
+    private static IResult? HeaderProblem(HttpRequest request)
     {
-        try
+        var accept = request.GetTypedHeaders().Accept;
+        if (!accept.Any(a => Accepts(a, "application/json")) || !accept.Any(a => Accepts(a, "text/event-stream")))
         {
-            return node?.Deserialize<T>(Json);
+            return Error(StatusCodes.Status406NotAcceptable, McpErrorCode.InvalidRequest, "Not Acceptable: the client must accept both application/json and text/event-stream.");
         }
-        catch (JsonException)
+
+        var version = request.Headers[ProtocolVersionHeader].ToString();
+        if (version.Length > 0 && !s_protocolVersions.Contains(version))
         {
-            return null;
+            return Error(StatusCodes.Status400BadRequest, McpErrorCode.InvalidRequest,
+                $"Bad Request: MCP-Protocol-Version '{version}' is not supported; this server speaks {string.Join(", ", s_protocolVersions)}.");
         }
+
+        return request.Headers.ContainsKey(SessionIdHeader)
+            ? Error(StatusCodes.Status400BadRequest, McpErrorCode.InvalidRequest, "Bad Request: this server is stateless and has no sessions; send no Mcp-Session-Id header.")
+            : null;
     }
 
-    private static JsonRpcResponse Success<T>(JsonRpcRequest call, T result) =>
-        new() { Id = call.Id, Result = JsonSerializer.SerializeToNode(result, Json) };
+    private static bool Accepts(MediaTypeHeaderValue accepted, string mediaType) =>
+        accepted.MediaType.Equals(mediaType, StringComparison.OrdinalIgnoreCase) || accepted.MatchesAllTypes
+        || (accepted.MatchesAllSubTypes && mediaType.StartsWith(accepted.Type.Value + "/", StringComparison.OrdinalIgnoreCase));
 
-    private static JsonRpcError Failure(RequestId id, int code, string text) =>
-        new() { Id = id, Error = new JsonRpcErrorDetail { Code = code, Message = text } };
-
-    private static IResult Answer(JsonRpcMessage message, int status) =>
-        Results.Content(JsonSerializer.Serialize(message, Json), "application/json", Encoding.UTF8, status);
+    private static IResult Error(int status, McpErrorCode code, string text) =>
+        Results.Content(
+            JsonSerializer.Serialize<JsonRpcMessage>(new JsonRpcError { Id = default, Error = new JsonRpcErrorDetail { Code = (int)code, Message = text } }, McpJsonUtilities.DefaultOptions),
+            "application/json", Encoding.UTF8, status);
 }

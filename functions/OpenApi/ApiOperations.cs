@@ -161,6 +161,13 @@ public static class ApiOperations
         ["AcceptInvitation"] = new("Accept an invitation as the invited, verified account", Json<TeamView>()) { Body = typeof(AcceptInvitationRequest) },
         ["ListTeamAudit"] = new("The team's audit log, newest first, cursor-paginated (audit:read)", Shape(200, "A page", P<IReadOnlyList<AuditEventView>>("data"), P<string?>("next_cursor"))) { Query = ["action", "actor", "limit", "cursor"] },
 
+        ["CreateCronJob"] = new("Create a cron job: a template sent on a 5-field schedule in an IANA zone (answer has next_runs)", Shape(201, "Created", P<CronJob>("cron_job"))) { Body = typeof(CreateCronJobRequest) },
+        ["ListCronJobs"] = new("The team's cron jobs, each with its next 5 runs", Shape(200, "OK", P<IReadOnlyList<CronJob>>("cron_jobs"))),
+        ["GetCronJob"] = new("One cron job with its next 5 runs", Shape(200, "OK", P<CronJob>("cron_job"))),
+        ["UpdateCronJob"] = new("Change a cron job (any field; enabled pauses it)", Shape(200, "OK", P<CronJob>("cron_job"))) { Body = typeof(UpdateCronJobRequest) },
+        ["DeleteCronJob"] = new("Delete a cron job and its runs", NoContent("Deleted")),
+        ["ListCronRuns"] = new("A cron job's runs, newest slot first: status, the emails each produced, errors, skipped slots", Shape(200, "OK", P<IReadOnlyList<CronRun>>("runs"))) { Query = ["limit"] },
+
         ["ListInbox"] = new("Received mail, newest first, cursor-paginated; q searches from, subject and text; hidden mail only with hidden=true",
             Shape(200, "A page", P<IReadOnlyList<ReceivedEmailSummary>>("data"), P<string?>("next_cursor")))
         {
@@ -180,7 +187,7 @@ public static class ApiOperations
         ["DeleteCronJob"] = new("Delete a cron job and its runs", NoContent("Deleted")),
         ["ListCronRuns"] = new("A cron job's runs, newest slot first: status, the emails each produced, errors, skipped slots", Shape(200, "OK", P<IReadOnlyList<CronRun>>("runs"))) { Query = ["limit"] },
 
-        ["Mcp"] = new("Model Context Protocol (JSON-RPC over Streamable HTTP, stateless)", new ApiAnswer(200, "A JSON-RPC answer")) { BodyContentType = "application/json" },
+        ["Mcp"] = new("Model Context Protocol (JSON-RPC over Streamable HTTP, stateless; send Accept: application/json, text/event-stream)", new ApiAnswer(200, "The JSON-RPC answer as one SSE event (text/event-stream); 202 for a notification")) { BodyContentType = "application/json" },
     };
 
     /// <summary>Functions that are in functions.metadata but are no API route: the catch-all 404.</summary>

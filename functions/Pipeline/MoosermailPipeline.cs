@@ -62,6 +62,7 @@ public static class MoosermailPipeline
         services.AddSingleton<RequestLimiter>();
         services.AddSingleton(provider => McpSettings.Load(provider.GetRequiredService<IConfiguration>()));
         services.AddScoped<McpTools>();
+        services.AddScoped<McpStatelessServer>();
         services.Configure<JsonOptions>(options => ConfigureJson(options.SerializerOptions));
         return services;
     }

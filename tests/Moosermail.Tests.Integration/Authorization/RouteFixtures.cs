@@ -64,7 +64,8 @@ public static class RouteFixtures
         ["DeleteAccount"] = new(_ => Call("api/auth/account", new { password = Password })),
         ["RequestEmailVerification"] = new(_ => Call("api/auth/verify/request")),
         ["AccountAudit"] = new(_ => Call("api/auth/audit")),
-        ["Mcp POST"] = new(_ => Call("api/mcp", new { jsonrpc = "2.0", id = 1, method = "tools/list" }), Note: "each tool checks its own permission"),
+        ["Mcp POST"] = new(_ => Task.FromResult(new RouteCall("api/mcp", RouteCall.Json(new { jsonrpc = "2.0", id = 1, method = "tools/list" }),
+            Headers: new Dictionary<string, string> { ["Accept"] = "application/json, text/event-stream" })), Note: "each tool checks its own permission"),
         ["Mcp GET"] = new(_ => Call("api/mcp"), Expect: s_allAuthenticated405, Note: "stateless MCP: POST only"),
         ["Mcp DELETE"] = new(_ => Call("api/mcp"), Expect: s_allAuthenticated405, Note: "stateless MCP: POST only"),
 
@@ -158,6 +159,14 @@ public static class RouteFixtures
         ["UpdatePipe"] = new(async w => await Call($"api/pipes/{await PipeAsync(w)}", new { enabled = false }), NamesTeamResource: true),
         ["ListPipeRuns"] = new(async w => await Call($"api/pipes/{await PipeAsync(w)}/runs"), NamesTeamResource: true),
         ["DeletePipe"] = new(async w => await Call($"api/pipes/{await PipeAsync(w)}"), NamesTeamResource: true),
+
+        // Cron jobs.
+        ["CreateCronJob"] = new(async w => await Call("api/cron", new { name = "c", template_id = await w.TemplateAsync(), to = "a@example.com", cron_expression = "0 9 * * 1-5" })),
+        ["ListCronJobs"] = new(async w => { await CronJobAsync(w); return await Call("api/cron"); }),
+        ["GetCronJob"] = new(async w => await Call($"api/cron/{await CronJobAsync(w)}"), NamesTeamResource: true),
+        ["UpdateCronJob"] = new(async w => await Call($"api/cron/{await CronJobAsync(w)}", new { enabled = false }), NamesTeamResource: true),
+        ["DeleteCronJob"] = new(async w => await Call($"api/cron/{await CronJobAsync(w)}"), NamesTeamResource: true),
+        ["ListCronRuns"] = new(async w => await Call($"api/cron/{await CronJobAsync(w)}/runs"), NamesTeamResource: true),
 
         // Credentials: API keys, senders (Resend keys), webhook settings.
         ["CreateApiKey"] = new(_ => Call("api/api-keys", new { name = "k", expires_in = "7d", permissions = new[] { "emails:read" } })),
@@ -294,6 +303,12 @@ public static class RouteFixtures
             .GetProperty("cron_job").GetProperty("id").GetGuid();
     private static async Task<Guid> PipeAsync(MatrixWorld w) =>
         (await w.PrepareAsync(HttpMethod.Post, "api/pipes", new { name = "p", action = "tag", action_tag = "flag", match_subject = "invoice" })).GetProperty("pipe").GetProperty("id").GetGuid();
+    private static async Task<Guid> PipeAsync(MatrixWorld w) =>
+        (await w.PrepareAsync(HttpMethod.Post, "api/pipes", new { name = "p", action = "tag", action_tag = "flag", match_subject = "invoice" })).GetProperty("pipe").GetProperty("id").GetGuid();
+
+    private static async Task<Guid> CronJobAsync(MatrixWorld w) =>
+        (await w.PrepareAsync(HttpMethod.Post, "api/cron", new { name = "c", template_id = await w.TemplateAsync(), to = "a@example.com", cron_expression = "0 9 * * 1-5" }))
+            .GetProperty("cron_job").GetProperty("id").GetGuid();
 
     private static async Task<string> TriggerKeyAsync(MatrixWorld w)
     {

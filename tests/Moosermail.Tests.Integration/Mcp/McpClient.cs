@@ -5,7 +5,7 @@ using Moosermail.Tests.Integration.Infrastructure;
 
 namespace Moosermail.Tests.Integration.Mcp;
 
-/// <summary>Speaks to POST /api/mcp as an MCP Streamable HTTP client would: one JSON-RPC message per POST.</summary>
+/// <summary>Speaks to POST /api/mcp as an MCP Streamable HTTP client would: one JSON-RPC message per POST, the answer one SSE event.</summary>
 public sealed class McpClient(HttpClient http, TestUser user)
 {
     private int _nextId;
@@ -17,7 +17,19 @@ public sealed class McpClient(HttpClient http, TestUser user)
         request.Headers.Accept.ParseAdd("text/event-stream");
         var response = await http.SendAsync(request);
         var text = await response.Content.ReadAsStringAsync();
+        if (response.Content.Headers.ContentType?.MediaType == "text/event-stream")
+        {
+            text = SseData(text);
+        }
+
         return (response.StatusCode, text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone());
+    }
+
+    /// <summary>The data of the one SSE event a stateless POST answers with.</summary>
+    public static string SseData(string stream)
+    {
+        var data = stream.Split('\n').Where(line => line.StartsWith("data:", StringComparison.Ordinal)).Select(line => line[5..].TrimStart()).ToList();
+        return Assert.Single(data);
     }
 
     /// <summary>The JSON-RPC answer; the HTTP status must be 200.</summary>
@@ -28,6 +40,15 @@ public sealed class McpClient(HttpClient http, TestUser user)
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Equal("2.0", body.GetProperty("jsonrpc").GetString());
         Assert.Equal(id, body.GetProperty("id").GetInt32());
+        return body;
+    }
+
+    /// <summary>A tools/call whose arguments are the raw JSON given (for hostile input); the JSON-RPC answer.</summary>
+    public async Task<JsonElement> RequestRawArgumentsAsync(string tool, string argumentsJson)
+    {
+        var id = Interlocked.Increment(ref _nextId);
+        var (status, body) = await PostRawAsync($$$"""{"jsonrpc":"2.0","id":{{{id}}},"method":"tools/call","params":{"name":{{{JsonSerializer.Serialize(tool)}}},"arguments":{{{argumentsJson}}}}}""");
+        Assert.Equal(HttpStatusCode.OK, status);
         return body;
     }
 

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using Moosermail.Functions.Mcp;
 using Moosermail.Tests.Integration.Infrastructure;
 
 namespace Moosermail.Tests.Integration.Mcp;
@@ -54,7 +55,8 @@ public sealed class McpProtocolTests(AppFixture app)
         var body = await mcp.RequestAsync("tools/list");
 
         var tools = body.GetProperty("result").GetProperty("tools").EnumerateArray().ToList();
-        Assert.Equal(["get_email", "list_emails", "list_senders", "list_templates", "send_email"], tools.Select(t => t.GetProperty("name").GetString()).Order());
+        Assert.Equal(McpToolCatalog.All.Select(t => t.Name).Order(), tools.Select(t => t.GetProperty("name").GetString()).Order());
+        Assert.Contains("send_template", tools.Select(t => t.GetProperty("name").GetString()));
         Assert.All(tools, t => Assert.Equal("object", t.GetProperty("inputSchema").GetProperty("type").GetString()));
     }
 
@@ -122,6 +124,58 @@ public sealed class McpProtocolTests(AppFixture app)
     }
 
     [Fact]
+    public async Task Post_AnswersWithOneSseEvent_AndNoSessionId()
+    {
+        var user = await TestUsers.CreateAsync(app);
+        using var request = user.RawJson(HttpMethod.Post, "api/mcp", """{"jsonrpc":"2.0","id":7,"method":"ping"}""");
+        request.Headers.Accept.ParseAdd("application/json, text/event-stream");
+
+        var response = await _client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
+        Assert.False(response.Headers.Contains("Mcp-Session-Id"));
+        using var answer = JsonDocument.Parse(McpClient.SseData(await response.Content.ReadAsStringAsync()));
+        Assert.Equal(7, answer.RootElement.GetProperty("id").GetInt32());
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("application/json")]
+    [InlineData("text/event-stream")]
+    public async Task Post_WithoutAcceptingBothJsonAndSse_Is406(string? accept)
+    {
+        var user = await TestUsers.CreateAsync(app);
+        using var request = user.RawJson(HttpMethod.Post, "api/mcp", """{"jsonrpc":"2.0","id":1,"method":"ping"}""");
+        if (accept is not null)
+        {
+            request.Headers.Accept.ParseAdd(accept);
+        }
+
+        var response = await _client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.NotAcceptable, response.StatusCode);
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Contains("text/event-stream", body.RootElement.GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("Mcp-Session-Id", "abc", "no sessions")]
+    [InlineData("MCP-Protocol-Version", "1999-01-01", "not supported")]
+    public async Task Post_WithASessionIdOrAnUnknownProtocolVersionHeader_Is400(string header, string value, string says)
+    {
+        var user = await TestUsers.CreateAsync(app);
+        using var request = user.RawJson(HttpMethod.Post, "api/mcp", """{"jsonrpc":"2.0","id":1,"method":"tools/list"}""");
+        request.Headers.Accept.ParseAdd("application/json, text/event-stream");
+        request.Headers.Add(header, value);
+
+        var response = await _client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains(says, await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task SendDisabled_HidesSendEmailAndRefusesTheCall()
     {
         var settings = app.Settings();
@@ -137,7 +191,9 @@ public sealed class McpProtocolTests(AppFixture app)
         var (isError, text) = await mcp.CallToolAsync("send_email", new { to = "a@example.com", subject = "Hi", body = "Hello" });
 
         Assert.DoesNotContain("send_email", names);
-        Assert.Contains("list_emails", names);
+        Assert.DoesNotContain("send_template", names);
+        Assert.DoesNotContain("fire_trigger", names);
+        Assert.Contains("list_sent", names);
         Assert.True(isError);
         Assert.Contains("Sending is disabled", text, StringComparison.Ordinal);
         Assert.Equal(0, await app.Sandbox.AcceptedSendsAsync(apiKey));

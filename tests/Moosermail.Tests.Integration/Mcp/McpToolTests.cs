@@ -23,10 +23,10 @@ public sealed class McpToolTests(AppFixture app)
         using var sent = JsonDocument.Parse(text);
         Assert.Equal("sent", sent.RootElement.GetProperty("status").GetString());
         Assert.Equal(1, await app.Sandbox.AcceptedSendsAsync(resendKey));
-        var (getError, detail) = await mcp.CallToolAsync("get_email", new { id = sent.RootElement.GetProperty("id").GetString() });
+        var (getError, detail) = await mcp.CallToolAsync("get_sent", new { id = sent.RootElement.GetProperty("id").GetString() });
         Assert.False(getError, detail);
         Assert.Contains("a@example.com", detail, StringComparison.Ordinal);
-        var (_, list) = await mcp.CallToolAsync("list_emails", new { limit = 10 });
+        var (_, list) = await mcp.CallToolAsync("list_sent", new { limit = 10 });
         Assert.Single(JsonDocument.Parse(list).RootElement.GetProperty("data").EnumerateArray());
     }
 
@@ -39,7 +39,7 @@ public sealed class McpToolTests(AppFixture app)
         var mcp = new McpClient(_client, user.Using(mk));
 
         var (isError, text) = await mcp.CallToolAsync("send_email", new { to = "a@example.com", subject = "Hi", body = "Hello" });
-        var (listError, _) = await mcp.CallToolAsync("list_emails");
+        var (listError, _) = await mcp.CallToolAsync("list_sent");
 
         Assert.True(isError);
         Assert.Contains("emails:send", text, StringComparison.Ordinal);
@@ -88,7 +88,7 @@ public sealed class McpToolTests(AppFixture app)
     }
 
     [Fact]
-    public async Task GetEmail_OtherTeamsId_IsToolErrorNotFound()
+    public async Task GetSent_OtherTeamsId_IsToolErrorNotFound()
     {
         var owner = await TestUsers.CreateAsync(app);
         await TestSenders.AddAsync(_client, owner);
@@ -96,8 +96,8 @@ public sealed class McpToolTests(AppFixture app)
         var id = JsonDocument.Parse(sent).RootElement.GetProperty("id").GetString();
         var stranger = new McpClient(_client, await TestUsers.CreateAsync(app));
 
-        var (isError, text) = await stranger.CallToolAsync("get_email", new { id });
-        var (_, list) = await stranger.CallToolAsync("list_emails");
+        var (isError, text) = await stranger.CallToolAsync("get_sent", new { id });
+        var (_, list) = await stranger.CallToolAsync("list_sent");
         var (_, senders) = await stranger.CallToolAsync("list_senders");
 
         Assert.True(isError);
