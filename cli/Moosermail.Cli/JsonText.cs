@@ -33,8 +33,8 @@ public static class JsonText
             ? at.UtcDateTime.ToString("yyyy-MM-dd HH:mm'Z'", CultureInfo.InvariantCulture)
             : "-";
 
-    /// <summary>Parses repeated <c>--var name=value</c> options.</summary>
-    public static Dictionary<string, string> Variables(IEnumerable<string>? pairs)
+    /// <summary>Parses repeated <c>--var name=value</c> options; a malformed one is a usage error.</summary>
+    public static Dictionary<string, string> Variables(IEnumerable<string>? pairs, string option = "--var")
     {
         var variables = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var pair in pairs ?? [])
@@ -42,7 +42,7 @@ public static class JsonText
             var equals = pair.IndexOf('=', StringComparison.Ordinal);
             if (equals <= 0)
             {
-                throw new CliException($"--var takes name=value, not '{pair}'");
+                throw new UsageException($"{option} takes name=value, not '{pair}'");
             }
 
             variables[pair[..equals]] = pair[(equals + 1)..];
