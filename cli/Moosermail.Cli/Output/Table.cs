@@ -41,11 +41,13 @@ public sealed class Table(params string[] headers)
             Fit(widths, limit);
         }
 
+        // When even the narrowest flexible columns do not fit, the line's end is cut: ids come first and stay whole.
+        string Fitted(string line) => terminal.Width is { } w ? Cut(line, w) : line;
         var text = new StringBuilder();
-        text.Append(terminal.Bold(Line(headers, widths))).Append('\n');
+        text.Append(terminal.Bold(Fitted(Line(headers, widths)))).Append('\n');
         foreach (var (cells, strong) in _rows)
         {
-            var line = Line(cells, widths);
+            var line = Fitted(Line(cells, widths));
             text.Append(strong ? terminal.Bold(line) : line).Append('\n');
         }
 
