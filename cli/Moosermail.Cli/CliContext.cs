@@ -9,13 +9,16 @@ namespace Moosermail.Cli;
 /// One run of the CLI: its streams, environment, terminal, configuration and the options every command takes
 /// (<c>--json</c>, <c>--profile</c>, <c>--team</c>).
 /// </summary>
-public sealed partial class CliContext(TextWriter stdout, TextWriter stderr, TextReader stdin, IDictionary<string, string?> environment, Terminal terminal, TimeProvider time)
+public sealed partial class CliContext(TextWriter stdout, TextWriter stderr, TextReader stdin, bool stdinIsPiped, IDictionary<string, string?> environment, Terminal terminal, TimeProvider time)
 {
     public TextWriter Out { get; } = stdout;
 
     public TextWriter Error { get; } = stderr;
 
     public TextReader In { get; } = stdin;
+
+    /// <summary>Stdin is a pipe or file, so a body may come from it; at a terminal the CLI asks for an option instead of waiting.</summary>
+    public bool StdinIsPiped { get; } = stdinIsPiped;
 
     public Terminal Terminal { get; } = terminal;
 

@@ -8,4 +8,4 @@ foreach (DictionaryEntry entry in Environment.GetEnvironmentVariables())
     environment[(string)entry.Key] = entry.Value as string;
 }
 
-return await CliApp.RunAsync(args, Console.Out, Console.Error, environment, Console.In, Terminal.Detect(environment), TimeProvider.System);
+return await CliApp.RunAsync(args, Console.Out, Console.Error, environment, Console.In, Terminal.Detect(environment), TimeProvider.System, Console.IsInputRedirected);
