@@ -9,6 +9,7 @@ using Moosermail.Core.Contacts;
 using Moosermail.Core.Data;
 using Moosermail.Core.Emails;
 using Moosermail.Core.Health;
+using Moosermail.Core.Inbox;
 using Moosermail.Core.Maintenance;
 using Moosermail.Core.OperatorMail;
 using Moosermail.Core.RateLimiting;
@@ -93,6 +94,7 @@ public static class MoosermailCore
         services.AddSingleton<WebhookIngestService>();
         services.AddSingleton(DeliveryReconcileOptions.FromConfiguration(configuration));
         services.AddSingleton<DeliveryReconciler>();
+        services.AddInbox(configuration);
         services.AddSingleton<SuppressionRepository>();
         services.AddSingleton<SuppressionService>();
         services.AddSingleton<StatsRepository>();

@@ -40,6 +40,12 @@ public sealed class ResendClient(IHttpClientFactory httpClientFactory, TimeProvi
     public Task<ResendResult<ResendReceivedEmail>> GetReceivedEmailAsync(string apiKey, string emailId, CancellationToken cancellationToken = default) =>
         CallAsync<ResendReceivedEmail>(apiKey, HttpMethod.Get, $"emails/receiving/{Uri.EscapeDataString(emailId)}", null, null, cancellationToken);
 
+    /// <summary>One attachment of an inbound email, with its signed <c>download_url</c> (fetch it promptly: it expires).</summary>
+    public Task<ResendResult<ResendReceivedAttachment>> GetReceivedAttachmentAsync(
+        string apiKey, string emailId, string attachmentId, CancellationToken cancellationToken = default) =>
+        CallAsync<ResendReceivedAttachment>(apiKey, HttpMethod.Get,
+            $"emails/receiving/{Uri.EscapeDataString(emailId)}/attachments/{Uri.EscapeDataString(attachmentId)}", null, null, cancellationToken);
+
     /// <summary>The cheapest full-access call: a success proves the key is valid and not sending-only.</summary>
     public Task<ResendResult<ResendList<ResendDomain>>> ListDomainsAsync(
         string apiKey, ResendPage? page = null, CancellationToken cancellationToken = default) =>

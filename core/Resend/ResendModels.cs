@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace Moosermail.Core.Resend;
@@ -24,20 +25,42 @@ public sealed record ResendEmail
     public DateTimeOffset? ScheduledAt { get; init; }
 }
 
-/// <summary>An inbound email. The list leaves out html, text and headers.</summary>
+/// <summary>
+/// An inbound email. The list leaves out html, text and headers. <see cref="Headers"/> is kept as JSON: Resend
+/// reports an object whose values are strings (or, for repeated headers, arrays of strings).
+/// </summary>
 public sealed record ResendReceivedEmail
 {
     public required string Id { get; init; }
     public string? From { get; init; }
     public IReadOnlyList<string> To { get; init; } = [];
+    public IReadOnlyList<string>? Cc { get; init; }
+    public IReadOnlyList<string>? Bcc { get; init; }
+    public IReadOnlyList<string>? ReplyTo { get; init; }
     public string? Subject { get; init; }
     public string? MessageId { get; init; }
     public string? Html { get; init; }
     public string? Text { get; init; }
-    public IReadOnlyDictionary<string, string>? Headers { get; init; }
+    public JsonElement? Headers { get; init; }
+    public IReadOnlyList<ResendReceivedAttachment>? Attachments { get; init; }
 
     [JsonConverter(typeof(ResendTimestampConverter))]
     public DateTimeOffset? CreatedAt { get; init; }
+}
+
+/// <summary>An inbound email's attachment; <see cref="DownloadUrl"/> (signed, short-lived) only from the attachment endpoints.</summary>
+public sealed record ResendReceivedAttachment
+{
+    public string Id { get; init; } = string.Empty;
+    public string? Filename { get; init; }
+    public string? ContentType { get; init; }
+    public string? ContentId { get; init; }
+    public string? ContentDisposition { get; init; }
+    public long? Size { get; init; }
+    public string? DownloadUrl { get; init; }
+
+    [JsonConverter(typeof(ResendTimestampConverter))]
+    public DateTimeOffset? ExpiresAt { get; init; }
 }
 
 public sealed record ResendDomain

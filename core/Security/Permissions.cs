@@ -19,17 +19,22 @@ public static class Permissions
     public const string WebhooksWrite = "webhooks:write";
     public const string TeamAdmin = "team:admin";
     public const string AuditRead = "audit:read";
+    public const string InboxRead = "inbox:read";
+    public const string InboxWrite = "inbox:write";
+    public const string DraftsWrite = "drafts:write";
 
     public static readonly IReadOnlyList<string> All =
     [
         EmailsSend, EmailsRead, TemplatesRead, TemplatesWrite, TriggersRead, TriggersWrite, ContactsRead, ContactsWrite,
         SendersRead, SendersWrite, ApiKeysRead, ApiKeysWrite, WebhooksRead, WebhooksWrite, TeamAdmin, AuditRead,
+        InboxRead, InboxWrite, DraftsWrite,
     ];
 
     private static readonly IReadOnlyList<string> s_member =
     [
         EmailsSend, EmailsRead, TemplatesRead, TemplatesWrite, TriggersRead, ContactsRead, ContactsWrite,
         SendersRead, ApiKeysRead, ApiKeysWrite, WebhooksRead,
+        InboxRead, InboxWrite, DraftsWrite,
     ];
 
     public static IReadOnlyList<string> ForRole(string role) => role switch

@@ -1,6 +1,7 @@
 using System.Text;
 using Microsoft.Extensions.Logging;
 using Moosermail.Core.Errors;
+using Moosermail.Core.Inbox;
 using Moosermail.Core.Maintenance;
 using Moosermail.Core.Secrets;
 
@@ -24,6 +25,7 @@ public sealed class WebhookIngestService(
     WebhookSignatureVerifier verifier,
     SecretCipher cipher,
     RetentionOptions retention,
+    InboxReceiver inbox,
     TimeProvider time,
     ILogger<WebhookIngestService> logger)
 {
@@ -69,6 +71,12 @@ public sealed class WebhookIngestService(
         if (stored is not { } eventId)
         {
             return WebhookIngestOutcome.Duplicate;
+        }
+
+        // Received mail goes to the inbox (metadata now, content by its fetch job); unverified, it changes nothing either.
+        if (verified && evt.Type == InboxReceiver.EventType)
+        {
+            await inbox.ReceiveAsync(endpoint.TeamId, evt.Data, cancellationToken);
         }
 
         // Unverified events are kept for the record but change nothing: anyone who learns the URL could forge them.

@@ -3,6 +3,7 @@ using Moosermail.Core.ApiKeys;
 using Moosermail.Core.Audit;
 using Moosermail.Core.Contacts;
 using Moosermail.Core.Emails;
+using Moosermail.Core.Inbox;
 using Moosermail.Core.Senders;
 using Moosermail.Core.Sending;
 using Moosermail.Core.Stats;
@@ -12,6 +13,7 @@ using Moosermail.Core.Templates;
 using Moosermail.Core.Triggers;
 using Moosermail.Core.Webhooks;
 using Moosermail.Functions.Emails;
+using Moosermail.Functions.Inbox;
 using static Moosermail.Functions.OpenApi.ApiAnswer;
 
 namespace Moosermail.Functions.OpenApi;
@@ -123,6 +125,19 @@ public static class ApiOperations
         ["RevokeInvitation"] = new("Revoke a pending invitation", NoContent("Revoked")),
         ["AcceptInvitation"] = new("Accept an invitation as the invited, verified account", Json<TeamView>()) { Body = typeof(AcceptInvitationRequest) },
         ["ListTeamAudit"] = new("The team's audit log, newest first, cursor-paginated (audit:read)", Shape(200, "A page", P<IReadOnlyList<AuditEventView>>("data"), P<string?>("next_cursor"))) { Query = ["action", "actor", "limit", "cursor"] },
+
+        ["ListInbox"] = new("Received mail, newest first, cursor-paginated; q searches from, subject and text; hidden mail only with hidden=true",
+            Shape(200, "A page", P<IReadOnlyList<ReceivedEmailSummary>>("data"), P<string?>("next_cursor")))
+        {
+            Query = ["cursor", "limit", "unread", "q", "from", "label", "thread", "hidden", "archived"],
+        },
+        ["GetInboxEmail"] = new("One received email with its content (reading marks nothing)", Shape(200, "OK", P<ReceivedEmail>("email"))),
+        ["UpdateInboxEmail"] = new("Change read, archived, hidden or labels (only the fields sent)", Shape(200, "OK", P<ReceivedEmail>("email")))
+        {
+            Body = typeof(InboxFunctions.InboxPatchRequest),
+        },
+        ["GetInboxThread"] = new("A thread's received emails, oldest first", Shape(200, "OK", P<InboxThread>("thread"))),
+        ["GetInboxAttachment"] = new("Download an attachment, streamed from Resend (always as a download)", new ApiAnswer(200, "The attachment's bytes")),
 
         ["Mcp"] = new("Model Context Protocol (JSON-RPC over Streamable HTTP, stateless)", new ApiAnswer(200, "A JSON-RPC answer")) { BodyContentType = "application/json" },
     };

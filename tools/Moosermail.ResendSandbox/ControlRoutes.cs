@@ -32,18 +32,40 @@ public static class ControlRoutes
             webhooks = a.Webhooks.Count,
         })));
 
-        // {"from","to":[...],"subject","html","text"}: an inbound email for GET /emails/receiving and email.received.
+        // An inbound email for GET /emails/receiving and email.received; the body's fields are in ReceivedMail.FromInbound.
         app.MapPost("/_sandbox/inbound", (HttpContext context, SandboxState state, EmailLifecycle lifecycle, TimeProvider time, JsonElement body) =>
             WithAccount(context, state, a =>
             {
-                var to = body.TryGetProperty("to", out var list) && list.ValueKind == JsonValueKind.Array
-                    ? list.EnumerateArray().Select(v => v.GetString() ?? string.Empty).ToArray()
-                    : [Text(body, "to") ?? "inbox@example.com"];
-                var email = new ReceivedEmail(Guid.NewGuid().ToString(), Text(body, "from") ?? "sender@example.com", to,
-                    Text(body, "subject"), Text(body, "html"), Text(body, "text"), time.GetUtcNow());
+                if (body.ValueKind != JsonValueKind.Object || ReceivedMail.FromInbound(body, time.GetUtcNow()) is not { } email)
+                {
+                    return ResendErrorBody.Validation("The inbound email must be a JSON object; attachment content must be base64.").ToResult();
+                }
+
                 lifecycle.Received(a, email);
-                return Results.Json(new { id = email.Id });
+                return Results.Json(new { id = email.Id, message_id = email.MessageId });
             }));
+
+        // Resend's attachment CDN: no API key, only a signed URL that expires (from the attachment endpoints).
+        app.MapGet("/_sandbox/attachments/{emailId}/{attachmentId}", (HttpContext context, SandboxState state, TimeProvider time, string emailId, string attachmentId) =>
+        {
+            if (!ReceivedMail.IsValidDownload(emailId, attachmentId, context.Request.Query["expires"], context.Request.Query["signature"], time.GetUtcNow()))
+            {
+                return Results.Text("<Error><Code>AccessDenied</Code></Error>", "application/xml", statusCode: 403);
+            }
+
+            foreach (var account in state.Accounts)
+            {
+                lock (account.Gate)
+                {
+                    if (account.Received.Find(e => e.Id == emailId)?.Attachments.FirstOrDefault(x => x.Id == attachmentId) is { } attachment)
+                    {
+                        return Results.Bytes(attachment.Content, attachment.ContentType);
+                    }
+                }
+            }
+
+            return Results.Text("<Error><Code>NoSuchKey</Code></Error>", "application/xml", statusCode: 404);
+        });
     }
 
     private static IResult WithAccount(HttpContext context, SandboxState state, Func<SandboxAccount, IResult> act)

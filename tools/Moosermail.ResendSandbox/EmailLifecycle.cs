@@ -53,11 +53,18 @@ public sealed class EmailLifecycle(WebhookDispatcher dispatcher, TimeProvider ti
             ["created_at"] = SandboxJson.Iso(email.CreatedAt),
             ["from"] = email.From,
             ["to"] = email.To,
-            ["cc"] = Array.Empty<string>(),
+            ["cc"] = email.Cc,
             ["bcc"] = Array.Empty<string>(),
             ["message_id"] = email.MessageId,
             ["subject"] = email.Subject,
-            ["attachments"] = Array.Empty<object>(),
+            ["attachments"] = email.Attachments.Select(a => new Dictionary<string, object?>
+            {
+                ["id"] = a.Id,
+                ["filename"] = a.Filename,
+                ["content_type"] = a.ContentType,
+                ["content_disposition"] = a.ContentDisposition,
+                ["content_id"] = a.ContentId,
+            }).ToArray(),
         }));
     }
 

@@ -29,6 +29,17 @@ public static class EmailRoutes
             !Guid.TryParse(id, out _) ? ResendErrorBody.InvalidId().ToResult()
             : a.Received.Find(e => e.Id == id) is { } email ? Results.Json(EmailViews.Received(email, full: true))
             : ResendErrorBody.NotFound("Email").ToResult()));
+        app.MapGet("/emails/receiving/{id}/attachments", (HttpContext context, string id, TimeProvider time) => WithAccount(context, a =>
+            !Guid.TryParse(id, out _) ? ResendErrorBody.InvalidId().ToResult()
+            : a.Received.Find(e => e.Id == id) is { } email
+                ? Pagination.List(context.Request, email.Attachments, x => x.Id,
+                    x => ReceivedMail.AttachmentView(x, ReceivedMail.DownloadUrl(context.Request, email.Id, x.Id, time.GetUtcNow())))
+                : ResendErrorBody.NotFound("Email").ToResult()));
+        app.MapGet("/emails/receiving/{id}/attachments/{attachmentId}", (HttpContext context, string id, string attachmentId, TimeProvider time) => WithAccount(context, a =>
+            !Guid.TryParse(id, out _) || !Guid.TryParse(attachmentId, out _) ? ResendErrorBody.InvalidId().ToResult()
+            : a.Received.Find(e => e.Id == id)?.Attachments.FirstOrDefault(x => x.Id == attachmentId) is { } attachment
+                ? Results.Json(ReceivedMail.AttachmentView(attachment, ReceivedMail.DownloadUrl(context.Request, id, attachment.Id, time.GetUtcNow())))
+                : ResendErrorBody.NotFound("Attachment").ToResult()));
         app.MapGet("/domains", (HttpContext context) => WithAccount(context, a =>
             Pagination.List(context.Request, [.. a.Domains.Values.OrderByDescending(d => d.CreatedAt)], d => d.Id, d => new
             {

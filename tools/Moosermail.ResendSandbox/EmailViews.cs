@@ -44,14 +44,14 @@ public static class EmailViews
             from = e.From,
             subject = e.Subject,
             message_id = e.MessageId,
-            cc = (string[]?)null,
+            cc = e.Cc.Count == 0 ? null : e.Cc,
             bcc = (string[]?)null,
             reply_to = (string[]?)null,
             html = e.Html,
             text = e.Text,
-            headers = new Dictionary<string, string>(),
+            headers = e.Headers(),
             created_at = SandboxJson.Iso(e.CreatedAt),
-            attachments = Array.Empty<object>()
+            attachments = e.Attachments.Select(a => ReceivedMail.AttachmentView(a, null)),
         }
         : new
         {
@@ -60,10 +60,10 @@ public static class EmailViews
             from = e.From,
             subject = e.Subject,
             message_id = e.MessageId,
-            cc = (string[]?)null,
+            cc = e.Cc.Count == 0 ? null : e.Cc,
             bcc = (string[]?)null,
             reply_to = (string[]?)null,
             created_at = SandboxJson.Iso(e.CreatedAt),
-            attachments = Array.Empty<object>()
+            attachments = e.Attachments.Select(a => ReceivedMail.AttachmentView(a, null)),
         };
 }

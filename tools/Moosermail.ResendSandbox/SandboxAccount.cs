@@ -46,9 +46,3 @@ public sealed class SandboxDomain(string id, string name, DateTimeOffset created
 }
 
 public sealed record SandboxWebhook(string Id, Uri Endpoint, IReadOnlyList<string> Events, string SigningSecret, DateTimeOffset CreatedAt);
-
-public sealed record ReceivedEmail(
-    string Id, string From, IReadOnlyList<string> To, string? Subject, string? Html, string? Text, DateTimeOffset CreatedAt)
-{
-    public string MessageId { get; } = $"<{Id}@sandbox.resend.dev>";
-}

@@ -88,6 +88,17 @@ public static class RouteFixtures
         ["ListSuppressions"] = new(async w => { await SuppressAsync(w); return await Call("api/suppressions"); }),
         ["DeleteSuppression"] = new(async w => await Call($"api/suppressions/{await SuppressAsync(w)}"), NamesTeamResource: true),
 
+        // The inbox.
+        ["ListInbox"] = new(async w => { await ReceivedAsync(w); return await Call("api/inbox"); }),
+        ["GetInboxEmail"] = new(async w => await Call($"api/inbox/{(await ReceivedAsync(w)).Id}"), NamesTeamResource: true),
+        ["UpdateInboxEmail"] = new(async w => await Call($"api/inbox/{(await ReceivedAsync(w)).Id}", new { read = true, labels = new[] { "matrix" } }), NamesTeamResource: true),
+        ["GetInboxThread"] = new(async w => await Call($"api/inbox/threads/{(await ReceivedAsync(w)).ThreadId}"), NamesTeamResource: true),
+        ["GetInboxAttachment"] = new(async w =>
+        {
+            var email = await ReceivedAsync(w);
+            return await Call($"api/inbox/{email.Id}/attachments/{email.AttachmentId}");
+        }, NamesTeamResource: true),
+
         // Templates.
         ["CreateTemplate"] = new(_ => Call("api/templates", new { name = "t", subject = "s", body_html = "<p>x</p>", body_text = "x" })),
         ["ListTemplates"] = new(async w => { await w.TemplateAsync(); return await Call("api/templates"); }),
@@ -187,6 +198,21 @@ public static class RouteFixtures
             ? new { to = "a@example.com", subject = "s", body = "b", scheduled_at = w.App.Time.GetUtcNow().AddHours(1) }
             : new { to = "a@example.com", subject = "s", body = "b" };
         return (await w.PrepareAsync(HttpMethod.Post, "api/send", body)).GetProperty("id").GetGuid();
+    }
+
+    /// <summary>An email with one attachment received by team A (injected at the sandbox, pulled in by the backfill).</summary>
+    private static async Task<(Guid Id, Guid ThreadId, string AttachmentId)> ReceivedAsync(MatrixWorld w)
+    {
+        var (_, apiKey) = await TestSenders.AddAsync(w.Client, w.Owner);
+        var resendId = await w.App.InjectAsync(apiKey, new
+        {
+            from = "a@example.net", subject = "matrix",
+            attachments = new[] { new { filename = "a.txt", content_type = "text/plain", content = Convert.ToBase64String("matrix"u8.ToArray()) } },
+        });
+        await w.App.App.Services.BackfillAsync(w.TeamId);
+        var email = await w.PrepareAsync(HttpMethod.Get, $"api/inbox/{await w.App.InboxIdAsync(w.TeamId, resendId)}");
+        var received = email.GetProperty("email");
+        return (received.GetProperty("id").GetGuid(), received.GetProperty("thread_id").GetGuid(), received.GetProperty("attachments")[0].GetProperty("id").GetString()!);
     }
 
     private static async Task<string> SuppressAsync(MatrixWorld w)
