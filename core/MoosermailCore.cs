@@ -7,6 +7,7 @@ using Moosermail.Core.Audit;
 using Moosermail.Core.Configuration;
 using Moosermail.Core.Contacts;
 using Moosermail.Core.Data;
+using Moosermail.Core.Drafts;
 using Moosermail.Core.Emails;
 using Moosermail.Core.Health;
 using Moosermail.Core.Inbox;
@@ -95,6 +96,7 @@ public static class MoosermailCore
         services.AddSingleton(DeliveryReconcileOptions.FromConfiguration(configuration));
         services.AddSingleton<DeliveryReconciler>();
         services.AddInbox(configuration);
+        services.AddDrafts();
         services.AddSingleton<SuppressionRepository>();
         services.AddSingleton<SuppressionService>();
         services.AddSingleton<StatsRepository>();

@@ -26,6 +26,9 @@ public sealed record NewEmail(Guid Id, string From, IReadOnlyList<string> To, st
 /// <summary>One outbox job about to be stored: its sender and the emails it sends together.</summary>
 public sealed record NewJob(Guid Id, Guid SenderId, IReadOnlyList<NewEmail> Emails);
 
+/// <summary>Runs inside the accept transaction, after the emails (whose ids it gets) are stored and before the commit.</summary>
+public delegate Task AcceptHook(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<Guid> emailIds, CancellationToken cancellationToken);
+
 /// <summary>
 /// Stores accepted sends. <see cref="AcceptAsync"/> is the one transaction in which a send becomes real:
 /// the Idempotency-Key (if any) is reserved and the emails with their outbox jobs are inserted, all or
@@ -39,7 +42,7 @@ public sealed class AcceptRepository(NpgsqlDataSource dataSource)
     /// stored then). A concurrent duplicate waits on the reservation's row lock, then sees it in flight.
     /// </summary>
     /// <exception cref="ConflictException">The key was used with another body, or its request is still running or was interrupted.</exception>
-    public async Task<string?> AcceptAsync(Guid teamId, IdempotencyClaim? claim, IReadOnlyList<NewJob> jobs, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task<string?> AcceptAsync(Guid teamId, IdempotencyClaim? claim, IReadOnlyList<NewJob> jobs, DateTimeOffset now, CancellationToken cancellationToken, AcceptHook? within = null)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
@@ -51,6 +54,11 @@ public sealed class AcceptRepository(NpgsqlDataSource dataSource)
         foreach (var job in jobs)
         {
             await EnqueueAsync(connection, transaction, teamId, job, now, cancellationToken);
+        }
+
+        if (within is not null)
+        {
+            await within(connection, transaction, jobs.SelectMany(j => j.Emails).Select(e => e.Id).ToList(), cancellationToken);
         }
 
         await transaction.CommitAsync(cancellationToken);

@@ -16,7 +16,14 @@ public sealed record OutgoingEmail(ValidatedEmail Email, Guid? TemplateId = null
 /// What a caller hands to the accept path: the team, the validated emails, and the Idempotency-Key (if any)
 /// with the route it belongs to (<paramref name="Scope"/>) and the canonical request it must match.
 /// </summary>
-public sealed record AcceptRequest(Guid TeamId, string Scope, string? IdempotencyKey, string CanonicalRequest, IReadOnlyList<OutgoingEmail> Emails);
+public sealed record AcceptRequest(Guid TeamId, string Scope, string? IdempotencyKey, string CanonicalRequest, IReadOnlyList<OutgoingEmail> Emails)
+{
+    /// <summary>
+    /// Work that commits with the accept or not at all (a draft consumed, a reply linked to its thread); it runs after
+    /// the emails are stored and before the commit, so an outcome it throws stores nothing (the key's reservation included).
+    /// </summary>
+    public AcceptHook? WithinTransaction { get; init; }
+}
 
 /// <summary>
 /// The one path by which a send is accepted, whoever asks (/send, /send/batch, a trigger, and later cron,
@@ -46,7 +53,7 @@ public sealed class SendAcceptance(
     {
         var (emails, jobs) = Plan(await senders.ListForTeamAsync(request.TeamId, cancellationToken), request.Emails);
         var claim = IdempotencyClaim.For(request.Scope, request.IdempotencyKey, request.CanonicalRequest);
-        if (await repository.AcceptAsync(request.TeamId, claim, jobs, time.GetUtcNow(), cancellationToken) is { } stored)
+        if (await repository.AcceptAsync(request.TeamId, claim, jobs, time.GetUtcNow(), cancellationToken, request.WithinTransaction) is { } stored)
         {
             return JsonSerializer.Deserialize<TAnswer>(stored, ApiJson.Options)!;
         }

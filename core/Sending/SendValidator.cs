@@ -67,7 +67,8 @@ public static partial class SendValidator
             : new ValidatedEmail(to, cc, bcc, replyTo, from, input.SenderId, subject, NullIfEmpty(text), NullIfEmpty(input.Html), attachments, headers, tags, input.ScheduledAt);
     }
 
-    private static List<string> Recipients(JsonElement? value, string field, ValidationErrors errors, bool required)
+    /// <summary>Recipients as /api/send takes them (a string, comma-separated, or an array); drafts check theirs with it too.</summary>
+    public static List<string> Recipients(JsonElement? value, string field, ValidationErrors errors, bool required)
     {
         var raw = new List<string>();
         switch (value)

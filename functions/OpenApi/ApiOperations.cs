@@ -2,6 +2,7 @@ using Moosermail.Core.Accounts;
 using Moosermail.Core.ApiKeys;
 using Moosermail.Core.Audit;
 using Moosermail.Core.Contacts;
+using Moosermail.Core.Drafts;
 using Moosermail.Core.Emails;
 using Moosermail.Core.Inbox;
 using Moosermail.Core.Senders;
@@ -76,6 +77,23 @@ public static class ApiOperations
         ["CancelEmail"] = new("Cancel a scheduled email", Shape(200, "Cancelled", P<EmailSummary>("email"), P<IReadOnlyList<EmailEvent>>("events"))),
         ["RescheduleEmail"] = new("Reschedule a scheduled email", Shape(200, "Rescheduled", P<EmailSummary>("email"), P<IReadOnlyList<EmailEvent>>("events"))) { Body = typeof(EmailFunctions.RescheduleRequest) },
         ["SendLog"] = new("The original product's send log view (at most 200)", Shape(200, "OK", P<IReadOnlyList<SendLogEntry>>("logs"))) { Query = ["limit"] },
+
+        ["CreateDraft"] = new("Store a draft (may be incomplete; reply_to_inbox_id makes it a reply, addressed as one)", Shape(201, "Created", P<Draft>("draft"))) { Body = typeof(DraftInput) },
+        ["ListDrafts"] = new("The team's unsent drafts, most recently changed first (at most 200)", Shape(200, "OK", P<IReadOnlyList<Draft>>("drafts"))),
+        ["GetDraft"] = new("One draft (a sent one shows sent_email_id)", Shape(200, "OK", P<Draft>("draft"))),
+        ["UpdateDraft"] = new("Change a draft: fields left out keep their value (409 once sent)", Shape(200, "OK", P<Draft>("draft"))) { Body = typeof(DraftInput) },
+        ["DeleteDraft"] = new("Delete a draft", NoContent("Deleted")),
+        ["SendDraft"] = new("Send a draft once (needs emails:send too); a reply draft goes out threaded", Json<SendResult>(200, "Resend accepted it during the request"))
+        {
+            Idempotent = true,
+            Also = [Json<SendResult>(202, "Queued in the outbox"), new(409, "Already sent (problem details with email_id)"), new(422, "Resend refused it for good (problem details with email_id)")],
+        },
+        ["ReplyToEmail"] = new("Reply to a received email: to its sender (reply_all: the other recipients too), Re: once, In-Reply-To/References set; needs emails:send too", Json<SendResult>(200, "Resend accepted it during the request"))
+        {
+            Body = typeof(ReplyInput),
+            Idempotent = true,
+            Also = [Json<SendResult>(202, "Queued in the outbox"), new(422, "Resend refused it for good (problem details with email_id)")],
+        },
 
         ["CreateTemplate"] = new("Create a template", Shape(201, "Created", P<Template>("template"))) { Body = typeof(CreateTemplateRequest) },
         ["ListTemplates"] = new("The team's templates", Shape(200, "OK", P<IReadOnlyList<Template>>("templates"))),

@@ -32,6 +32,10 @@ public static class ControlRoutes
             webhooks = a.Webhooks.Count,
         })));
 
+        // The custom headers a sent email carried (threading headers of replies), which Resend's GET /emails/{id} does not show.
+        app.MapGet("/_sandbox/emails/{id}/headers", (HttpContext context, SandboxState state, string id) => WithAccount(context, state, a =>
+            a.Emails.Find(e => e.Id == id) is { } email ? Results.Json(email.Headers) : ResendErrorBody.NotFound("Email").ToResult()));
+
         // An inbound email for GET /emails/receiving and email.received; the body's fields are in ReceivedMail.FromInbound.
         app.MapPost("/_sandbox/inbound", (HttpContext context, SandboxState state, EmailLifecycle lifecycle, TimeProvider time, JsonElement body) =>
             WithAccount(context, state, a =>

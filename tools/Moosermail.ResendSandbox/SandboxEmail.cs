@@ -13,6 +13,8 @@ public sealed class SandboxEmail
     public string? Html { get; init; }
     public string? Text { get; init; }
     public IReadOnlyList<KeyValuePair<string, string>> Tags { get; init; } = [];
+    /// <summary>The custom headers of the send body (Resend does not show them back; GET /_sandbox/emails/{id}/headers does).</summary>
+    public IReadOnlyDictionary<string, string> Headers { get; init; } = new Dictionary<string, string>();
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset? ScheduledAt { get; set; }
     public string LastEvent { get; set; } = "queued";

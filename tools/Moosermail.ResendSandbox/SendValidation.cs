@@ -67,6 +67,7 @@ public sealed partial class SendValidation(SandboxOptions options, TimeProvider 
             Html = html,
             Text = text,
             Tags = tags,
+            Headers = CustomHeaders(body),
             CreatedAt = time.GetUtcNow(),
             ScheduledAt = scheduledAt,
         }, null);
@@ -100,6 +101,20 @@ public sealed partial class SendValidation(SandboxOptions options, TimeProvider 
             ? (list, null)
             : (null, ResendErrorBody.Validation(
                 $"Invalid `{field}` field. The email address needs to follow the `email@example.com` or `Name <email@example.com>` format."));
+    }
+
+    private static Dictionary<string, string> CustomHeaders(JsonElement body)
+    {
+        var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        if (body.TryGetProperty("headers", out var value) && value.ValueKind == JsonValueKind.Object)
+        {
+            foreach (var header in value.EnumerateObject().Where(h => h.Value.ValueKind == JsonValueKind.String))
+            {
+                headers[header.Name] = header.Value.GetString()!;
+            }
+        }
+
+        return headers;
     }
 
     private static (IReadOnlyList<KeyValuePair<string, string>> Tags, ResendErrorBody? Error) Tags(JsonElement body)

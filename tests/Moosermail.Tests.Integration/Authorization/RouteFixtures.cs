@@ -107,6 +107,21 @@ public static class RouteFixtures
         ["DeleteTemplate"] = new(async w => await Call($"api/templates/{await w.TemplateAsync()}"), NamesTeamResource: true),
         ["RenderTemplate"] = new(async w => await Call($"api/templates/{await w.TemplateAsync()}/render", new { variables = new { name = "Ann" } }), NamesTeamResource: true),
 
+        // Drafts and replies to received mail (sending needs emails:send too: every role that holds drafts:write or inbox:write has it).
+        ["CreateDraft"] = new(_ => Call("api/drafts", new { to = "a@example.com", subject = "s", body = "b" })),
+        ["ListDrafts"] = new(async w => { await DraftAsync(w); return await Call("api/drafts"); }),
+        ["GetDraft"] = new(async w => await Call($"api/drafts/{await DraftAsync(w)}"), NamesTeamResource: true),
+        ["UpdateDraft"] = new(async w => await Call($"api/drafts/{await DraftAsync(w)}", new { subject = "changed" }), NamesTeamResource: true),
+        ["DeleteDraft"] = new(async w => await Call($"api/drafts/{await DraftAsync(w)}"), NamesTeamResource: true),
+        ["SendDraft"] = new(async w => { await w.AddSenderAsync(); return await Call($"api/drafts/{await DraftAsync(w)}/send"); }, NamesTeamResource: true),
+        ["ReplyToEmail"] = new(async w =>
+        {
+            await w.AddSenderAsync();
+            var (id, _) = await w.App.InsertAsync(w.TeamId);
+            w.Known.Add(id.ToString());
+            return await Call($"api/inbox/{id}/reply", new { body = "Thanks!" });
+        }, NamesTeamResource: true),
+
         // Contacts.
         ["CreateContact"] = new(_ => Call("api/contacts", new { email = TestUsers.NewEmail("contact") })),
         ["ListContacts"] = new(async w => { await ContactAsync(w); return await Call("api/contacts"); }),
@@ -222,6 +237,9 @@ public static class RouteFixtures
         w.Known.Add(address);
         return address;
     }
+
+    private static async Task<Guid> DraftAsync(MatrixWorld w) =>
+        (await w.PrepareAsync(HttpMethod.Post, "api/drafts", new { to = "a@example.com", subject = "s", body = "b" })).GetProperty("draft").GetProperty("id").GetGuid();
 
     private static async Task<Guid> ContactAsync(MatrixWorld w) =>
         (await w.PrepareAsync(HttpMethod.Post, "api/contacts", new { email = TestUsers.NewEmail("contact") })).GetProperty("contact").GetProperty("id").GetGuid();
