@@ -98,6 +98,10 @@ public sealed partial class CliContext(TextWriter stdout, TextWriter stderr, Tex
         }
     }
 
+    /// <summary>For commands that only touch the config file: a small JSON object with <c>--json</c>, else the line.</summary>
+    public Task PrintLocalAsync(ParseResult parseResult, object json, string text) =>
+        Out.WriteLineAsync(WantsJson(parseResult) ? JsonSerializer.Serialize(json) : text);
+
     public DateTimeOffset Now => Time.GetUtcNow();
 
     public static string ProfileName(string name) =>

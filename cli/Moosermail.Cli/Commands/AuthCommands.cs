@@ -90,13 +90,13 @@ public static class AuthCommands
     public static Command Logout(CliContext cli)
     {
         var command = new Command("logout", "End the profile's session and remove its credential from the config file");
-        cli.Handle(command, async (_, ct) =>
+        cli.Handle(command, async (parse, ct) =>
         {
             var profile = cli.Config.ProfileName;
             var stored = cli.Config.Profile;
             if (stored.Token is null)
             {
-                await cli.Out.WriteLineAsync($"Not logged in (profile '{profile}').");
+                await cli.PrintLocalAsync(parse, new { profile, logged_out = false }, $"Not logged in (profile '{profile}').");
                 return;
             }
 
@@ -116,7 +116,7 @@ public static class AuthCommands
             }
 
             cli.Config.SaveProfile(profile, stored with { Token = null });
-            await cli.Out.WriteLineAsync($"Logged out (profile '{profile}').");
+            await cli.PrintLocalAsync(parse, new { profile, logged_out = true }, $"Logged out (profile '{profile}').");
         });
         return command;
     }

@@ -68,11 +68,10 @@ public static class InboxCommands
         {
             var path = Inputs.Path("inbox", parse.GetValue(id)!);
             using var api = await cli.ApiAsync(ct);
-            var answer = await api.GetAsync(path, ct);
-            if (parse.GetValue(markRead))
-            {
-                await api.PatchAsync(path, new { read = true }, ct);
-            }
+            // With --mark-read the PATCH answers the same email, now read; reading alone changes nothing.
+            var answer = parse.GetValue(markRead)
+                ? await api.PatchAsync(path, new { read = true }, ct)
+                : await api.GetAsync(path, ct);
 
             await cli.PrintAsync(parse, answer, a => Show(a.GetProperty("email"), parse.GetValue(html), parse.GetValue(headers), cli.Now));
         });

@@ -57,7 +57,7 @@ public static class ProfileCommands
             var existing = cli.Config.Profiles().GetValueOrDefault(profile)
                 ?? throw new CliException($"no profile '{profile}': create it with 'moosermail login --profile {profile}'");
             cli.Config.SaveProfile(profile, existing, makeDefault: true);
-            await cli.Out.WriteLineAsync($"Default profile: {profile}.");
+            await cli.PrintLocalAsync(parse, new { default_profile = profile }, $"Default profile: {profile}.");
         });
         return command;
     }
@@ -75,7 +75,7 @@ public static class ProfileCommands
             }
 
             cli.Config.SaveProfile(profile, null);
-            await cli.Out.WriteLineAsync($"Removed profile {profile}.");
+            await cli.PrintLocalAsync(parse, new { removed = profile }, $"Removed profile {profile}.");
         });
         return command;
     }

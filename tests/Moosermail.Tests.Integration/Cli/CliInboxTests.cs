@@ -37,6 +37,7 @@ public sealed class CliInboxTests(AppFixture app)
         var stillUnread = await Email(user, inboxId);
         var reply = await cli.RunWithStdinAsync("Yes, paid on Monday.\n", "reply", inboxId.ToString(), "--json");
         var markRead = await cli.RunAsync("read", inboxId.ToString(), "--mark-read", "--headers");
+        var markReadJson = await cli.RunAsync("read", inboxId.ToString(), "--mark-read", "--json");
         var nowRead = await Email(user, inboxId);
         var unreadAfter = await cli.RunAsync("inbox", "--unread");
 
@@ -73,6 +74,11 @@ public sealed class CliInboxTests(AppFixture app)
 
         Assert.Contains("Message-ID:  <invoice-42@mail.example.net>", markRead.Out, StringComparison.Ordinal);
         Assert.True(nowRead.GetProperty("read").GetBoolean());
+        using (var marked = JsonDocument.Parse(markReadJson.Out))
+        {
+            Assert.True(marked.RootElement.GetProperty("email").GetProperty("read").GetBoolean());
+        }
+
         Assert.Equal("No mail.", unreadAfter.Out.TrimEnd());
     }
 

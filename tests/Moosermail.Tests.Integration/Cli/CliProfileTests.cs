@@ -71,11 +71,16 @@ public sealed class CliProfileTests(AppFixture app)
         await cli.RunAsync("login", "--email", first.Email, "--password", first.Password);
         await cli.RunAsync("login", "--profile", "second", "--email", second.Email, "--password", second.Password);
 
-        var logout = await cli.RunAsync("logout", "--profile", "second");
+        var logout = await cli.RunAsync("logout", "--profile", "second", "--json");
         var stillIn = await cli.RunAsync("whoami");
         var loggedOut = await cli.RunAsync("whoami", "--profile", "second");
 
         Assert.Equal(0, logout.ExitCode);
+        using (var answer = JsonDocument.Parse(logout.Out))
+        {
+            Assert.True(answer.RootElement.GetProperty("logged_out").GetBoolean());
+        }
+
         Assert.Null(CliTests.StoredToken(cli, "second"));
         Assert.Contains(first.Email, stillIn.Out, StringComparison.Ordinal);
         Assert.Equal(1, loggedOut.ExitCode);
