@@ -204,6 +204,28 @@ public sealed class CliInboxTests(AppFixture app)
         Assert.Equal(0, read.ExitCode);
     }
 
+    [Fact]
+    public async Task Read_EscapeSequencesInAStrangersMail_NeverReachTheTerminal()
+    {
+        var (user, _) = await TestSenders.UserWithSenderAsync(app, _client);
+        var (id, _) = await app.InsertAsync(user.TeamId, subject: "Hi\u001b]0;pwned\u0007\u001b[2J", from: "Eve \u001b[31m<eve@example.net>");
+        using var cli = new CliRunner(app, user.Token) { Terminal = Moosermail.Cli.Output.Terminal.Create(isTty: true, measuredWidth: 200, new Dictionary<string, string?>()) };
+
+        var read = await cli.RunAsync("read", id.ToString());
+        var inbox = await cli.RunAsync("inbox");
+        var json = await cli.RunAsync("read", id.ToString(), "--json");
+
+        Assert.Equal(0, read.ExitCode);
+        Assert.DoesNotContain("\u001b", read.Out, StringComparison.Ordinal);
+        Assert.DoesNotContain("\u0007", read.Out, StringComparison.Ordinal);
+        Assert.Contains("Subject: Hi\uFFFD]0;pwned\uFFFD\uFFFD[2J", read.Out, StringComparison.Ordinal);
+        // Only the CLI's own bold escapes, around the header and the unread row.
+        Assert.DoesNotContain("pwned\u0007", inbox.Out, StringComparison.Ordinal);
+        Assert.DoesNotContain("\u001b]", inbox.Out, StringComparison.Ordinal);
+        using var answer = JsonDocument.Parse(json.Out);
+        Assert.Equal("Hi\u001b]0;pwned\u0007\u001b[2J", answer.RootElement.GetProperty("email").GetProperty("subject").GetString());
+    }
+
     private async Task<JsonElement> Email(TestUser user, Guid id)
     {
         var (_, body) = await _client.CallAsync(user.Request(HttpMethod.Get, $"api/inbox/{id}"));

@@ -24,6 +24,8 @@ public sealed class CliRunner : IDisposable
         Environment["XDG_CONFIG_HOME"] = Path.Combine(_home, "xdg");
         Environment["MOOSERMAIL_API_URL"] = new Uri(app.BaseAddress, "api").ToString();
         Environment["MOOSERMAIL_API_KEY"] = apiKey;
+        // The app's clock (tests move it): "3 minutes ago" is measured against the time the rows were written with.
+        Time = app.Time;
     }
 
     public Dictionary<string, string?> Environment { get; } = new(StringComparer.Ordinal);
@@ -31,7 +33,7 @@ public sealed class CliRunner : IDisposable
     /// <summary>What the in-process run believes stdout is; a pipe unless a test says otherwise.</summary>
     public Terminal Terminal { get; set; } = Terminal.Pipe;
 
-    public TimeProvider Time { get; set; } = TimeProvider.System;
+    public TimeProvider Time { get; set; }
 
     public string ConfigPath => Path.Combine(_home, "xdg", "moosermail", "config.json");
 
