@@ -6,7 +6,7 @@ namespace Moosermail.Core.Inbox;
 
 /// <summary>
 /// Fetches the content of received emails (GET /emails/receiving/{id}) with the team's key, as an outbox-style job:
-/// claimed with SKIP LOCKED under a lease, transient failures (network, 5xx, 429, a 404 while Resend catches up, a
+/// claimed with SKIP LOCKED under a lease, transient failures (network, Resend errors, rate limits, "not found" while Resend catches up, a
 /// team without a key) back off like sends and are retried up to <see cref="MaxAttempts"/>; a permanent refusal marks
 /// the content failed with Resend's message. The metadata row is never lost either way.
 /// </summary>

@@ -83,9 +83,22 @@ public sealed class InboxFetchRepository(NpgsqlDataSource dataSource)
             """,
             new
             {
-                job.Id, job.TeamId, content.From, To = content.To.ToArray(), Cc = content.Cc.ToArray(), ReplyTo = content.ReplyTo.ToArray(),
-                content.Subject, SubjectKey = MailHeaders.SubjectKey(content.Subject), content.MessageId, content.InReplyTo,
-                References = content.References.ToArray(), content.Text, content.Html, content.HeadersJson, content.AttachmentsJson, Now = now,
+                job.Id,
+                job.TeamId,
+                content.From,
+                To = content.To.ToArray(),
+                Cc = content.Cc.ToArray(),
+                ReplyTo = content.ReplyTo.ToArray(),
+                content.Subject,
+                SubjectKey = MailHeaders.SubjectKey(content.Subject),
+                content.MessageId,
+                content.InReplyTo,
+                References = content.References.ToArray(),
+                content.Text,
+                content.Html,
+                content.HeadersJson,
+                content.AttachmentsJson,
+                Now = now,
             },
             transaction, cancellationToken: cancellationToken));
         await AssignThreadAsync(connection, transaction, job, now, cancellationToken);

@@ -11,13 +11,6 @@ namespace Moosermail.Core.Inbox;
 /// </summary>
 public sealed class InboxRepository(NpgsqlDataSource dataSource)
 {
-    /// <summary>The list columns, shared by every read that returns <see cref="ReceivedEmailSummary"/>.</summary>
-    internal const string SummaryColumns = """
-        e.id, e.thread_id, e.resend_id, e.from_address AS from, e.to_addresses AS to, e.cc_addresses AS cc, e.subject,
-        left(e.text_body, 200) AS snippet, e.is_read AS read, e.is_archived AS archived, e.is_hidden AS hidden, e.labels,
-        jsonb_array_length(e.attachments) AS attachment_count, e.content_state, e.received_at, e.seq
-        """;
-
     /// <summary>
     /// Stores a newly seen email's metadata with its content still to fetch (due at once). Returns the new id, or null
     /// when the team already has this Resend id: a repeated email.received or the backfill meeting it stores nothing.
@@ -37,9 +30,18 @@ public sealed class InboxRepository(NpgsqlDataSource dataSource)
             """,
             new
             {
-                Id = id, email.TeamId, email.ResendId, email.From, To = email.To.ToArray(), Cc = email.Cc.ToArray(), email.Subject,
-                SubjectKey = MailHeaders.SubjectKey(email.Subject), email.MessageId,
-                Attachments = JsonSerializer.Serialize(email.Attachments, InboxJson.Options), ReceivedAt = email.ReceivedAt ?? now, Now = now,
+                Id = id,
+                email.TeamId,
+                email.ResendId,
+                email.From,
+                To = email.To.ToArray(),
+                Cc = email.Cc.ToArray(),
+                email.Subject,
+                SubjectKey = MailHeaders.SubjectKey(email.Subject),
+                email.MessageId,
+                Attachments = JsonSerializer.Serialize(email.Attachments, InboxJson.Options),
+                ReceivedAt = email.ReceivedAt ?? now,
+                Now = now,
             },
             cancellationToken: cancellationToken));
     }
@@ -49,8 +51,10 @@ public sealed class InboxRepository(NpgsqlDataSource dataSource)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var rows = await connection.QueryAsync<ReceivedEmail, JsonColumns, ReceivedEmail>(new CommandDefinition(
-            $"""
-            SELECT {SummaryColumns},
+            """
+            SELECT e.id, e.thread_id, e.resend_id, e.from_address AS from, e.to_addresses AS to, e.cc_addresses AS cc, e.subject,
+                   left(e.text_body, 200) AS snippet, e.is_read AS read, e.is_archived AS archived, e.is_hidden AS hidden, e.labels,
+                   jsonb_array_length(e.attachments) AS attachment_count, e.content_state, e.received_at, e.seq,
                    e.reply_to, e.message_id, e.in_reply_to, e.references_ids AS references, e.text_body AS text, e.html_body AS html,
                    e.fetch_attempts, e.last_error, e.created_at, e.fetched_at,
                    e.attachments::text AS attachments_json, e.headers::text AS headers_json
@@ -72,8 +76,10 @@ public sealed class InboxRepository(NpgsqlDataSource dataSource)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var rows = await connection.QueryAsync<ReceivedEmailSummary>(new CommandDefinition(
-            $"""
-            SELECT {SummaryColumns}
+            """
+            SELECT e.id, e.thread_id, e.resend_id, e.from_address AS from, e.to_addresses AS to, e.cc_addresses AS cc, e.subject,
+                   left(e.text_body, 200) AS snippet, e.is_read AS read, e.is_archived AS archived, e.is_hidden AS hidden, e.labels,
+                   jsonb_array_length(e.attachments) AS attachment_count, e.content_state, e.received_at, e.seq
             FROM received_emails e
             WHERE e.team_id = @TeamId
               AND (@IncludeHidden OR NOT e.is_hidden)
@@ -89,8 +95,17 @@ public sealed class InboxRepository(NpgsqlDataSource dataSource)
             """,
             new
             {
-                TeamId = teamId, query.IncludeHidden, query.Unread, query.Archived, query.Search, query.From, query.Label, query.Thread,
-                AfterAt = after?.At, AfterId = after?.Id, query.Limit,
+                TeamId = teamId,
+                query.IncludeHidden,
+                query.Unread,
+                query.Archived,
+                query.Search,
+                query.From,
+                query.Label,
+                query.Thread,
+                AfterAt = after?.At,
+                AfterId = after?.Id,
+                query.Limit,
             },
             cancellationToken: cancellationToken));
         return rows.ToList();
@@ -101,8 +116,10 @@ public sealed class InboxRepository(NpgsqlDataSource dataSource)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var rows = await connection.QueryAsync<ReceivedEmailSummary>(new CommandDefinition(
-            $"""
-            SELECT {SummaryColumns}
+            """
+            SELECT e.id, e.thread_id, e.resend_id, e.from_address AS from, e.to_addresses AS to, e.cc_addresses AS cc, e.subject,
+                   left(e.text_body, 200) AS snippet, e.is_read AS read, e.is_archived AS archived, e.is_hidden AS hidden, e.labels,
+                   jsonb_array_length(e.attachments) AS attachment_count, e.content_state, e.received_at, e.seq
             FROM received_emails e
             WHERE e.team_id = @TeamId
               AND e.thread_id = @ThreadId
@@ -139,8 +156,10 @@ public sealed class InboxRepository(NpgsqlDataSource dataSource)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var rows = await connection.QueryAsync<ReceivedEmailSummary>(new CommandDefinition(
-            $"""
-            SELECT {SummaryColumns}
+            """
+            SELECT e.id, e.thread_id, e.resend_id, e.from_address AS from, e.to_addresses AS to, e.cc_addresses AS cc, e.subject,
+                   left(e.text_body, 200) AS snippet, e.is_read AS read, e.is_archived AS archived, e.is_hidden AS hidden, e.labels,
+                   jsonb_array_length(e.attachments) AS attachment_count, e.content_state, e.received_at, e.seq
             FROM received_emails e
             WHERE e.team_id = @TeamId
               AND e.content_state = 'fetched'

@@ -23,7 +23,7 @@ public static partial class MailHeaders
         }
 
         var ids = AngleIds().Matches(value).Select(m => m.Value).ToList();
-        if (ids.Count == 0 && value.Trim() is { Length: > 0 } bare && !bare.Any(char.IsWhiteSpace))
+        if (ids.Count == 0 && value.Trim() is { Length: > 0 } bare && !bare.Any(c => char.IsWhiteSpace(c) || c is '<' or '>'))
         {
             ids.Add($"<{bare}>");
         }

@@ -21,8 +21,14 @@ public sealed class InboxFunctions(InboxService inbox, InboxAttachmentService at
         var flags = new QueryFlags(request.Query);
         var filter = new InboxQuery
         {
-            Cursor = query.Text("cursor"), Limit = query.WholeNumber("limit") ?? 50, Unread = flags.Flag("unread"), Search = query.Text("q"),
-            From = query.Text("from"), Label = query.Text("label"), Thread = query.Id("thread"), IncludeHidden = flags.Flag("hidden") ?? false,
+            Cursor = query.Text("cursor"),
+            Limit = query.WholeNumber("limit") ?? 50,
+            Unread = flags.Flag("unread"),
+            Search = query.Text("q"),
+            From = query.Text("from"),
+            Label = query.Text("label"),
+            Thread = query.Id("thread"),
+            IncludeHidden = flags.Flag("hidden") ?? false,
             Archived = flags.Flag("archived"),
         };
         query.ThrowIfInvalid();

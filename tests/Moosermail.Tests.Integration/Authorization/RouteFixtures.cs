@@ -221,7 +221,8 @@ public static class RouteFixtures
         var (_, apiKey) = await TestSenders.AddAsync(w.Client, w.Owner);
         var resendId = await w.App.InjectAsync(apiKey, new
         {
-            from = "a@example.net", subject = "matrix",
+            from = "a@example.net",
+            subject = "matrix",
             attachments = new[] { new { filename = "a.txt", content_type = "text/plain", content = Convert.ToBase64String("matrix"u8.ToArray()) } },
         });
         await w.App.App.Services.BackfillAsync(w.TeamId);

@@ -16,7 +16,9 @@ public sealed class InboxAbuseTests(AppFixture app)
         var (owner, apiKey) = await TestSenders.UserWithSenderAsync(app, client);
         var id = await app.ReceiveAsync(owner, apiKey, new
         {
-            from = "a@example.net", subject = "Private", text = "secret words",
+            from = "a@example.net",
+            subject = "Private",
+            text = "secret words",
             attachments = new[] { new { filename = "a.txt", content_type = "text/plain", content = Convert.ToBase64String("hello"u8.ToArray()) } },
         });
         var email = await EmailAsync(client, owner, id);

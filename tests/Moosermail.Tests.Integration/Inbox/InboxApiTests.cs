@@ -22,7 +22,11 @@ public sealed class InboxApiTests(AppFixture app)
         var second = await app.ReceiveAsync(user, apiKey, new { from = "b@example.com", subject = "Re: Plans", text = "Yes", message_id = reply, in_reply_to = root, references = root });
         var third = await app.ReceiveAsync(user, apiKey, new
         {
-            from = "a@example.net", subject = "Re: Re: Plans (moved)", text = "Done", in_reply_to = reply, references = $"{root} {reply}",
+            from = "a@example.net",
+            subject = "Re: Re: Plans (moved)",
+            text = "Done",
+            in_reply_to = reply,
+            references = $"{root} {reply}",
         });
         var unrelated = await app.ReceiveAsync(user, apiKey, new { from = "c@example.org", subject = "Plans", text = "Other plans" });
         var threadId = (await EmailAsync(client, user, first)).GetProperty("thread_id").GetGuid();

@@ -18,7 +18,8 @@ public sealed class InboxAttachmentTests(AppFixture app)
         var bytes = Enumerable.Range(0, 5000).Select(i => (byte)(i % 251)).ToArray();
         var id = await app.ReceiveAsync(user, apiKey, new
         {
-            from = "a@example.net", subject = "Files",
+            from = "a@example.net",
+            subject = "Files",
             attachments = new object[]
             {
                 new { filename = "data.bin", content_type = "application/pdf", content = Convert.ToBase64String(bytes) },
@@ -50,7 +51,8 @@ public sealed class InboxAttachmentTests(AppFixture app)
         var (user, apiKey) = await TestSenders.UserWithSenderAsync(app, client);
         var id = await app.ReceiveAsync(user, apiKey, new
         {
-            from = "a@example.net", subject = "Files",
+            from = "a@example.net",
+            subject = "Files",
             attachments = new[] { new { filename = "a.txt", content_type = "text/plain", content = Convert.ToBase64String("hi"u8.ToArray()) } },
         });
         var attachmentId = (await EmailAsync(client, user, id)).GetProperty("attachments")[0].GetProperty("id").GetString();

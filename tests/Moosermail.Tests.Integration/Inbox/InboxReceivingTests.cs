@@ -31,8 +31,11 @@ public sealed class InboxReceivingTests(AppFixture app)
 
         var resendId = await app.InjectAsync(apiKey, new
         {
-            from = "Ada Lovelace <ada@example.net>", to = new[] { "inbox@example.com" }, subject = "Analytical engine notes",
-            text = "The engine weaves algebraic patterns.", html = "<p>The engine weaves algebraic patterns.</p>",
+            from = "Ada Lovelace <ada@example.net>",
+            to = new[] { "inbox@example.com" },
+            subject = "Analytical engine notes",
+            text = "The engine weaves algebraic patterns.",
+            html = "<p>The engine weaves algebraic patterns.</p>",
         });
         var listed = await PollAsync(async () =>
             (await kit.JsonAsync(user, HttpMethod.Get, "api/inbox")).GetProperty("data").EnumerateArray().FirstOrDefault(e => e.GetProperty("resend_id").GetString() == resendId));
