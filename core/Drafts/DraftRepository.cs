@@ -7,19 +7,14 @@ namespace Moosermail.Core.Drafts;
 /// <summary>A team's drafts. Every statement filters on team_id; another team's draft is "not found".</summary>
 public sealed class DraftRepository(NpgsqlDataSource dataSource)
 {
-    private const string Columns = """
-        id, from_address AS "from", to_addresses AS "to", cc_addresses AS cc, bcc_addresses AS bcc, subject,
-        text_body AS text, html_body AS html, reply_to_inbox_id, created_by, sent_email_id, sent_at, created_at, updated_at
-        """;
-
     public async Task<Draft> InsertAsync(Guid teamId, Draft draft, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         return await connection.QuerySingleAsync<Draft>(new CommandDefinition(
-            $"""
+            """
             INSERT INTO drafts (id, team_id, created_by, from_address, to_addresses, cc_addresses, bcc_addresses, subject, text_body, html_body, reply_to_inbox_id, created_at, updated_at)
             VALUES (@Id, @TeamId, @CreatedBy, @From, @To, @Cc, @Bcc, @Subject, @Text, @Html, @ReplyToInboxId, @CreatedAt, @UpdatedAt)
-            RETURNING {Columns}
+            RETURNING id, from_address AS "from", to_addresses AS "to", cc_addresses AS cc, bcc_addresses AS bcc, subject, text_body AS text, html_body AS html, reply_to_inbox_id, created_by, sent_email_id, sent_at, created_at, updated_at
             """,
             new { TeamId = teamId, draft.Id, draft.CreatedBy, draft.From, draft.To, draft.Cc, draft.Bcc, draft.Subject, draft.Text, draft.Html, draft.ReplyToInboxId, draft.CreatedAt, draft.UpdatedAt },
             cancellationToken: cancellationToken));
@@ -30,8 +25,8 @@ public sealed class DraftRepository(NpgsqlDataSource dataSource)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var rows = await connection.QueryAsync<Draft>(new CommandDefinition(
-            $"""
-            SELECT {Columns}
+            """
+            SELECT id, from_address AS "from", to_addresses AS "to", cc_addresses AS cc, bcc_addresses AS bcc, subject, text_body AS text, html_body AS html, reply_to_inbox_id, created_by, sent_email_id, sent_at, created_at, updated_at
             FROM drafts
             WHERE team_id = @TeamId
               AND sent_at IS NULL
@@ -47,8 +42,8 @@ public sealed class DraftRepository(NpgsqlDataSource dataSource)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         return await connection.QuerySingleOrDefaultAsync<Draft>(new CommandDefinition(
-            $"""
-            SELECT {Columns}
+            """
+            SELECT id, from_address AS "from", to_addresses AS "to", cc_addresses AS cc, bcc_addresses AS bcc, subject, text_body AS text, html_body AS html, reply_to_inbox_id, created_by, sent_email_id, sent_at, created_at, updated_at
             FROM drafts
             WHERE id = @Id
               AND team_id = @TeamId
@@ -64,7 +59,7 @@ public sealed class DraftRepository(NpgsqlDataSource dataSource)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         return await connection.QuerySingleOrDefaultAsync<Draft>(new CommandDefinition(
-            $"""
+            """
             UPDATE drafts
             SET from_address = @From,
                 to_addresses = @To,
@@ -78,7 +73,7 @@ public sealed class DraftRepository(NpgsqlDataSource dataSource)
               AND team_id = @TeamId
               AND sent_at IS NULL
               AND updated_at = @SeenUpdatedAt
-            RETURNING {Columns}
+            RETURNING id, from_address AS "from", to_addresses AS "to", cc_addresses AS cc, bcc_addresses AS bcc, subject, text_body AS text, html_body AS html, reply_to_inbox_id, created_by, sent_email_id, sent_at, created_at, updated_at
             """,
             new { TeamId = teamId, draft.Id, draft.From, draft.To, draft.Cc, draft.Bcc, draft.Subject, draft.Text, draft.Html, draft.UpdatedAt, SeenUpdatedAt = seenUpdatedAt },
             cancellationToken: cancellationToken));

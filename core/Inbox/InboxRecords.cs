@@ -123,8 +123,11 @@ public sealed record InboxPage(IReadOnlyList<ReceivedEmailSummary> Data, string?
 /// <summary>PATCH /api/inbox/{id}: only the fields present change.</summary>
 public sealed record InboxUpdate(bool? Read, bool? Archived, bool? Hidden, IReadOnlyList<string>? Labels);
 
-/// <summary>A thread: its emails oldest first.</summary>
-public sealed record InboxThread(Guid Id, string Subject, IReadOnlyList<ReceivedEmailSummary> Emails);
+/// <summary>A thread: its emails oldest first, and the replies sent from Moosermail to them (oldest first).</summary>
+public sealed record InboxThread(Guid Id, string Subject, IReadOnlyList<ReceivedEmailSummary> Emails)
+{
+    public IReadOnlyList<Drafts.SentReply> Replies { get; init; } = [];
+}
 
 /// <summary>
 /// How to thread a reply to a stored email: <see cref="InReplyTo"/> is its Message-ID and <see cref="References"/>

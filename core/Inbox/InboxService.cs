@@ -6,7 +6,7 @@ using Moosermail.Core.Security;
 namespace Moosermail.Core.Inbox;
 
 /// <summary>The inbox as the API, MCP and CLI see it: one team's received mail, its threads, and its read/label state.</summary>
-public sealed class InboxService(InboxRepository inbox)
+public sealed class InboxService(InboxRepository inbox, Drafts.ReplyRepository replies)
 {
     public const int MaxLimit = 100;
     public const int MaxLabels = 20;
@@ -65,7 +65,7 @@ public sealed class InboxService(InboxRepository inbox)
             throw new NotFoundException("No thread with this id in your team's inbox.");
         }
 
-        return new InboxThread(threadId, emails[0].Subject, emails);
+        return new InboxThread(threadId, emails[0].Subject, emails) { Replies = await replies.ListForThreadAsync(caller.TeamId, threadId, cancellationToken) };
     }
 
     /// <summary>Labels trimmed and de-duplicated; at most <see cref="MaxLabels"/>, each a short word of letters, digits and -_.:/ or spaces.</summary>

@@ -1,7 +1,7 @@
 import "./style.css";
 import { get, post, team, whenUnauthenticated } from "./api";
 import { h, problem } from "./dom";
-import { loginPage, signupPage, resetPage, acceptInvitationPage, accountPage } from "./pages/auth";
+import { loginPage, signupPage, resetPage, verifyPage, acceptInvitationPage, accountPage } from "./pages/auth";
 import { emailsPage, emailPage, composePage } from "./pages/emails";
 import { statsPage } from "./pages/stats";
 import { sendersPage } from "./pages/senders";
@@ -12,6 +12,7 @@ import { contactsPage } from "./pages/contacts";
 import { suppressionsPage } from "./pages/suppressions";
 import { webhooksPage } from "./pages/webhooks";
 import { teamPage } from "./pages/team";
+import { inboxPage, inboxEmailPage, draftsPage, draftPage } from "./pages/inbox";
 
 export interface Me {
   id: string;
@@ -27,12 +28,17 @@ const publicPages: Record<string, PublicPage> = {
   login: loginPage,
   signup: signupPage,
   reset: resetPage,
+  verify: verifyPage,
 };
 
 const pages: [RegExp, string, Page][] = [
   [/^emails$/, "Send log", emailsPage],
   [/^emails\/(?<id>[0-9a-f-]{36})$/, "Email", emailPage],
   [/^send$/, "Send", composePage],
+  [/^inbox$/, "Inbox", inboxPage],
+  [/^inbox\/(?<id>[0-9a-f-]{36})$/, "Received email", inboxEmailPage],
+  [/^drafts$/, "Drafts", draftsPage],
+  [/^drafts\/(?<id>[0-9a-f-]{36})$/, "Draft", draftPage],
   [/^stats$/, "Stats", statsPage],
   [/^senders$/, "Senders", sendersPage],
   [/^api-keys$/, "API keys", apiKeysPage],
@@ -50,6 +56,8 @@ const pages: [RegExp, string, Page][] = [
 const nav: [string, string][] = [
   ["emails", "Send log"],
   ["send", "Send"],
+  ["inbox", "Inbox"],
+  ["drafts", "Drafts"],
   ["stats", "Stats"],
   ["templates", "Templates"],
   ["triggers", "Triggers"],
@@ -69,6 +77,13 @@ const root = document.getElementById("root")!;
 if (location.pathname.endsWith("/accept-invitation")) {
   const token = new URLSearchParams(location.hash.slice(1)).get("token") ?? "";
   history.replaceState(null, "", `${location.pathname.replace(/accept-invitation$/, "")}#/accept?token=${encodeURIComponent(token)}`);
+}
+// The same for the password-reset and email-verification links of operator mail.
+for (const [page, route] of [["reset-password", "reset"], ["verify-email", "verify"]]) {
+  if (location.pathname.endsWith(`/${page}`)) {
+    const token = new URLSearchParams(location.hash.slice(1)).get("token") ?? "";
+    history.replaceState(null, "", `${location.pathname.slice(0, -page.length)}#/${route}?token=${encodeURIComponent(token)}`);
+  }
 }
 
 export function go(route: string) {

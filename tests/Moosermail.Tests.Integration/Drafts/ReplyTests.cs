@@ -28,6 +28,52 @@ public sealed class ReplyTests(AppFixture app)
             new { Id = answer.GetProperty("id").GetGuid(), Received = id }));
     }
 
+    [Fact]
+    public async Task Reply_ToMailReceivedThroughTheSandbox_IsThreadedAndShownInTheThread()
+    {
+        var (user, apiKey) = await TestSenders.UserWithSenderAsync(app, _client);
+        var id = await app.ReceiveAsync(user, apiKey, new
+        {
+            from = "Ada <ada@example.net>",
+            to = new[] { "hello@example.com" },
+            subject = "Engine notes",
+            text = "Patterns.",
+            message_id = "<notes-2@example.net>",
+            references = "<notes-1@example.net>",
+        });
+
+        var (status, answer) = await _client.CallAsync(user.Request(HttpMethod.Post, $"api/inbox/{id}/reply", new { body = "Lovely." }));
+        var (_, read) = await _client.CallAsync(user.Request(HttpMethod.Get, $"api/inbox/{id}"));
+        var threadId = read.GetProperty("email").GetProperty("thread_id").GetGuid();
+        var (threadStatus, thread) = await _client.CallAsync(user.Request(HttpMethod.Get, $"api/inbox/threads/{threadId}"));
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        var (email, headers) = await app.ReceivedAsync(apiKey, answer);
+        Assert.Equal(["ada@example.net"], email.GetProperty("to").Strings());
+        Assert.Equal("Re: Engine notes", email.GetProperty("subject").GetString());
+        Assert.Equal("<notes-2@example.net>", headers.GetProperty("In-Reply-To").GetString());
+        Assert.Equal("<notes-1@example.net> <notes-2@example.net>", headers.GetProperty("References").GetString());
+        Assert.Equal(HttpStatusCode.OK, threadStatus);
+        var reply = Assert.Single(thread.GetProperty("thread").GetProperty("replies").EnumerateArray());
+        Assert.Equal(answer.GetProperty("id").GetGuid(), reply.GetProperty("email_id").GetGuid());
+        Assert.Equal(id, reply.GetProperty("in_reply_to_email_id").GetGuid());
+        Assert.Equal("Re: Engine notes", reply.GetProperty("subject").GetString());
+    }
+
+    [Fact]
+    public async Task OtherTeam_ThreadOfTheEmail_ShowsNoReplies()
+    {
+        var (user, _) = await TestSenders.UserWithSenderAsync(app, _client);
+        var (stranger, _) = await TestSenders.UserWithSenderAsync(app, _client);
+        var (id, threadId) = await app.InsertAsync(user.TeamId);
+        var (replied, _) = await _client.CallAsync(user.Request(HttpMethod.Post, $"api/inbox/{id}/reply", new { body = "b" }));
+
+        var (status, _) = await _client.CallAsync(stranger.Request(HttpMethod.Get, $"api/inbox/threads/{threadId}"));
+
+        Assert.Equal(HttpStatusCode.OK, replied);
+        Assert.Equal(HttpStatusCode.NotFound, status);
+    }
+
     [Theory]
     [InlineData("Re: Question", "Re: Question")]
     [InlineData("RE: Question", "RE: Question")]

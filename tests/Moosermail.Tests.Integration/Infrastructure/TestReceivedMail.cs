@@ -26,9 +26,18 @@ public static class TestReceivedMail
             """,
             new
             {
-                Id = id, TeamId = teamId, ResendId = Guid.NewGuid().ToString(), From = from, To = to ?? ["hello@example.com"], Cc = cc ?? [],
-                ReplyTo = replyTo ?? [], Subject = subject, MessageId = messageId ?? $"<{Guid.NewGuid():N}@mail.example.org>",
-                References = references ?? [], ThreadId = threadId, Now = now,
+                Id = id,
+                TeamId = teamId,
+                ResendId = Guid.NewGuid().ToString(),
+                From = from,
+                To = to ?? ["hello@example.com"],
+                Cc = cc ?? [],
+                ReplyTo = replyTo ?? [],
+                Subject = subject,
+                MessageId = messageId ?? $"<{Guid.NewGuid():N}@mail.example.org>",
+                References = references ?? [],
+                ThreadId = threadId,
+                Now = now,
             });
         return (id, threadId);
     }

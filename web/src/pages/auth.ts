@@ -1,5 +1,5 @@
 import { post, get, team } from "../api";
-import { h, field, input, form, section } from "../dom";
+import { h, field, input, form, section, problem } from "../dom";
 import { go, type Me } from "../main";
 
 export function loginPage(main: HTMLElement, params: URLSearchParams) {
@@ -64,6 +64,17 @@ export function resetPage(main: HTMLElement, params: URLSearchParams) {
     done,
     h("p", {}, h("a", { href: "#/login" }, "Back to log in")),
   );
+}
+
+/** The link of the verification mail: the token (from the fragment, never sent in a URL) confirms the address. */
+export async function verifyPage(main: HTMLElement, params: URLSearchParams) {
+  main.append(h("h1", {}, "Confirm your email address"));
+  try {
+    await post("auth/verify", { token: params.get("token") ?? "" });
+    main.append(h("p", { role: "status" }, "Your email address is verified. ", h("a", { href: "#/emails" }, "Continue to Moosermail"), "."));
+  } catch (error) {
+    main.append(problem(error), h("p", {}, "The link may have expired: ask for a new one on your Account page."));
+  }
 }
 
 export function acceptInvitationPage(main: HTMLElement, params: URLSearchParams) {

@@ -1,0 +1,139 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+using Moosermail.Tests.Integration.Infrastructure;
+
+namespace Moosermail.Tests.Integration.Dashboard;
+
+/// <summary>
+/// The dashboard's inbox in a real browser: mail injected at the sandbox (as Resend receives it) is listed unread,
+/// found by search, read as text, and answered; the sandbox gets the threaded reply. Any script error or CSP
+/// violation fails the test.
+/// </summary>
+[Collection(AppCollection.Name)]
+public sealed partial class InboxDashboardTests(AppFixture app, BrowserFixture browser) : IClassFixture<BrowserFixture>, IAsyncLifetime
+{
+    private readonly List<string> _pageErrors = [];
+    private IBrowserContext? _context;
+    private SecondaryApp _host = null!;
+
+    public async Task InitializeAsync()
+    {
+        if (BrowserFixture.Available)
+        {
+            _host = await browser.HostAsync(app);
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_context is not null)
+        {
+            await _context.CloseAsync();
+        }
+    }
+
+    [BrowserFact]
+    public async Task InjectedEmail_IsListedUnread_FoundBySearch_ReadAsText_AndRepliedTo()
+    {
+        var user = await _host.CreateUserAsync();
+        using var client = _host.CreateClient();
+        var (_, apiKey) = await TestSenders.AddAsync(client, user);
+        var subject = $"Loom {Guid.NewGuid():N}"[..13];
+        await app.InjectAsync(apiKey, new
+        {
+            from = "Ada <ada@example.net>",
+            to = new[] { "hello@example.com" },
+            subject,
+            message_id = "<loom@example.net>",
+            text = "The analytical engine weaves algebraic patterns.\n<script>alert('not here')</script>",
+        });
+        await app.ReceiveAsync(user, apiKey, new { from = "bob@example.net", subject = "Unrelated", text = "Nothing to see." });
+
+        var page = await LoginAsync(user);
+        await page.GetByRole(AriaRole.Navigation, new() { Name = "Sections" }).GetByRole(AriaRole.Link, new() { Name = "Inbox", Exact = true }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Inbox", Level = 1 })).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Row).Filter(new() { HasText = subject })).ToContainTextAsync("unread");
+
+        // Search: stemmed words of the text find it, and only it.
+        await page.GetByLabel("Search", new() { Exact = true }).FillAsync("algebraic engines");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Search" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "Unrelated" })).ToHaveCountAsync(0);
+        await page.GetByRole(AriaRole.Link, new() { Name = subject }).ClickAsync();
+
+        // Read: the text is text (the script tag is shown, not run), and opening it marks it read.
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = subject, Level = 1 })).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByLabel("Text", new() { Exact = true })).ToContainTextAsync("<script>alert('not here')</script>");
+
+        // Reply: threaded at the sandbox, once.
+        await page.GetByLabel("Your reply").FillAsync("Thanks, Ada.");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Send reply" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Status).Filter(new() { HasText = "Reply" })).ToContainTextAsync(ReplyStatus());
+        Assert.Equal(1, await app.Sandbox.AcceptedSendsAsync(apiKey));
+        using var resend = app.Sandbox.Http(apiKey);
+        var sent = (await resend.GetFromJsonAsync<JsonElement>("emails")).GetProperty("data")[0];
+        Assert.Equal($"Re: {subject}", sent.GetProperty("subject").GetString());
+        var headers = await resend.GetFromJsonAsync<JsonElement>($"_sandbox/emails/{sent.GetProperty("id").GetString()}/headers");
+        Assert.Equal("<loom@example.net>", headers.GetProperty("In-Reply-To").GetString());
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "← Inbox" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Row).Filter(new() { HasText = subject })).Not.ToContainTextAsync("unread");
+        Assert.Empty(_pageErrors);
+    }
+
+    [BrowserFact]
+    public async Task MailedLinks_ResetPasswordAndVerifyEmail_WorkInTheApp()
+    {
+        var user = await _host.CreateUserAsync();
+        using var client = _host.CreateClient();
+        var page = await NewPageAsync();
+
+        // The verification link (a session asks for it; the link itself needs none).
+        (await client.SendAsync(user.Request(HttpMethod.Post, "api/auth/verify/request"))).EnsureSuccessStatusCode();
+        var verifyToken = await OperatorMailbox.TokenMailedToAsync(app, user.Email, "Confirm your email address");
+        await page.GotoAsync($"app/verify-email#token={verifyToken}");
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Your email address is verified.");
+        Assert.NotNull(await app.ScalarAsync<DateTime?>("SELECT email_verified_at FROM users WHERE id = @Id", new { Id = user.UserId }));
+
+        // The reset link: a new password, then logging in with it works.
+        (await client.PostAsJsonAsync("api/auth/password-reset", new { email = user.Email })).EnsureSuccessStatusCode();
+        var resetToken = await OperatorMailbox.TokenMailedToAsync(app, user.Email, "Reset your Moosermail password");
+        await page.GotoAsync($"app/reset-password#token={resetToken}");
+        await page.GetByRole(AriaRole.Textbox, new() { Name = "New password" }).FillAsync("a brand new password");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Set password" }).ClickAsync();
+        await Assertions.Expect(page.GetByText("Password changed.")).ToBeVisibleAsync();
+        Assert.True((await client.PostAsJsonAsync("api/auth/login", new { email = user.Email, password = "a brand new password" })).IsSuccessStatusCode);
+        Assert.Empty(_pageErrors);
+    }
+
+    private async Task<IPage> LoginAsync(TestUser user)
+    {
+        var page = await NewPageAsync();
+        await page.GotoAsync("app/#/login");
+        await page.GetByLabel("Email").FillAsync(user.Email);
+        await page.GetByLabel("Password").FillAsync(TestUsers.Password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Log in" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Send log" })).ToBeVisibleAsync();
+        return page;
+    }
+
+    private async Task<IPage> NewPageAsync()
+    {
+        _context = await browser.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = _host.BaseAddress.AbsoluteUri, ViewportSize = new() { Width = 1280, Height = 800 } });
+        _context.SetDefaultTimeout(20_000);
+        var page = await _context.NewPageAsync();
+        page.Console += (_, message) =>
+        {
+            if (message.Type == "error" && !message.Text.Contains("the server responded with a status of", StringComparison.Ordinal))
+            {
+                _pageErrors.Add(message.Text);
+            }
+        };
+        page.PageError += (_, error) => _pageErrors.Add(error);
+        return page;
+    }
+
+    [GeneratedRegex("Reply (sent|queued)")]
+    private static partial Regex ReplyStatus();
+}
