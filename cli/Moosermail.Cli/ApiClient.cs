@@ -30,6 +30,9 @@ public sealed class ApiClient : IDisposable
         }
     }
 
+    /// <summary>Sent as X-Moosermail-Team on every request: the team a session (or an mk_ key, which may only name its own) acts in.</summary>
+    public Guid? TeamId { get; set; }
+
     public Task<JsonElement?> GetAsync(string path, CancellationToken cancellationToken) =>
         SendAsync(HttpMethod.Get, path, null, null, cancellationToken);
 
@@ -40,16 +43,35 @@ public sealed class ApiClient : IDisposable
     public Task<JsonElement?> PostAsync(string path, object? body, (string Name, string Value) header, CancellationToken cancellationToken) =>
         SendAsync(HttpMethod.Post, path, body, null, cancellationToken, header);
 
+    public Task<JsonElement?> PutAsync(string path, object body, CancellationToken cancellationToken) =>
+        SendAsync(HttpMethod.Put, path, body, null, cancellationToken);
+
+    public Task<JsonElement?> PatchAsync(string path, object body, CancellationToken cancellationToken) =>
+        SendAsync(HttpMethod.Patch, path, body, null, cancellationToken);
+
     public Task<JsonElement?> DeleteAsync(string path, CancellationToken cancellationToken) =>
         SendAsync(HttpMethod.Delete, path, null, null, cancellationToken);
+
+    /// <summary>A body that is not JSON (a CSV file), sent as it is with its media type.</summary>
+    public Task<JsonElement?> PostContentAsync(string path, HttpContent content, CancellationToken cancellationToken) =>
+        SendAsync(HttpMethod.Post, path, content, null, cancellationToken);
 
     /// <summary>The answer's JSON, or null for an empty answer (204).</summary>
     public async Task<JsonElement?> SendAsync(HttpMethod method, string path, object? body, string? idempotencyKey, CancellationToken cancellationToken, (string Name, string Value)? header = null)
     {
         using var request = new HttpRequestMessage(method, path.TrimStart('/'));
-        if (body is not null)
+        if (body is HttpContent content)
+        {
+            request.Content = content;
+        }
+        else if (body is not null)
         {
             request.Content = new StringContent(JsonSerializer.Serialize(body, s_json), Encoding.UTF8, "application/json");
+        }
+
+        if (TeamId is { } teamId)
+        {
+            request.Headers.Add("X-Moosermail-Team", teamId.ToString());
         }
 
         if (idempotencyKey is not null)

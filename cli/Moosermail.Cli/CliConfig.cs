@@ -3,27 +3,57 @@ using System.Text.Json.Serialization;
 
 namespace Moosermail.Cli;
 
-/// <summary>What <c>login</c> stores: the API URL it used and the session token.</summary>
-public sealed record StoredConfig(
+/// <summary>One named profile: the API it talks to, its credential (session token or mk_ key) and its team.</summary>
+public sealed record StoredProfile(
     [property: JsonPropertyName("api_url")] string? ApiUrl,
-    [property: JsonPropertyName("token")] string? Token);
+    [property: JsonPropertyName("token")] string? Token,
+    [property: JsonPropertyName("team")] string? Team = null);
+
+/// <summary>The config file: named profiles and the one used when none is chosen.</summary>
+public sealed record StoredConfig(
+    [property: JsonPropertyName("default_profile")] string? DefaultProfile,
+    [property: JsonPropertyName("profiles")] Dictionary<string, StoredProfile>? Profiles)
+{
+    /// <summary>The file before profiles ({api_url, token} at the top); read as the "default" profile.</summary>
+    [JsonPropertyName("api_url")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? LegacyApiUrl { get; init; }
+
+    [JsonPropertyName("token")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? LegacyToken { get; init; }
+}
 
 /// <summary>
-/// Where the API is and which credential to use: <c>MOOSERMAIL_API_URL</c> and <c>MOOSERMAIL_API_KEY</c>
-/// win over the config file (<c>$XDG_CONFIG_HOME/moosermail/config.json</c>, else <c>~/.config/...</c>).
+/// Where the API is, which credential and which team to use. The profile is <c>--profile</c>, else
+/// <c>MOOSERMAIL_PROFILE</c>, else the file's default profile, else "default". <c>MOOSERMAIL_API_URL</c>,
+/// <c>MOOSERMAIL_API_KEY</c> and <c>MOOSERMAIL_TEAM</c> win over the profile's values; <c>--team</c> wins over all.
+/// The file is <c>$XDG_CONFIG_HOME/moosermail/config.json</c> (else <c>~/.config/...</c>), mode 0600.
 /// </summary>
 public sealed class CliConfig(IDictionary<string, string?> environment)
 {
     public const string DefaultApiUrl = "http://localhost:7071/api";
+    private static readonly JsonSerializerOptions s_indented = new() { WriteIndented = true };
+    public const string DefaultProfileName = "default";
 
     public string FilePath { get; } = Path.Combine(ConfigHome(environment), "moosermail", "config.json");
 
-    public string ApiUrl => Value("MOOSERMAIL_API_URL") ?? Load().ApiUrl ?? DefaultApiUrl;
+    /// <summary>Set from <c>--profile</c> before any command runs.</summary>
+    public string? ProfileOption { get; set; }
 
-    /// <summary>The credential, or null when neither the environment nor the file has one.</summary>
-    public string? Token => Value("MOOSERMAIL_API_KEY") ?? Load().Token;
+    public string ProfileName => ProfileOption ?? Value("MOOSERMAIL_PROFILE") ?? Load().DefaultProfile ?? DefaultProfileName;
+
+    public StoredProfile Profile => Profiles().GetValueOrDefault(ProfileName) ?? new StoredProfile(null, null);
+
+    public string ApiUrl => Value("MOOSERMAIL_API_URL") ?? Profile.ApiUrl ?? DefaultApiUrl;
+
+    /// <summary>The credential, or null when neither the environment nor the profile has one.</summary>
+    public string? Token => Value("MOOSERMAIL_API_KEY") ?? Profile.Token;
 
     public bool TokenFromEnvironment => Value("MOOSERMAIL_API_KEY") is not null;
+
+    /// <summary>The team to act in when <c>--team</c> is not given: a team id or name, or null for the credential's own.</summary>
+    public string? Team => Value("MOOSERMAIL_TEAM") ?? Profile.Team;
 
     public StoredConfig Load()
     {
@@ -42,26 +72,57 @@ public sealed class CliConfig(IDictionary<string, string?> environment)
         }
     }
 
+    /// <summary>Every profile, with a pre-profiles file read as "default".</summary>
+    public Dictionary<string, StoredProfile> Profiles()
+    {
+        var config = Load();
+        var profiles = new Dictionary<string, StoredProfile>(config.Profiles ?? [], StringComparer.Ordinal);
+        if ((config.LegacyApiUrl is not null || config.LegacyToken is not null) && !profiles.ContainsKey(DefaultProfileName))
+        {
+            profiles[DefaultProfileName] = new StoredProfile(config.LegacyApiUrl, config.LegacyToken);
+        }
+
+        return profiles;
+    }
+
+    /// <summary>Replaces (or with null removes) one profile and keeps the others.</summary>
+    public void SaveProfile(string name, StoredProfile? profile, bool makeDefault = false)
+    {
+        var config = Load();
+        var profiles = Profiles();
+        if (profile is null)
+        {
+            profiles.Remove(name);
+        }
+        else
+        {
+            profiles[name] = profile;
+        }
+
+        var defaultProfile = makeDefault ? name : config.DefaultProfile;
+        Save(new StoredConfig(defaultProfile is not null && (profiles.ContainsKey(defaultProfile) || makeDefault) ? defaultProfile : null, profiles));
+    }
+
     /// <summary>Writes the file readable by its owner only (0600, in a 0700 directory on Unix).</summary>
     public void Save(StoredConfig config)
     {
         var directory = Path.GetDirectoryName(FilePath)!;
+        var json = JsonSerializer.Serialize(config with { LegacyApiUrl = null, LegacyToken = null }, s_indented);
         if (OperatingSystem.IsWindows())
         {
             Directory.CreateDirectory(directory);
-            File.WriteAllText(FilePath, JsonSerializer.Serialize(config));
+            File.WriteAllText(FilePath, json);
             return;
         }
 
         Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         const UnixFileMode privateFile = UnixFileMode.UserRead | UnixFileMode.UserWrite;
         var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write, UnixCreateMode = privateFile };
-        using (var stream = new FileStream(FilePath, options))
-        {
-            // An existing file keeps its mode on FileMode.Create; narrow it before the token is written.
-            File.SetUnixFileMode(stream.SafeFileHandle, privateFile);
-            JsonSerializer.Serialize(stream, config);
-        }
+        using var stream = new FileStream(FilePath, options);
+        // An existing file keeps its mode on FileMode.Create; narrow it before any token is written.
+        File.SetUnixFileMode(stream.SafeFileHandle, privateFile);
+        using var writer = new StreamWriter(stream);
+        writer.Write(json);
     }
 
     private string? Value(string name) =>

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Moosermail.Cli.Output;
 
 namespace Moosermail.Cli.Commands;
 
@@ -15,7 +16,7 @@ public static class ApiKeyCommands
         var command = new Command("create", "Create an API key; it is printed this once") { name, expiresIn, permissions };
         cli.Handle(command, async (parse, ct) =>
         {
-            using var api = cli.Api();
+            using var api = await cli.ApiAsync(ct);
             var created = await api.PostAsync("api-keys", new
             {
                 name = parse.GetValue(name),
@@ -35,13 +36,18 @@ public static class ApiKeyCommands
         var command = new Command("list", "List API keys (prefixes only)");
         cli.Handle(command, async (parse, ct) =>
         {
-            using var api = cli.Api();
+            using var api = await cli.ApiAsync(ct);
             var answer = await api.GetAsync("api-keys", ct);
             await cli.PrintAsync(parse, answer, list =>
             {
-                var rows = list.Items("api_keys").Select(k =>
-                    $"{k.Str("id")}  {k.Str("prefix")}  {k.Str("name")}  expires {(k.Str("expires_at").Length == 0 ? "never" : k.When("expires_at"))}  last used {k.When("last_used_at")}").ToList();
-                return rows.Count == 0 ? "No API keys." : string.Join('\n', rows);
+                var table = new Table("ID", "PREFIX", "NAME", "EXPIRES", "LAST USED").Flexible(2);
+                foreach (var k in list.Items("api_keys"))
+                {
+                    table.Add(k.Str("id"), k.Str("prefix"), k.Str("name"), k.Str("expires_at").Length == 0 ? "never" : k.When("expires_at"),
+                        k.Str("last_used_at").Length == 0 ? "never" : Dates.Relative(k.Str("last_used_at"), cli.Now));
+                }
+
+                return table.Count == 0 ? "No API keys." : table.Render(cli.Terminal);
             });
         });
         return command;
@@ -53,7 +59,7 @@ public static class ApiKeyCommands
         var command = new Command("revoke", "Revoke an API key at once") { id };
         cli.Handle(command, async (parse, ct) =>
         {
-            using var api = cli.Api();
+            using var api = await cli.ApiAsync(ct);
             var answer = await api.DeleteAsync("api-keys/" + Uri.EscapeDataString(parse.GetValue(id)!), ct);
             await cli.PrintAsync(parse, answer, _ => $"Revoked {parse.GetValue(id)}.");
         });

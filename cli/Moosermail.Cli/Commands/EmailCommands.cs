@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
+using Moosermail.Cli.Output;
 
 namespace Moosermail.Cli.Commands;
 
@@ -34,22 +34,23 @@ public static class EmailCommands
                 query.Add("cursor=" + Uri.EscapeDataString(c));
             }
 
-            using var api = cli.Api();
+            using var api = await cli.ApiAsync(ct);
             var answer = await api.GetAsync(query.Count == 0 ? "emails" : "emails?" + string.Join('&', query), ct);
             await cli.PrintAsync(parse, answer, page =>
             {
-                var rows = page.Items("data").Select(Row).ToList();
-                if (rows.Count == 0)
+                var table = new Table("ID", "STATUS", "CREATED", "TO", "SUBJECT").Flexible(3, 4);
+                foreach (var email in page.Items("data"))
+                {
+                    table.Add(email.Str("id"), email.Str("status"), Dates.Relative(email.Str("created_at"), cli.Now), email.Str("to"), email.Str("subject"));
+                }
+
+                if (table.Count == 0)
                 {
                     return "No emails.";
                 }
 
-                if (page.Str("next_cursor").Length > 0)
-                {
-                    rows.Add($"... next page: --cursor {page.Str("next_cursor")}");
-                }
-
-                return string.Join('\n', rows);
+                var next = page.Str("next_cursor");
+                return table.Render(cli.Terminal) + (next.Length > 0 ? $"... next page: --cursor {next}\n" : string.Empty);
             });
         });
         return command;
@@ -61,7 +62,7 @@ public static class EmailCommands
         var command = new Command("get", "Show one email and its event timeline") { id };
         cli.Handle(command, async (parse, ct) =>
         {
-            using var api = cli.Api();
+            using var api = await cli.ApiAsync(ct);
             var answer = await api.GetAsync("emails/" + Uri.EscapeDataString(parse.GetValue(id)!), ct);
             await cli.PrintAsync(parse, answer, detail =>
             {
@@ -72,7 +73,7 @@ public static class EmailCommands
                     .Append(CultureInfo.InvariantCulture, $"To:      {email.Str("to")}\n")
                     .Append(CultureInfo.InvariantCulture, $"Subject: {email.Str("subject")}\n")
                     .Append(CultureInfo.InvariantCulture, $"Status:  {email.Str("status")}\n")
-                    .Append(CultureInfo.InvariantCulture, $"Created: {email.When("created_at")}\n");
+                    .Append(CultureInfo.InvariantCulture, $"Created: {Dates.Exact(email.Str("created_at"), cli.Now)}\n");
                 if (email.Str("last_error").Length > 0)
                 {
                     text.Append(CultureInfo.InvariantCulture, $"Error:   {email.Str("last_error")}\n");
@@ -89,6 +90,4 @@ public static class EmailCommands
         return command;
     }
 
-    private static string Row(JsonElement email) =>
-        $"{email.Str("id")}  {email.Str("status"),-10}  {email.When("created_at")}  {email.Str("to")}  {email.Str("subject")}";
 }

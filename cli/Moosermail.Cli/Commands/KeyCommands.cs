@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Moosermail.Cli.Output;
 
 namespace Moosermail.Cli.Commands;
 
@@ -15,7 +16,7 @@ public static class KeyCommands
         var command = new Command("add", "Add a Resend API key as a sender") { apiKey, from, name };
         cli.Handle(command, async (parse, ct) =>
         {
-            using var api = cli.Api();
+            using var api = await cli.ApiAsync(ct);
             var request = new { api_key = parse.GetValue(apiKey), from_address = parse.GetValue(from), name = parse.GetValue(name) };
             var sender = await api.PostAsync("keys", request, ct);
             await cli.PrintAsync(parse, sender, s => $"Added sender {s.Str("id")} ({s.Str("from_address")}, key {s.Str("hint")}).");
@@ -28,13 +29,17 @@ public static class KeyCommands
         var command = new Command("list", "List senders (key hints only)");
         cli.Handle(command, async (parse, ct) =>
         {
-            using var api = cli.Api();
+            using var api = await cli.ApiAsync(ct);
             var answer = await api.GetAsync("keys", ct);
             await cli.PrintAsync(parse, answer, list =>
             {
-                var rows = list.Items("keys").Select(k =>
-                    $"{k.Str("id")}  {k.Str("hint")}  {k.Str("from_address")}  {k.Str("name")}{(k.Str("is_default") == "True" || k.Str("is_default") == "true" ? "  (default)" : string.Empty)}").ToList();
-                return rows.Count == 0 ? "No senders: add one with 'moosermail keys add'." : string.Join('\n', rows);
+                var table = new Table("ID", "KEY", "FROM", "NAME", "DEFAULT").Flexible(2, 3);
+                foreach (var k in list.Items("keys"))
+                {
+                    table.Add(k.Str("id"), k.Str("hint"), k.Str("from_address"), k.Str("name"), string.Equals(k.Str("is_default"), "true", StringComparison.OrdinalIgnoreCase) ? "yes" : "");
+                }
+
+                return table.Count == 0 ? "No senders: add one with 'moosermail keys add'." : table.Render(cli.Terminal);
             });
         });
         return command;

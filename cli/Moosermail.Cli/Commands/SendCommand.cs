@@ -25,22 +25,22 @@ public static class SendCommand
             {
                 if (string.IsNullOrEmpty(parse.GetValue(subject)))
                 {
-                    throw new CliException("--subject is required (or use --template)");
+                    throw new UsageException("--subject is required (or use --template)");
                 }
 
                 if (string.IsNullOrEmpty(text) && parse.GetValue(html) is null)
                 {
-                    throw new CliException("give --body, --html or --template");
+                    throw new UsageException("give --body, --html or --template");
                 }
 
                 if (vars.Count > 0)
                 {
-                    throw new CliException("--var only works with --template");
+                    throw new UsageException("--var only works with --template");
                 }
             }
             else if (parse.GetValue(subject) is not null || parse.GetValue(body) is not null || parse.GetValue(html) is not null)
             {
-                throw new CliException("--template replaces --subject, --body and --html");
+                throw new UsageException("--template replaces --subject, --body and --html");
             }
 
             var request = new
@@ -53,7 +53,7 @@ public static class SendCommand
                 template_id = templateId,
                 variables = templateId is null ? null : vars,
             };
-            using var api = cli.Api();
+            using var api = await cli.ApiAsync(ct);
             var answer = await api.PostAsync("send", request, ct, parse.GetValue(idempotencyKey));
             await cli.PrintAsync(parse, answer, a => $"{a.Str("status")}: {a.Str("id")}");
         });

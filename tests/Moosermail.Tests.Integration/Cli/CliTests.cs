@@ -150,7 +150,7 @@ public sealed partial class CliTests(AppFixture app)
     }
 
     [Fact]
-    public async Task Send_WithoutABody_ExitsNonZeroBeforeCallingTheApi()
+    public async Task Send_WithoutABody_ExitsWithTheUsageCodeBeforeCallingTheApi()
     {
         var user = await TestUsers.CreateAsync(app);
         var (_, apiKey) = await TestSenders.AddAsync(_client, user);
@@ -158,7 +158,7 @@ public sealed partial class CliTests(AppFixture app)
 
         var send = await cli.RunAsync("send", "--to", "ada@example.com", "--subject", "Hi");
 
-        Assert.Equal(1, send.ExitCode);
+        Assert.Equal(2, send.ExitCode);
         Assert.Contains("--body", send.Error, StringComparison.Ordinal);
         Assert.Equal(0, await app.Sandbox.AcceptedSendsAsync(apiKey));
     }
@@ -257,7 +257,7 @@ public sealed partial class CliTests(AppFixture app)
     }
 
     [Fact]
-    public async Task EmailsList_HumanOutput_ShowsOneRowPerEmail()
+    public async Task EmailsList_HumanOutput_ShowsAHeaderAndOneRowPerEmail()
     {
         var user = await TestUsers.CreateAsync(app);
         await TestSenders.AddAsync(_client, user);
@@ -269,9 +269,11 @@ public sealed partial class CliTests(AppFixture app)
 
         Assert.Equal(0, list.ExitCode);
         var rows = list.Out.TrimEnd().Split('\n');
-        Assert.Equal(2, rows.Length);
+        Assert.Equal(3, rows.Length);
+        Assert.Matches(@"^ID +STATUS +CREATED +TO +SUBJECT$", rows[0]);
         Assert.Contains(rows, r => r.EndsWith("a@example.com  First", StringComparison.Ordinal));
         Assert.Contains(rows, r => r.EndsWith("b@example.com  Second", StringComparison.Ordinal));
+        Assert.All(rows[1..], r => Assert.Matches(@"  (now|one second ago|\d+ seconds ago|a minute ago)  ", r));
     }
 
     [Fact]
@@ -288,9 +290,9 @@ public sealed partial class CliTests(AppFixture app)
         var second = (await cli.RunAsync("emails", "list", "--limit", "1", "--cursor", cursor)).Out.TrimEnd().Split('\n');
 
         // A full page always ends with a cursor line: the API cannot tell whether more rows follow.
-        Assert.Equal(2, first.Length);
-        Assert.StartsWith("... next page: --cursor ", first[1], StringComparison.Ordinal);
-        var subjects = new[] { first[0][^3..], second[0][^3..] };
+        Assert.Equal(3, first.Length);
+        Assert.StartsWith("... next page: --cursor ", first[2], StringComparison.Ordinal);
+        var subjects = new[] { first[1][^3..], second[1][^3..] };
         Assert.Equal(["One", "Two"], subjects.Order());
     }
 
@@ -339,10 +341,10 @@ public sealed partial class CliTests(AppFixture app)
         Assert.Equal(1, await app.Sandbox.AcceptedSendsAsync(apiKey));
     }
 
-    private static string? StoredToken(CliRunner cli)
+    internal static string? StoredToken(CliRunner cli, string profile = "default")
     {
         using var config = JsonDocument.Parse(File.ReadAllText(cli.ConfigPath));
-        return config.RootElement.TryGetProperty("token", out var token) ? token.GetString() : null;
+        return config.RootElement.GetProperty("profiles").GetProperty(profile).TryGetProperty("token", out var token) ? token.GetString() : null;
     }
 
     [GeneratedRegex(@"mk_\S+")]
