@@ -42,17 +42,20 @@ public sealed class AcceptRepository(NpgsqlDataSource dataSource)
     public async Task<string?> AcceptAsync(Guid teamId, IdempotencyClaim? claim, IReadOnlyList<NewJob> jobs, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        if (claim is null)
+        {
+            // One command, one Sync: Postgres runs it as one implicit transaction, so all or nothing in one round trip.
+            await EnqueueAsync(connection, null, teamId, jobs, now, cancellationToken);
+            return null;
+        }
+
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        if (claim is not null && await ReserveAsync(connection, transaction, teamId, claim, jobs.SelectMany(j => j.Emails).Select(e => e.Id).ToArray(), now, cancellationToken) is { } answer)
+        if (await ReserveAsync(connection, transaction, teamId, claim, jobs.SelectMany(j => j.Emails).Select(e => e.Id).ToArray(), now, cancellationToken) is { } answer)
         {
             return answer;
         }
 
-        foreach (var job in jobs)
-        {
-            await EnqueueAsync(connection, transaction, teamId, job, now, cancellationToken);
-        }
-
+        await EnqueueAsync(connection, transaction, teamId, jobs, now, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return null;
     }
@@ -112,28 +115,55 @@ public sealed class AcceptRepository(NpgsqlDataSource dataSource)
                 : new ConflictException("A request with this Idempotency-Key is still being processed. Retry shortly to get its result."));
     }
 
-    /// <summary>Stores one job's emails (each with its first event) and the job itself.</summary>
-    private static async Task EnqueueAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid teamId, NewJob job, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>
+    /// Stores every job's emails (each with its first event) and the jobs themselves in ONE command, whatever the
+    /// number of emails: numbered parameters, statements joined, sent in one round trip.
+    /// </summary>
+    private static async Task EnqueueAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, Guid teamId, IReadOnlyList<NewJob> jobs, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        foreach (var email in job.Emails)
+        var sql = new System.Text.StringBuilder();
+        var parameters = new DynamicParameters(new { TeamId = teamId, Now = now });
+        var n = 0;
+        foreach (var job in jobs)
         {
-            await connection.ExecuteAsync(new CommandDefinition(
-                """
-                INSERT INTO emails (id, team_id, sender_id, from_address, to_addresses, subject, status, payload, tags, scheduled_at, template_id, trigger_id, created_at, updated_at)
-                VALUES (@Id, @TeamId, @SenderId, @From, @To, @Subject, @Status, @Payload::jsonb, @Tags, @ScheduledAt, @TemplateId, @TriggerId, @Now, @Now);
-                INSERT INTO email_events (email_id, team_id, type, occurred_at)
-                VALUES (@Id, @TeamId, @Status, @Now);
-                """,
-                new { email.Id, TeamId = teamId, job.SenderId, email.From, To = email.To.ToArray(), email.Subject, email.Status, email.Payload, Tags = email.Tags.ToArray(), email.ScheduledAt, email.TemplateId, email.TriggerId, Now = now },
-                transaction, cancellationToken: cancellationToken));
+            foreach (var email in job.Emails)
+            {
+                sql.Append(System.Globalization.CultureInfo.InvariantCulture, $"""
+                    INSERT INTO emails (id, team_id, sender_id, from_address, to_addresses, subject, status, payload, tags, scheduled_at, template_id, trigger_id, created_at, updated_at)
+                    VALUES (@Id{n}, @TeamId, @SenderId{n}, @From{n}, @To{n}, @Subject{n}, @Status{n}, CAST(@Payload{n} AS jsonb), @Tags{n}, @ScheduledAt{n}, @TemplateId{n}, @TriggerId{n}, @Now, @Now);
+                    INSERT INTO email_events (email_id, team_id, type, occurred_at)
+                    VALUES (@Id{n}, @TeamId, @Status{n}, @Now);
+
+                    """);
+                parameters.Add($"Id{n}", email.Id);
+                parameters.Add($"SenderId{n}", job.SenderId);
+                parameters.Add($"From{n}", email.From);
+                parameters.Add($"To{n}", email.To.ToArray());
+                parameters.Add($"Subject{n}", email.Subject);
+                parameters.Add($"Status{n}", email.Status);
+                parameters.Add($"Payload{n}", email.Payload);
+                parameters.Add($"Tags{n}", email.Tags.ToArray());
+                parameters.Add($"ScheduledAt{n}", email.ScheduledAt);
+                parameters.Add($"TemplateId{n}", email.TemplateId);
+                parameters.Add($"TriggerId{n}", email.TriggerId);
+                n++;
+            }
+
+            sql.Append(System.Globalization.CultureInfo.InvariantCulture, $"""
+                INSERT INTO outbox_jobs (id, team_id, sender_id, email_ids, next_attempt_at, created_at)
+                VALUES (@JobId{n}, @TeamId, @JobSenderId{n}, @EmailIds{n}, @NextAttemptAt{n}, @Now);
+
+                """);
+            parameters.Add($"JobId{n}", job.Id);
+            parameters.Add($"JobSenderId{n}", job.SenderId);
+            parameters.Add($"EmailIds{n}", job.Emails.Select(e => e.Id).ToArray());
+            parameters.Add($"NextAttemptAt{n}", job.Emails[0].ScheduledAt ?? now);
+            n++;
         }
 
-        await connection.ExecuteAsync(new CommandDefinition(
-            """
-            INSERT INTO outbox_jobs (id, team_id, sender_id, email_ids, next_attempt_at, created_at)
-            VALUES (@JobId, @TeamId, @SenderId, @EmailIds, @NextAttemptAt, @Now)
-            """,
-            new { JobId = job.Id, TeamId = teamId, job.SenderId, EmailIds = job.Emails.Select(e => e.Id).ToArray(), NextAttemptAt = job.Emails[0].ScheduledAt ?? now, Now = now },
-            transaction, cancellationToken: cancellationToken));
+        if (n > 0)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(sql.ToString(), parameters, transaction, cancellationToken: cancellationToken));
+        }
     }
 }

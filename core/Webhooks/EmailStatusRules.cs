@@ -45,6 +45,21 @@ public static class EmailStatusRules
         _ => null,
     };
 
+    /// <summary>
+    /// The same rank table as a SQL expression over <paramref name="column"/> (a status column or parameter), so a
+    /// fold can apply <see cref="Next"/> inside its UPDATE and see the row as it is when locked. Built from the
+    /// constants above only, never from input.
+    /// </summary>
+    public static string SqlRank(string column) =>
+        $"(CASE {column} {string.Concat(s_rank.Select(r => $"WHEN '{r.Key}' THEN {r.Value} "))}ELSE 0 END)";
+
+    /// <summary>
+    /// SQL for <see cref="Next"/>(<paramref name="current"/>, <paramref name="incoming"/>): an unknown or absent
+    /// incoming status keeps the current one.
+    /// </summary>
+    public static string SqlNext(string current, string incoming) =>
+        $"CASE WHEN {SqlRank(current)} < {Terminal} AND {incoming} IS NOT NULL AND {SqlRank(incoming)} > {SqlRank(current)} THEN {incoming} ELSE {current} END";
+
     /// <summary>The status after <paramref name="incoming"/> is applied to an email that is <paramref name="current"/>.</summary>
     public static string Next(string current, string? incoming)
     {
