@@ -39,13 +39,13 @@ public sealed class AcceptRepository(NpgsqlDataSource dataSource)
     /// stored then). A concurrent duplicate waits on the reservation's row lock, then sees it in flight.
     /// </summary>
     /// <exception cref="ConflictException">The key was used with another body, or its request is still running or was interrupted.</exception>
-    public async Task<string?> AcceptAsync(Guid teamId, IdempotencyClaim? claim, IReadOnlyList<NewJob> jobs, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task<string?> AcceptAsync(Guid teamId, IdempotencyClaim? claim, IReadOnlyList<NewJob> jobs, IReadOnlyList<string> contacts, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         if (claim is null)
         {
             // One command, one Sync: Postgres runs it as one implicit transaction, so all or nothing in one round trip.
-            await EnqueueAsync(connection, null, teamId, jobs, now, cancellationToken);
+            await EnqueueAsync(connection, null, teamId, jobs, contacts, now, cancellationToken);
             return null;
         }
 
@@ -55,7 +55,7 @@ public sealed class AcceptRepository(NpgsqlDataSource dataSource)
             return answer;
         }
 
-        await EnqueueAsync(connection, transaction, teamId, jobs, now, cancellationToken);
+        await EnqueueAsync(connection, transaction, teamId, jobs, contacts, now, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return null;
     }
@@ -116,10 +116,10 @@ public sealed class AcceptRepository(NpgsqlDataSource dataSource)
     }
 
     /// <summary>
-    /// Stores every job's emails (each with its first event) and the jobs themselves in ONE command, whatever the
-    /// number of emails: numbered parameters, statements joined, sent in one round trip.
+    /// Stores every job's emails (each with its first event), the jobs themselves and the recipients as contacts in
+    /// ONE command, whatever the number of emails: numbered parameters, statements joined, sent in one round trip.
     /// </summary>
-    private static async Task EnqueueAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, Guid teamId, IReadOnlyList<NewJob> jobs, DateTimeOffset now, CancellationToken cancellationToken)
+    private static async Task EnqueueAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, Guid teamId, IReadOnlyList<NewJob> jobs, IReadOnlyList<string> contacts, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var sql = new System.Text.StringBuilder();
         var parameters = new DynamicParameters(new { TeamId = teamId, Now = now });
@@ -159,6 +159,14 @@ public sealed class AcceptRepository(NpgsqlDataSource dataSource)
             parameters.Add($"EmailIds{n}", job.Emails.Select(e => e.Id).ToArray());
             parameters.Add($"NextAttemptAt{n}", job.Emails[0].ScheduledAt ?? now);
             n++;
+        }
+
+        if (contacts.Count > 0)
+        {
+            // The recipients become contacts with the accept: same command, no round trip of their own.
+            sql.Append(Contacts.ContactRepository.InsertMissingSql).Append(";\n");
+            parameters.Add("ContactIds", contacts.Select(_ => Guid.NewGuid()).ToArray());
+            parameters.Add("ContactEmails", contacts.ToArray());
         }
 
         if (n > 0)
