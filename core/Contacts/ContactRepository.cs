@@ -95,23 +95,19 @@ public sealed class ContactRepository(NpgsqlDataSource dataSource)
     public async Task<int> InsertMissingAsync(Guid teamId, IReadOnlyList<string> emails, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        // The send accept runs the same statement in its own command (AcceptRepository), so accepting costs no extra round trip.
         return await connection.ExecuteAsync(new CommandDefinition(
-            InsertMissingSql,
+            """
+            INSERT INTO contacts (id, team_id, email, created_at, updated_at)
+            SELECT r.id, @TeamId, r.email, @Now, @Now
+            FROM unnest(CAST(@ContactIds AS uuid[]), CAST(@ContactEmails AS text[])) AS r (id, email)
+            ON CONFLICT (team_id, email) DO NOTHING
+            """,
             new { TeamId = teamId, ContactIds = emails.Select(_ => Guid.NewGuid()).ToArray(), ContactEmails = emails.ToArray(), Now = now },
             cancellationToken: cancellationToken));
     }
 
-    /// <summary>
-    /// Adds the addresses the team does not have yet as contacts (@TeamId, @ContactIds, @ContactEmails, @Now). Also
-    /// appended to the send accept's command (<see cref="Sending.AcceptRepository"/>), so accepting costs no extra round trip.
-    /// </summary>
-    internal const string InsertMissingSql =
-        """
-        INSERT INTO contacts (id, team_id, email, created_at, updated_at)
-        SELECT r.id, @TeamId, r.email, @Now, @Now
-        FROM unnest(CAST(@ContactIds AS uuid[]), CAST(@ContactEmails AS text[])) AS r (id, email)
-        ON CONFLICT (team_id, email) DO NOTHING
-        """;
+
 
     /// <summary>The team's contacts carrying <paramref name="tag"/> that have not unsubscribed, ordered by email.</summary>
     public async Task<IReadOnlyList<Contact>> ListSubscribedByTagAsync(Guid teamId, string tag, CancellationToken cancellationToken)

@@ -51,13 +51,33 @@ public sealed class RateLimitStore(NpgsqlDataSource dataSource, TimeProvider tim
     {
         var now = time.GetUtcNow();
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        // The upsert of AcquireAsync twice; the second proposes its row only when the first was allowed.
         var row = await connection.QuerySingleAsync<PairRow>(new CommandDefinition(
-            $"""
+            """
             WITH first AS (
-                {Upsert("@Key1", "@Interval1", "@Capacity1", "VALUES (@Key1, @Now + make_interval(secs => @Interval1), TRUE)")}
+                INSERT INTO rate_limits AS r (key, tat, last_allowed)
+                VALUES (@Key1, @Now + make_interval(secs => @Interval1), TRUE)
+                ON CONFLICT (key) DO UPDATE
+                SET last_allowed = GREATEST(r.tat, @Now) + make_interval(secs => @Interval1) <= @Now + make_interval(secs => @Interval1 * @Capacity1),
+                    tat = CASE
+                        WHEN GREATEST(r.tat, @Now) + make_interval(secs => @Interval1) <= @Now + make_interval(secs => @Interval1 * @Capacity1)
+                        THEN GREATEST(r.tat, @Now) + make_interval(secs => @Interval1)
+                        ELSE r.tat
+                    END
+                RETURNING last_allowed AS allowed, tat
             ),
             second AS (
-                {Upsert("@Key2", "@Interval2", "@Capacity2", "SELECT @Key2, @Now + make_interval(secs => @Interval2), TRUE WHERE (SELECT allowed FROM first)")}
+                INSERT INTO rate_limits AS r (key, tat, last_allowed)
+                SELECT @Key2, @Now + make_interval(secs => @Interval2), TRUE
+                WHERE (SELECT allowed FROM first)
+                ON CONFLICT (key) DO UPDATE
+                SET last_allowed = GREATEST(r.tat, @Now) + make_interval(secs => @Interval2) <= @Now + make_interval(secs => @Interval2 * @Capacity2),
+                    tat = CASE
+                        WHEN GREATEST(r.tat, @Now) + make_interval(secs => @Interval2) <= @Now + make_interval(secs => @Interval2 * @Capacity2)
+                        THEN GREATEST(r.tat, @Now) + make_interval(secs => @Interval2)
+                        ELSE r.tat
+                    END
+                RETURNING last_allowed AS allowed, tat
             )
             SELECT f.allowed AS allowed1, f.tat AS tat1, s.allowed AS allowed2, s.tat AS tat2
             FROM first f
@@ -73,21 +93,6 @@ public sealed class RateLimitStore(NpgsqlDataSource dataSource, TimeProvider tim
         return (Decide(first.Policy, row.Allowed1, row.Tat1, now),
             row.Tat2 is { } tat2 ? Decide(second.Policy, row.Allowed2 ?? false, tat2, now) : null);
     }
-
-    /// <summary>The GCRA upsert of <see cref="AcquireAsync"/> over named parameters, RETURNING allowed, tat.</summary>
-    private static string Upsert(string key, string interval, string capacity, string values) =>
-        $"""
-        INSERT INTO rate_limits AS r (key, tat, last_allowed)
-        {values}
-        ON CONFLICT (key) DO UPDATE
-        SET last_allowed = GREATEST(r.tat, @Now) + make_interval(secs => {interval}) <= @Now + make_interval(secs => {interval} * {capacity}),
-            tat = CASE
-                WHEN GREATEST(r.tat, @Now) + make_interval(secs => {interval}) <= @Now + make_interval(secs => {interval} * {capacity})
-                THEN GREATEST(r.tat, @Now) + make_interval(secs => {interval})
-                ELSE r.tat
-            END
-        RETURNING last_allowed AS allowed, tat
-        """;
 
     private static RateLimitDecision Decide(RateLimitPolicy policy, bool allowed, DateTime tat, DateTimeOffset now)
     {

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using System.Text.Json;
 using Dapper;
 using Moosermail.Core.Errors;
 using Npgsql;
@@ -33,6 +34,9 @@ public sealed record NewJob(Guid Id, Guid SenderId, IReadOnlyList<NewEmail> Emai
 /// </summary>
 public sealed class AcceptRepository(NpgsqlDataSource dataSource)
 {
+    /// <summary>The JSON the enqueue command expands: snake_case names, as its recordset columns.</summary>
+    private static readonly JsonSerializerOptions s_rows = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+
     /// <summary>
     /// Reserves <paramref name="claim"/> and enqueues <paramref name="jobs"/> in one transaction. Returns null
     /// when accepted, or the stored answer of an earlier request with the same key and body (nothing is
@@ -117,61 +121,58 @@ public sealed class AcceptRepository(NpgsqlDataSource dataSource)
 
     /// <summary>
     /// Stores every job's emails (each with its first event), the jobs themselves and the recipients as contacts in
-    /// ONE command, whatever the number of emails: numbered parameters, statements joined, sent in one round trip.
+    /// ONE command of fixed text, whatever the number of emails: the rows travel as JSON parameters and are expanded
+    /// by jsonb_to_recordset, so the command is one round trip (and, without an explicit transaction, one implicit
+    /// transaction: all or nothing).
     /// </summary>
     private static async Task EnqueueAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, Guid teamId, IReadOnlyList<NewJob> jobs, IReadOnlyList<string> contacts, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var sql = new System.Text.StringBuilder();
-        var parameters = new DynamicParameters(new { TeamId = teamId, Now = now });
-        var n = 0;
-        foreach (var job in jobs)
+        var emails = jobs.SelectMany(job => job.Emails.Select(email => new EmailRow(
+            email.Id, job.SenderId, email.From, email.To, email.Subject, email.Status, email.Payload, email.Tags, Microseconds(email.ScheduledAt), email.TemplateId, email.TriggerId))).ToList();
+        if (emails.Count == 0)
         {
-            foreach (var email in job.Emails)
+            return;
+        }
+
+        var outbox = jobs.Select(job => new JobRow(job.Id, job.SenderId, job.Emails.Select(e => e.Id).ToList(), Microseconds(job.Emails[0].ScheduledAt))).ToList();
+        await connection.ExecuteAsync(new CommandDefinition(
+            """
+            INSERT INTO emails (id, team_id, sender_id, from_address, to_addresses, subject, status, payload, tags, scheduled_at, template_id, trigger_id, created_at, updated_at)
+            SELECT e.id, @TeamId, e.sender_id, e.from_address, e.to_addresses, e.subject, e.status, CAST(e.payload AS jsonb), e.tags, e.scheduled_at, e.template_id, e.trigger_id, @Now, @Now
+            FROM jsonb_to_recordset(CAST(@Emails AS jsonb)) AS e (id uuid, sender_id uuid, from_address text, to_addresses text[], subject text, status text, payload text, tags text[], scheduled_at timestamptz, template_id uuid, trigger_id uuid);
+            INSERT INTO email_events (email_id, team_id, type, occurred_at)
+            SELECT e.id, @TeamId, e.status, @Now
+            FROM jsonb_to_recordset(CAST(@Emails AS jsonb)) AS e (id uuid, status text);
+            INSERT INTO outbox_jobs (id, team_id, sender_id, email_ids, next_attempt_at, created_at)
+            SELECT j.id, @TeamId, j.sender_id, j.email_ids, COALESCE(j.scheduled_at, @Now), @Now
+            FROM jsonb_to_recordset(CAST(@Jobs AS jsonb)) AS j (id uuid, sender_id uuid, email_ids uuid[], scheduled_at timestamptz);
+            INSERT INTO contacts (id, team_id, email, created_at, updated_at)
+            SELECT r.id, @TeamId, r.email, @Now, @Now
+            FROM unnest(CAST(@ContactIds AS uuid[]), CAST(@ContactEmails AS text[])) AS r (id, email)
+            ON CONFLICT (team_id, email) DO NOTHING;
+            """,
+            new
             {
-                sql.Append(System.Globalization.CultureInfo.InvariantCulture, $"""
-                    INSERT INTO emails (id, team_id, sender_id, from_address, to_addresses, subject, status, payload, tags, scheduled_at, template_id, trigger_id, created_at, updated_at)
-                    VALUES (@Id{n}, @TeamId, @SenderId{n}, @From{n}, @To{n}, @Subject{n}, @Status{n}, CAST(@Payload{n} AS jsonb), @Tags{n}, @ScheduledAt{n}, @TemplateId{n}, @TriggerId{n}, @Now, @Now);
-                    INSERT INTO email_events (email_id, team_id, type, occurred_at)
-                    VALUES (@Id{n}, @TeamId, @Status{n}, @Now);
-
-                    """);
-                parameters.Add($"Id{n}", email.Id);
-                parameters.Add($"SenderId{n}", job.SenderId);
-                parameters.Add($"From{n}", email.From);
-                parameters.Add($"To{n}", email.To.ToArray());
-                parameters.Add($"Subject{n}", email.Subject);
-                parameters.Add($"Status{n}", email.Status);
-                parameters.Add($"Payload{n}", email.Payload);
-                parameters.Add($"Tags{n}", email.Tags.ToArray());
-                parameters.Add($"ScheduledAt{n}", email.ScheduledAt);
-                parameters.Add($"TemplateId{n}", email.TemplateId);
-                parameters.Add($"TriggerId{n}", email.TriggerId);
-                n++;
-            }
-
-            sql.Append(System.Globalization.CultureInfo.InvariantCulture, $"""
-                INSERT INTO outbox_jobs (id, team_id, sender_id, email_ids, next_attempt_at, created_at)
-                VALUES (@JobId{n}, @TeamId, @JobSenderId{n}, @EmailIds{n}, @NextAttemptAt{n}, @Now);
-
-                """);
-            parameters.Add($"JobId{n}", job.Id);
-            parameters.Add($"JobSenderId{n}", job.SenderId);
-            parameters.Add($"EmailIds{n}", job.Emails.Select(e => e.Id).ToArray());
-            parameters.Add($"NextAttemptAt{n}", job.Emails[0].ScheduledAt ?? now);
-            n++;
-        }
-
-        if (contacts.Count > 0)
-        {
-            // The recipients become contacts with the accept: same command, no round trip of their own.
-            sql.Append(Contacts.ContactRepository.InsertMissingSql).Append(";\n");
-            parameters.Add("ContactIds", contacts.Select(_ => Guid.NewGuid()).ToArray());
-            parameters.Add("ContactEmails", contacts.ToArray());
-        }
-
-        if (n > 0)
-        {
-            await connection.ExecuteAsync(new CommandDefinition(sql.ToString(), parameters, transaction, cancellationToken: cancellationToken));
-        }
+                TeamId = teamId,
+                Now = now,
+                Emails = JsonSerializer.Serialize(emails, s_rows),
+                Jobs = JsonSerializer.Serialize(outbox, s_rows),
+                ContactIds = contacts.Select(_ => Guid.NewGuid()).ToArray(),
+                ContactEmails = contacts.ToArray(),
+            },
+            transaction, cancellationToken: cancellationToken));
     }
+
+    private sealed record EmailRow(
+        Guid Id, Guid SenderId, string FromAddress, IReadOnlyList<string> ToAddresses, string Subject, string Status, string Payload, IReadOnlyList<string> Tags,
+        DateTimeOffset? ScheduledAt, Guid? TemplateId, Guid? TriggerId);
+
+    private sealed record JobRow(Guid Id, Guid SenderId, IReadOnlyList<Guid> EmailIds, DateTimeOffset? ScheduledAt);
+
+    /// <summary>
+    /// A time as a timestamptz parameter would carry it: Npgsql truncates to microseconds, while Postgres ROUNDS the
+    /// 100 ns digit of a JSON timestamp, which could put a job a fraction of a microsecond after "now" (not yet due).
+    /// </summary>
+    private static DateTimeOffset? Microseconds(DateTimeOffset? time) =>
+        time is { } t ? new DateTimeOffset(t.Ticks - (t.Ticks % 10), t.Offset) : null;
 }

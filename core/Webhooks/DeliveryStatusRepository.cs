@@ -36,39 +36,12 @@ public sealed record StuckEmail
 public sealed class DeliveryStatusRepository(NpgsqlDataSource dataSource)
 {
     /// <summary>
-    /// The data-modifying CTEs that fold a <see cref="FoldPlan"/> into the email named by the CTE <c>email</c>, only
-    /// when the CTE <c>gate</c> returned a row (the event was stored now, or claimed now). The UPDATE locks the email
-    /// and computes the status from the row as it is then, so concurrent folds of one email stay monotonic. Shared by
-    /// ingest (<see cref="WebhookEventRepository.StoreAsync"/>) and <see cref="FoldAsync"/>; parameters: @Fold, @TeamId,
-    /// @Status, @Opened, @Clicked, @TimelineType, @TimelineDetail, @OccurredAt, @Suppress, @SuppressReason, @Now.
+    /// The parameters of the fold for <paramref name="plan"/> (all present, defaults when there is no plan). The fold is
+    /// the same three CTEs in <see cref="FoldAsync"/> and <see cref="WebhookEventRepository.StoreAsync"/>: they fold into
+    /// the email of the CTE <c>email</c> only when the CTE <c>gate</c> returned a row (the event was stored now, or
+    /// claimed now); the UPDATE locks the email and moves its status by email_status_rank (migration 0120) from the
+    /// row as it is then, so concurrent folds of one email stay monotonic.
     /// </summary>
-    internal static readonly string FoldCtes = $"""
-        folded AS (
-            UPDATE emails e
-            SET status = {EmailStatusRules.SqlNext("e.status", "CAST(@Status AS text)")},
-                opened_count = e.opened_count + @Opened,
-                clicked_count = e.clicked_count + @Clicked,
-                updated_at = @Now
-            FROM gate, email
-            WHERE e.id = email.id
-              AND e.team_id = @TeamId
-              AND @Fold
-            RETURNING e.id
-        ),
-        timeline AS (
-            INSERT INTO email_events (email_id, team_id, type, detail, occurred_at)
-            SELECT folded.id, @TeamId, @TimelineType, @TimelineDetail, @OccurredAt
-            FROM folded
-        ),
-        suppressed AS (
-            INSERT INTO suppressions (team_id, address, reason, detail, email_id, created_at)
-            SELECT @TeamId, address, CAST(@SuppressReason AS text), CAST(@TimelineDetail AS text), folded.id, @Now
-            FROM folded, unnest(CAST(@Suppress AS text[])) AS address
-            ON CONFLICT (team_id, address) DO NOTHING
-        )
-        """;
-
-    /// <summary>The parameters of <see cref="FoldCtes"/> for <paramref name="plan"/> (all present, defaults when there is no plan).</summary>
     internal static Dictionary<string, object?> FoldParameters(Guid teamId, FoldPlan? plan, DateTimeOffset now) => new()
     {
         ["TeamId"] = teamId,
@@ -112,7 +85,7 @@ public sealed class DeliveryStatusRepository(NpgsqlDataSource dataSource)
         parameters["EventId"] = eventId;
         parameters["ResendId"] = pending.ResendEmailId;
         return await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
-            $"""
+            """
             WITH email AS (
                 SELECT id
                 FROM emails
@@ -128,7 +101,34 @@ public sealed class DeliveryStatusRepository(NpgsqlDataSource dataSource)
                   AND EXISTS (SELECT 1 FROM email)
                 RETURNING id
             ),
-            {FoldCtes}
+            folded AS (
+                UPDATE emails e
+                SET status = CASE
+                        WHEN email_status_rank(e.status) < 100 AND CAST(@Status AS text) IS NOT NULL
+                             AND email_status_rank(@Status) > email_status_rank(e.status)
+                        THEN @Status
+                        ELSE e.status
+                    END,
+                    opened_count = e.opened_count + @Opened,
+                    clicked_count = e.clicked_count + @Clicked,
+                    updated_at = @Now
+                FROM gate, email
+                WHERE e.id = email.id
+                  AND e.team_id = @TeamId
+                  AND @Fold
+                RETURNING e.id
+            ),
+            timeline AS (
+                INSERT INTO email_events (email_id, team_id, type, detail, occurred_at)
+                SELECT folded.id, @TeamId, @TimelineType, @TimelineDetail, @OccurredAt
+                FROM folded
+            ),
+            suppressed AS (
+                INSERT INTO suppressions (team_id, address, reason, detail, email_id, created_at)
+                SELECT @TeamId, address, CAST(@SuppressReason AS text), CAST(@TimelineDetail AS text), folded.id, @Now
+                FROM folded, unnest(CAST(@Suppress AS text[])) AS address
+                ON CONFLICT (team_id, address) DO NOTHING
+            )
             SELECT EXISTS (SELECT 1 FROM gate)
             """,
             new DynamicParameters(parameters), cancellationToken: cancellationToken));

@@ -5,7 +5,8 @@ namespace Moosermail.Core.Webhooks;
 /// <summary>
 /// How delivery events move an email's status. Webhooks arrive out of order and are retried, so the status only
 /// ever moves forward: a later stage replaces an earlier one, a terminal status (bounced, complained, failed,
-/// suppressed, canceled) is never replaced, and the first terminal status to arrive stays.
+/// suppressed, canceled) is never replaced, and the first terminal status to arrive stays. The webhook fold applies
+/// the same table in SQL (migration 0120's email_status_rank, checked against this one by EmailStatusRankTests).
 /// </summary>
 public static class EmailStatusRules
 {
@@ -44,21 +45,6 @@ public static class EmailStatusRules
         "email.suppressed" => EmailStatus.Suppressed,
         _ => null,
     };
-
-    /// <summary>
-    /// The same rank table as a SQL expression over <paramref name="column"/> (a status column or parameter), so a
-    /// fold can apply <see cref="Next"/> inside its UPDATE and see the row as it is when locked. Built from the
-    /// constants above only, never from input.
-    /// </summary>
-    public static string SqlRank(string column) =>
-        $"(CASE {column} {string.Concat(s_rank.Select(r => $"WHEN '{r.Key}' THEN {r.Value} "))}ELSE 0 END)";
-
-    /// <summary>
-    /// SQL for <see cref="Next"/>(<paramref name="current"/>, <paramref name="incoming"/>): an unknown or absent
-    /// incoming status keeps the current one.
-    /// </summary>
-    public static string SqlNext(string current, string incoming) =>
-        $"CASE WHEN {SqlRank(current)} < {Terminal} AND {incoming} IS NOT NULL AND {SqlRank(incoming)} > {SqlRank(current)} THEN {incoming} ELSE {current} END";
 
     /// <summary>The status after <paramref name="incoming"/> is applied to an email that is <paramref name="current"/>.</summary>
     public static string Next(string current, string? incoming)

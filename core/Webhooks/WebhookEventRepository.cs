@@ -25,8 +25,8 @@ public sealed class WebhookEventRepository(NpgsqlDataSource dataSource)
     /// cap nothing is stored;</item>
     /// <item>the insert de-duplicates on (endpoint, svix-id) by the unique index, so a concurrent copy waits for the
     /// first and stores (and folds) nothing;</item>
-    /// <item>the event is stored already marked folded when its email exists, and the fold CTEs (see
-    /// <see cref="DeliveryStatusRepository.FoldCtes"/>) run only for a row stored now; an event whose email is not
+    /// <item>the event is stored already marked folded when its email exists, and the fold CTEs (the same as
+    /// <see cref="DeliveryStatusRepository.FoldAsync"/>'s) run only for a row stored now; an event whose email is not
     /// known yet stays unfolded for the reconcile timer.</item>
     /// </list>
     /// </summary>
@@ -44,7 +44,7 @@ public sealed class WebhookEventRepository(NpgsqlDataSource dataSource)
         parameters["Cap"] = unverifiedCap;
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         return await connection.QuerySingleAsync<StoreResult>(new CommandDefinition(
-            $"""
+            """
             WITH counted AS (
                 INSERT INTO webhook_unverified_days (endpoint_id, day, events)
                 SELECT @EndpointId, @Day, 1
@@ -69,7 +69,34 @@ public sealed class WebhookEventRepository(NpgsqlDataSource dataSource)
                 ON CONFLICT (endpoint_id, svix_id) DO NOTHING
                 RETURNING id
             ),
-            {DeliveryStatusRepository.FoldCtes}
+            folded AS (
+                UPDATE emails e
+                SET status = CASE
+                        WHEN email_status_rank(e.status) < 100 AND CAST(@Status AS text) IS NOT NULL
+                             AND email_status_rank(@Status) > email_status_rank(e.status)
+                        THEN @Status
+                        ELSE e.status
+                    END,
+                    opened_count = e.opened_count + @Opened,
+                    clicked_count = e.clicked_count + @Clicked,
+                    updated_at = @Now
+                FROM gate, email
+                WHERE e.id = email.id
+                  AND e.team_id = @TeamId
+                  AND @Fold
+                RETURNING e.id
+            ),
+            timeline AS (
+                INSERT INTO email_events (email_id, team_id, type, detail, occurred_at)
+                SELECT folded.id, @TeamId, @TimelineType, @TimelineDetail, @OccurredAt
+                FROM folded
+            ),
+            suppressed AS (
+                INSERT INTO suppressions (team_id, address, reason, detail, email_id, created_at)
+                SELECT @TeamId, address, CAST(@SuppressReason AS text), CAST(@TimelineDetail AS text), folded.id, @Now
+                FROM folded, unnest(CAST(@Suppress AS text[])) AS address
+                ON CONFLICT (team_id, address) DO NOTHING
+            )
             SELECT (@Verified OR EXISTS (SELECT 1 FROM counted)) AS admitted, (SELECT id FROM gate) AS event_id
             """,
             new DynamicParameters(parameters), cancellationToken: cancellationToken));
