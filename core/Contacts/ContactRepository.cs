@@ -127,16 +127,19 @@ public sealed class ContactRepository(NpgsqlDataSource dataSource)
     public async Task<int> InsertMissingAsync(Guid teamId, IReadOnlyList<string> emails, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        // The send accept runs the same statement in its own command (AcceptRepository), so accepting costs no extra round trip.
         return await connection.ExecuteAsync(new CommandDefinition(
             """
             INSERT INTO contacts (id, team_id, email, created_at, updated_at)
             SELECT r.id, @TeamId, r.email, @Now, @Now
-            FROM unnest(@Ids::uuid[], @Emails::text[]) AS r (id, email)
+            FROM unnest(CAST(@ContactIds AS uuid[]), CAST(@ContactEmails AS text[])) AS r (id, email)
             ON CONFLICT (team_id, email) DO NOTHING
             """,
-            new { TeamId = teamId, Ids = emails.Select(_ => Guid.NewGuid()).ToArray(), Emails = emails.ToArray(), Now = now },
+            new { TeamId = teamId, ContactIds = emails.Select(_ => Guid.NewGuid()).ToArray(), ContactEmails = emails.ToArray(), Now = now },
             cancellationToken: cancellationToken));
     }
+
+
 
     /// <summary>The team's contacts carrying <paramref name="tag"/> that have not unsubscribed, ordered by email.</summary>
     public async Task<IReadOnlyList<Contact>> ListSubscribedByTagAsync(Guid teamId, string tag, CancellationToken cancellationToken)

@@ -78,9 +78,16 @@ public sealed class ContactService(ContactRepository contacts, TimeProvider time
     /// </summary>
     public Task<int> CollectRecipientsAsync(Guid teamId, IEnumerable<string> emails, CancellationToken cancellationToken = default)
     {
-        var valid = emails.Select(EmailAddressRules.Normalize).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
+        var valid = CollectableRecipients(emails);
         return valid.Count == 0 ? Task.FromResult(0) : contacts.InsertMissingAsync(teamId, valid, time.GetUtcNow(), cancellationToken);
     }
+
+    /// <summary>
+    /// The addresses <see cref="CollectRecipientsAsync"/> would add, for a caller that stores them in its own statement;
+    /// in one order, so concurrent inserts of overlapping sets lock their rows in the same order (no deadlock).
+    /// </summary>
+    public static IReadOnlyList<string> CollectableRecipients(IEnumerable<string> emails) =>
+        emails.Select(EmailAddressRules.Normalize).OfType<string>().Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
 
     /// <summary>For the sending code: the team's contacts tagged <paramref name="tag"/> that have not unsubscribed, by email.</summary>
     public Task<IReadOnlyList<Contact>> ListSubscribedByTagAsync(Guid teamId, string tag, CancellationToken cancellationToken = default) =>

@@ -68,17 +68,33 @@ public sealed class CallerResolver(NpgsqlDataSource dataSource, SessionTokens se
             throw new NotAuthenticatedException(InvalidCredential);
         }
 
+        // One round trip: the key, its creator, the creator's membership now, and last_used_at moved forward when
+        // it is a minute old, for a key that is usable in the team asked for. Nothing is cached, so a revoked key, a
+        // removed member or a changed role counts at the very next request.
+        var now = time.GetUtcNow();
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var row = await connection.QuerySingleOrDefaultAsync<ApiKeyRow>(new CommandDefinition(
             """
-            SELECT k.id, k.team_id, k.created_by, k.permissions, k.expires_at, k.last_used_at, u.email, m.role, m.granted, m.revoked
-            FROM api_keys k
-            JOIN users u ON u.id = k.created_by
-            LEFT JOIN team_members m ON m.team_id = k.team_id AND m.user_id = k.created_by
-            WHERE k.key_hash = @KeyHash
+            WITH k AS (
+                SELECT k.id, k.team_id, k.created_by, k.permissions, k.expires_at, k.last_used_at, u.email, m.role, m.granted, m.revoked
+                FROM api_keys k
+                JOIN users u ON u.id = k.created_by
+                LEFT JOIN team_members m ON m.team_id = k.team_id AND m.user_id = k.created_by
+                WHERE k.key_hash = @KeyHash
+            ),
+            touched AS (
+                UPDATE api_keys a
+                SET last_used_at = @Now
+                FROM k
+                WHERE a.id = k.id
+                  AND (k.last_used_at IS NULL OR k.last_used_at <= @UsedBefore)
+                  AND (k.expires_at IS NULL OR k.expires_at > @Now)
+                  AND k.role IS NOT NULL
+                  AND (CAST(@TeamId AS uuid) IS NULL OR k.team_id = @TeamId)
+            )
+            SELECT * FROM k
             """,
-            new { KeyHash = ApiKeyFormat.Hash(key) }, cancellationToken: cancellationToken));
-        var now = time.GetUtcNow();
+            new { KeyHash = ApiKeyFormat.Hash(key), Now = now, UsedBefore = now - s_lastUsedResolution, TeamId = teamId }, cancellationToken: cancellationToken));
         if (row is null || row.ExpiresAt <= now)
         {
             throw new NotAuthenticatedException(InvalidCredential);
@@ -87,17 +103,6 @@ public sealed class CallerResolver(NpgsqlDataSource dataSource, SessionTokens se
         if (row.Role is null || (teamId is not null && teamId != row.TeamId))
         {
             throw new ForbiddenException("This API key acts only in its own team, and only while its creator is a member of it.");
-        }
-
-        if (row.LastUsedAt is null || now - row.LastUsedAt >= s_lastUsedResolution)
-        {
-            await connection.ExecuteAsync(new CommandDefinition(
-                """
-                UPDATE api_keys
-                SET last_used_at = @Now
-                WHERE id = @Id
-                """,
-                new { Now = now, row.Id }, cancellationToken: cancellationToken));
         }
 
         var allowed = Permissions.Effective(row.Role, row.Granted, row.Revoked);

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using System.Text.Json;
 using Dapper;
 using Moosermail.Core.Errors;
 using Npgsql;
@@ -36,26 +37,32 @@ public delegate Task AcceptHook(NpgsqlConnection connection, NpgsqlTransaction t
 /// </summary>
 public sealed class AcceptRepository(NpgsqlDataSource dataSource)
 {
+    /// <summary>The JSON the enqueue command expands: snake_case names, as its recordset columns.</summary>
+    private static readonly JsonSerializerOptions s_rows = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+
     /// <summary>
     /// Reserves <paramref name="claim"/> and enqueues <paramref name="jobs"/> in one transaction. Returns null
     /// when accepted, or the stored answer of an earlier request with the same key and body (nothing is
     /// stored then). A concurrent duplicate waits on the reservation's row lock, then sees it in flight.
     /// </summary>
     /// <exception cref="ConflictException">The key was used with another body, or its request is still running or was interrupted.</exception>
-    public async Task<string?> AcceptAsync(Guid teamId, IdempotencyClaim? claim, IReadOnlyList<NewJob> jobs, DateTimeOffset now, CancellationToken cancellationToken, AcceptHook? within = null)
+    public async Task<string?> AcceptAsync(Guid teamId, IdempotencyClaim? claim, IReadOnlyList<NewJob> jobs, IReadOnlyList<string> contacts, DateTimeOffset now, CancellationToken cancellationToken, AcceptHook? within = null)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        if (claim is null && within is null)
+        {
+            // One command, one Sync: Postgres runs it as one implicit transaction, so all or nothing in one round trip.
+            await EnqueueAsync(connection, null, teamId, jobs, contacts, now, cancellationToken);
+            return null;
+        }
+
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         if (claim is not null && await ReserveAsync(connection, transaction, teamId, claim, jobs.SelectMany(j => j.Emails).Select(e => e.Id).ToArray(), now, cancellationToken) is { } answer)
         {
             return answer;
         }
 
-        foreach (var job in jobs)
-        {
-            await EnqueueAsync(connection, transaction, teamId, job, now, cancellationToken);
-        }
-
+        await EnqueueAsync(connection, transaction, teamId, jobs, contacts, now, cancellationToken);
         if (within is not null)
         {
             await within(connection, transaction, jobs.SelectMany(j => j.Emails).Select(e => e.Id).ToList(), cancellationToken);
@@ -120,28 +127,60 @@ public sealed class AcceptRepository(NpgsqlDataSource dataSource)
                 : new ConflictException("A request with this Idempotency-Key is still being processed. Retry shortly to get its result."));
     }
 
-    /// <summary>Stores one job's emails (each with its first event) and the job itself.</summary>
-    private static async Task EnqueueAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid teamId, NewJob job, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>
+    /// Stores every job's emails (each with its first event), the jobs themselves and the recipients as contacts in
+    /// ONE command of fixed text, whatever the number of emails: the rows travel as JSON parameters and are expanded
+    /// by jsonb_to_recordset, so the command is one round trip (and, without an explicit transaction, one implicit
+    /// transaction: all or nothing).
+    /// </summary>
+    private static async Task EnqueueAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, Guid teamId, IReadOnlyList<NewJob> jobs, IReadOnlyList<string> contacts, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        foreach (var email in job.Emails)
+        var emails = jobs.SelectMany(job => job.Emails.Select(email => new EmailRow(
+            email.Id, job.SenderId, email.From, email.To, email.Subject, email.Status, email.Payload, email.Tags, Microseconds(email.ScheduledAt), email.TemplateId, email.TriggerId))).ToList();
+        if (emails.Count == 0)
         {
-            await connection.ExecuteAsync(new CommandDefinition(
-                """
-                INSERT INTO emails (id, team_id, sender_id, from_address, to_addresses, subject, status, payload, tags, scheduled_at, template_id, trigger_id, created_at, updated_at)
-                VALUES (@Id, @TeamId, @SenderId, @From, @To, @Subject, @Status, @Payload::jsonb, @Tags, @ScheduledAt, @TemplateId, @TriggerId, @Now, @Now);
-                INSERT INTO email_events (email_id, team_id, type, occurred_at)
-                VALUES (@Id, @TeamId, @Status, @Now);
-                """,
-                new { email.Id, TeamId = teamId, job.SenderId, email.From, To = email.To.ToArray(), email.Subject, email.Status, email.Payload, Tags = email.Tags.ToArray(), email.ScheduledAt, email.TemplateId, email.TriggerId, Now = now },
-                transaction, cancellationToken: cancellationToken));
+            return;
         }
 
+        var outbox = jobs.Select(job => new JobRow(job.Id, job.SenderId, job.Emails.Select(e => e.Id).ToList(), Microseconds(job.Emails[0].ScheduledAt))).ToList();
         await connection.ExecuteAsync(new CommandDefinition(
             """
+            INSERT INTO emails (id, team_id, sender_id, from_address, to_addresses, subject, status, payload, tags, scheduled_at, template_id, trigger_id, created_at, updated_at)
+            SELECT e.id, @TeamId, e.sender_id, e.from_address, e.to_addresses, e.subject, e.status, CAST(e.payload AS jsonb), e.tags, e.scheduled_at, e.template_id, e.trigger_id, @Now, @Now
+            FROM jsonb_to_recordset(CAST(@Emails AS jsonb)) AS e (id uuid, sender_id uuid, from_address text, to_addresses text[], subject text, status text, payload text, tags text[], scheduled_at timestamptz, template_id uuid, trigger_id uuid);
+            INSERT INTO email_events (email_id, team_id, type, occurred_at)
+            SELECT e.id, @TeamId, e.status, @Now
+            FROM jsonb_to_recordset(CAST(@Emails AS jsonb)) AS e (id uuid, status text);
             INSERT INTO outbox_jobs (id, team_id, sender_id, email_ids, next_attempt_at, created_at)
-            VALUES (@JobId, @TeamId, @SenderId, @EmailIds, @NextAttemptAt, @Now)
+            SELECT j.id, @TeamId, j.sender_id, j.email_ids, COALESCE(j.scheduled_at, @Now), @Now
+            FROM jsonb_to_recordset(CAST(@Jobs AS jsonb)) AS j (id uuid, sender_id uuid, email_ids uuid[], scheduled_at timestamptz);
+            INSERT INTO contacts (id, team_id, email, created_at, updated_at)
+            SELECT r.id, @TeamId, r.email, @Now, @Now
+            FROM unnest(CAST(@ContactIds AS uuid[]), CAST(@ContactEmails AS text[])) AS r (id, email)
+            ON CONFLICT (team_id, email) DO NOTHING;
             """,
-            new { JobId = job.Id, TeamId = teamId, job.SenderId, EmailIds = job.Emails.Select(e => e.Id).ToArray(), NextAttemptAt = job.Emails[0].ScheduledAt ?? now, Now = now },
+            new
+            {
+                TeamId = teamId,
+                Now = now,
+                Emails = JsonSerializer.Serialize(emails, s_rows),
+                Jobs = JsonSerializer.Serialize(outbox, s_rows),
+                ContactIds = contacts.Select(_ => Guid.NewGuid()).ToArray(),
+                ContactEmails = contacts.ToArray(),
+            },
             transaction, cancellationToken: cancellationToken));
     }
+
+    private sealed record EmailRow(
+        Guid Id, Guid SenderId, string FromAddress, IReadOnlyList<string> ToAddresses, string Subject, string Status, string Payload, IReadOnlyList<string> Tags,
+        DateTimeOffset? ScheduledAt, Guid? TemplateId, Guid? TriggerId);
+
+    private sealed record JobRow(Guid Id, Guid SenderId, IReadOnlyList<Guid> EmailIds, DateTimeOffset? ScheduledAt);
+
+    /// <summary>
+    /// A time as a timestamptz parameter would carry it: Npgsql truncates to microseconds, while Postgres ROUNDS the
+    /// 100 ns digit of a JSON timestamp, which could put a job a fraction of a microsecond after "now" (not yet due).
+    /// </summary>
+    private static DateTimeOffset? Microseconds(DateTimeOffset? time) =>
+        time is { } t ? new DateTimeOffset(t.Ticks - (t.Ticks % 10), t.Offset) : null;
 }

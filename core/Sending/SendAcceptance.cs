@@ -35,7 +35,6 @@ public sealed class SendAcceptance(
     SenderRepository senders,
     AcceptRepository repository,
     OutboxDispatcher dispatcher,
-    ContactService contacts,
     TimeProvider time,
     ILogger<SendAcceptance> logger)
 {
@@ -53,7 +52,8 @@ public sealed class SendAcceptance(
     {
         var (emails, jobs) = Plan(await senders.ListForTeamAsync(request.TeamId, cancellationToken), request.Emails);
         var claim = IdempotencyClaim.For(request.Scope, request.IdempotencyKey, request.CanonicalRequest);
-        if (await repository.AcceptAsync(request.TeamId, claim, jobs, time.GetUtcNow(), cancellationToken, request.WithinTransaction) is { } stored)
+        var recipients = ContactService.CollectableRecipients(request.Emails.SelectMany(e => e.Email.AllRecipients).Select(FromAddress.AddressOf));
+        if (await repository.AcceptAsync(request.TeamId, claim, jobs, recipients, time.GetUtcNow(), cancellationToken, request.WithinTransaction) is { } stored)
         {
             return JsonSerializer.Deserialize<TAnswer>(stored, ApiJson.Options)!;
         }
@@ -92,7 +92,7 @@ public sealed class SendAcceptance(
     }
 
     /// <summary>
-    /// Collects the recipients as contacts and sends the unscheduled jobs now. Returns each email's result in
+    /// Sends the unscheduled jobs now (the recipients were collected as contacts with the accept). Returns each email's result in
     /// request order; an email not attempted here (scheduled, or the attempt could not run) is as it was stored.
     /// </summary>
     private async Task<IReadOnlyList<SendResult>> AttemptNowAsync(AcceptRequest request, IReadOnlyList<NewEmail> emails, IReadOnlyList<NewJob> jobs)
@@ -100,7 +100,6 @@ public sealed class SendAcceptance(
         var attempted = new Dictionary<Guid, SendResult>();
         try
         {
-            await contacts.CollectRecipientsAsync(request.TeamId, request.Emails.SelectMany(e => e.Email.AllRecipients).Select(FromAddress.AddressOf), CancellationToken.None);
             foreach (var job in jobs.Where(j => j.Emails[0].ScheduledAt is null))
             {
                 foreach (var result in await dispatcher.DispatchAsync(job.Id, CancellationToken.None) ?? [])

@@ -17,10 +17,6 @@ public sealed record PendingWebhookEvent
     public DateTimeOffset ReceivedAt { get; init; }
 }
 
-/// <summary>What folding one event does to its email (decided by <see cref="DeliveryEventFolder"/>).</summary>
-public sealed record FoldDecision(
-    string Status, int Opened, int Clicked, string TimelineType, string? TimelineDetail, DateTimeOffset OccurredAt, IReadOnlyList<string> Suppress, string? SuppressReason);
-
 /// <summary>An email in 'sent' for a while with no final event: the reconcile timer asks Resend about it.</summary>
 public sealed record StuckEmail
 {
@@ -40,14 +36,36 @@ public sealed record StuckEmail
 public sealed class DeliveryStatusRepository(NpgsqlDataSource dataSource)
 {
     /// <summary>
-    /// Folds one stored event into the email of its team with the same Resend id, in one transaction. Idempotent: the
-    /// event row is locked and marked folded, so a second folder (the timer, a retry) finds nothing to do. Returns
-    /// false when the event is already folded, not verified, or its email is not known (yet).
+    /// The parameters of the fold for <paramref name="plan"/> (all present, defaults when there is no plan). The fold is
+    /// the same three CTEs in <see cref="FoldAsync"/> and <see cref="WebhookEventRepository.StoreAsync"/>: they fold into
+    /// the email of the CTE <c>email</c> only when the CTE <c>gate</c> returned a row (the event was stored now, or
+    /// claimed now); the UPDATE locks the email and moves its status by email_status_rank (migration 0120) from the
+    /// row as it is then, so concurrent folds of one email stay monotonic.
     /// </summary>
-    public async Task<bool> FoldAsync(long eventId, Func<PendingWebhookEvent, string, FoldDecision?> decide, DateTimeOffset now, CancellationToken cancellationToken)
+    internal static Dictionary<string, object?> FoldParameters(Guid teamId, FoldPlan? plan, DateTimeOffset now) => new()
+    {
+        ["TeamId"] = teamId,
+        ["Fold"] = plan is not null,
+        ["Status"] = plan?.Status,
+        ["Opened"] = plan?.Opened ?? 0,
+        ["Clicked"] = plan?.Clicked ?? 0,
+        ["TimelineType"] = plan?.TimelineType ?? string.Empty,
+        ["TimelineDetail"] = plan?.TimelineDetail,
+        ["OccurredAt"] = plan?.OccurredAt ?? now,
+        ["Suppress"] = plan?.Suppress.ToArray() ?? [],
+        ["SuppressReason"] = plan?.SuppressReason,
+        ["Now"] = now,
+    };
+
+    /// <summary>
+    /// Folds one stored event into the email of its team with the same Resend id: one read of the event, then one
+    /// statement that claims it (marks it folded while it is not yet) and folds it, so a second folder (the timer, a
+    /// retry) finds nothing to do. Returns false when the event is already folded, not verified, or its email is
+    /// not known (yet).
+    /// </summary>
+    public async Task<bool> FoldAsync(long eventId, Func<string, DateTimeOffset, FoldPlan?> plan, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var pending = await connection.QuerySingleOrDefaultAsync<PendingWebhookEvent>(new CommandDefinition(
             """
             SELECT id, team_id, resend_email_id, payload::text AS payload, received_at
@@ -56,69 +74,64 @@ public sealed class DeliveryStatusRepository(NpgsqlDataSource dataSource)
               AND folded_at IS NULL
               AND verified
               AND resend_email_id IS NOT NULL
-            FOR UPDATE
             """,
-            new { EventId = eventId }, transaction, cancellationToken: cancellationToken));
+            new { EventId = eventId }, cancellationToken: cancellationToken));
         if (pending is null)
         {
             return false;
         }
 
-        var email = await connection.QuerySingleOrDefaultAsync<EmailStatusRow>(new CommandDefinition(
+        var parameters = FoldParameters(pending.TeamId, plan(pending.Payload, pending.ReceivedAt), now);
+        parameters["EventId"] = eventId;
+        parameters["ResendId"] = pending.ResendEmailId;
+        return await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
             """
-            SELECT id, status
-            FROM emails
-            WHERE team_id = @TeamId
-              AND resend_id = @ResendId
-            FOR UPDATE
-            """,
-            new { pending.TeamId, ResendId = pending.ResendEmailId }, transaction, cancellationToken: cancellationToken));
-        if (email is not { } found)
-        {
-            return false;
-        }
-
-        if (decide(pending, found.Status) is { } decision)
-        {
-            await connection.ExecuteAsync(new CommandDefinition(
-                """
-                UPDATE emails
-                SET status = @Status, opened_count = opened_count + @Opened, clicked_count = clicked_count + @Clicked, updated_at = @Now
-                WHERE id = @EmailId
-                  AND team_id = @TeamId;
+            WITH email AS (
+                SELECT id
+                FROM emails
+                WHERE team_id = @TeamId
+                  AND resend_id = @ResendId
+            ),
+            gate AS (
+                UPDATE webhook_events
+                SET folded_at = @Now
+                WHERE id = @EventId
+                  AND team_id = @TeamId
+                  AND folded_at IS NULL
+                  AND EXISTS (SELECT 1 FROM email)
+                RETURNING id
+            ),
+            folded AS (
+                UPDATE emails e
+                SET status = CASE
+                        WHEN email_status_rank(e.status) < 100 AND CAST(@Status AS text) IS NOT NULL
+                             AND email_status_rank(@Status) > email_status_rank(e.status)
+                        THEN @Status
+                        ELSE e.status
+                    END,
+                    opened_count = e.opened_count + @Opened,
+                    clicked_count = e.clicked_count + @Clicked,
+                    updated_at = @Now
+                FROM gate, email
+                WHERE e.id = email.id
+                  AND e.team_id = @TeamId
+                  AND @Fold
+                RETURNING e.id
+            ),
+            timeline AS (
                 INSERT INTO email_events (email_id, team_id, type, detail, occurred_at)
-                VALUES (@EmailId, @TeamId, @TimelineType, @TimelineDetail, @OccurredAt);
+                SELECT folded.id, @TeamId, @TimelineType, @TimelineDetail, @OccurredAt
+                FROM folded
+            ),
+            suppressed AS (
                 INSERT INTO suppressions (team_id, address, reason, detail, email_id, created_at)
-                SELECT @TeamId, address, @SuppressReason::text, @TimelineDetail::text, @EmailId, @Now
-                FROM unnest(@Suppress) AS address
-                ON CONFLICT (team_id, address) DO NOTHING;
-                """,
-                new
-                {
-                    EmailId = found.Id,
-                    pending.TeamId,
-                    decision.Status,
-                    decision.Opened,
-                    decision.Clicked,
-                    decision.TimelineType,
-                    decision.TimelineDetail,
-                    decision.OccurredAt,
-                    Suppress = decision.Suppress.ToArray(),
-                    decision.SuppressReason,
-                    Now = now,
-                },
-                transaction, cancellationToken: cancellationToken));
-        }
-
-        await connection.ExecuteAsync(new CommandDefinition(
-            """
-            UPDATE webhook_events
-            SET folded_at = @Now
-            WHERE id = @EventId
+                SELECT @TeamId, address, CAST(@SuppressReason AS text), CAST(@TimelineDetail AS text), folded.id, @Now
+                FROM folded, unnest(CAST(@Suppress AS text[])) AS address
+                ON CONFLICT (team_id, address) DO NOTHING
+            )
+            SELECT EXISTS (SELECT 1 FROM gate)
             """,
-            new { EventId = eventId, Now = now }, transaction, cancellationToken: cancellationToken));
-        await transaction.CommitAsync(cancellationToken);
-        return true;
+            new DynamicParameters(parameters), cancellationToken: cancellationToken));
     }
 
     /// <summary>Emails sent before <paramref name="sentBefore"/> (and after <paramref name="notBefore"/>) still in 'sent', not checked since <paramref name="checkedBefore"/>.</summary>

@@ -5,7 +5,8 @@ namespace Moosermail.Core.Webhooks;
 /// <summary>
 /// How delivery events move an email's status. Webhooks arrive out of order and are retried, so the status only
 /// ever moves forward: a later stage replaces an earlier one, a terminal status (bounced, complained, failed,
-/// suppressed, canceled) is never replaced, and the first terminal status to arrive stays.
+/// suppressed, canceled) is never replaced, and the first terminal status to arrive stays. The webhook fold applies
+/// the same table in SQL (migration 0120's email_status_rank, checked against this one by EmailStatusRankTests).
 /// </summary>
 public static class EmailStatusRules
 {

@@ -6,41 +6,100 @@ namespace Moosermail.Core.Webhooks;
 /// <summary>A webhook about to be stored, exactly as verified (or not).</summary>
 public sealed record NewWebhookEvent(Guid TeamId, Guid EndpointId, string SvixId, string Type, bool Verified, string? ResendEmailId, DateTimeOffset? OccurredAt, string Payload);
 
+/// <summary>What storing one webhook did: <see cref="Admitted"/> false when an unverified endpoint's daily cap refused it; <see cref="EventId"/> null for a duplicate.</summary>
+public sealed record StoreResult
+{
+    public bool Admitted { get; init; }
+
+    public long? EventId { get; init; }
+}
+
 /// <summary>The raw store of incoming webhooks, de-duplicated on (endpoint, svix-id) by a unique index.</summary>
 public sealed class WebhookEventRepository(NpgsqlDataSource dataSource)
 {
-    /// <summary>Stores the event; returns its row id, or null when this svix-id was already stored for the endpoint.</summary>
-    public async Task<long?> InsertAsync(NewWebhookEvent evt, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
-            """
-            INSERT INTO webhook_events (team_id, endpoint_id, svix_id, type, verified, resend_email_id, occurred_at, payload, received_at)
-            VALUES (@TeamId, @EndpointId, @SvixId, @Type, @Verified, @ResendEmailId, @OccurredAt, @Payload::jsonb, @Now)
-            ON CONFLICT (endpoint_id, svix_id) DO NOTHING
-            RETURNING id
-            """,
-            new { evt.TeamId, evt.EndpointId, evt.SvixId, evt.Type, evt.Verified, evt.ResendEmailId, evt.OccurredAt, evt.Payload, Now = now },
-            cancellationToken: cancellationToken));
-    }
-
     /// <summary>
-    /// Counts one more event for an unverified endpoint's UTC day, only while under <paramref name="cap"/>; false
-    /// (and nothing counted) once the day's allowance is used.
+    /// Stores the event and, when <paramref name="fold"/> is given and its email is known, folds it — in ONE
+    /// statement (one round trip, atomic, no explicit transaction):
+    /// <list type="bullet">
+    /// <item>an unverified event first counts against its endpoint's day (<paramref name="unverifiedCap"/>); over the
+    /// cap nothing is stored;</item>
+    /// <item>the insert de-duplicates on (endpoint, svix-id) by the unique index, so a concurrent copy waits for the
+    /// first and stores (and folds) nothing;</item>
+    /// <item>the event is stored already marked folded when its email exists, and the fold CTEs (the same as
+    /// <see cref="DeliveryStatusRepository.FoldAsync"/>'s) run only for a row stored now; an event whose email is not
+    /// known yet stays unfolded for the reconcile timer.</item>
+    /// </list>
     /// </summary>
-    public async Task<bool> TryCountUnverifiedAsync(Guid endpointId, DateOnly day, int cap, CancellationToken cancellationToken)
+    public async Task<StoreResult> StoreAsync(NewWebhookEvent evt, FoldPlan? fold, int unverifiedCap, DateTimeOffset now, CancellationToken cancellationToken)
     {
+        var parameters = DeliveryStatusRepository.FoldParameters(evt.TeamId, fold, now);
+        parameters["EndpointId"] = evt.EndpointId;
+        parameters["SvixId"] = evt.SvixId;
+        parameters["Type"] = evt.Type;
+        parameters["Verified"] = evt.Verified;
+        parameters["ResendEmailId"] = evt.ResendEmailId;
+        parameters["EventOccurredAt"] = evt.OccurredAt;
+        parameters["Payload"] = evt.Payload;
+        parameters["Day"] = DateOnly.FromDateTime(now.UtcDateTime);
+        parameters["Cap"] = unverifiedCap;
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return await connection.ExecuteScalarAsync<int?>(new CommandDefinition(
+        return await connection.QuerySingleAsync<StoreResult>(new CommandDefinition(
             """
-            INSERT INTO webhook_unverified_days (endpoint_id, day, events)
-            VALUES (@EndpointId, @Day, 1)
-            ON CONFLICT (endpoint_id, day) DO UPDATE
-            SET events = webhook_unverified_days.events + 1
-            WHERE webhook_unverified_days.events < @Cap
-            RETURNING events
+            WITH counted AS (
+                INSERT INTO webhook_unverified_days (endpoint_id, day, events)
+                SELECT @EndpointId, @Day, 1
+                WHERE NOT @Verified
+                ON CONFLICT (endpoint_id, day) DO UPDATE
+                SET events = webhook_unverified_days.events + 1
+                WHERE webhook_unverified_days.events < @Cap
+                RETURNING events
+            ),
+            email AS (
+                SELECT id
+                FROM emails
+                WHERE @Fold
+                  AND team_id = @TeamId
+                  AND resend_id = @ResendEmailId
+            ),
+            gate AS (
+                INSERT INTO webhook_events (team_id, endpoint_id, svix_id, type, verified, resend_email_id, occurred_at, payload, received_at, folded_at)
+                SELECT @TeamId, @EndpointId, @SvixId, @Type, @Verified, @ResendEmailId, @EventOccurredAt, CAST(@Payload AS jsonb), @Now,
+                       (SELECT @Now FROM email)
+                WHERE @Verified OR EXISTS (SELECT 1 FROM counted)
+                ON CONFLICT (endpoint_id, svix_id) DO NOTHING
+                RETURNING id
+            ),
+            folded AS (
+                UPDATE emails e
+                SET status = CASE
+                        WHEN email_status_rank(e.status) < 100 AND CAST(@Status AS text) IS NOT NULL
+                             AND email_status_rank(@Status) > email_status_rank(e.status)
+                        THEN @Status
+                        ELSE e.status
+                    END,
+                    opened_count = e.opened_count + @Opened,
+                    clicked_count = e.clicked_count + @Clicked,
+                    updated_at = @Now
+                FROM gate, email
+                WHERE e.id = email.id
+                  AND e.team_id = @TeamId
+                  AND @Fold
+                RETURNING e.id
+            ),
+            timeline AS (
+                INSERT INTO email_events (email_id, team_id, type, detail, occurred_at)
+                SELECT folded.id, @TeamId, @TimelineType, @TimelineDetail, @OccurredAt
+                FROM folded
+            ),
+            suppressed AS (
+                INSERT INTO suppressions (team_id, address, reason, detail, email_id, created_at)
+                SELECT @TeamId, address, CAST(@SuppressReason AS text), CAST(@TimelineDetail AS text), folded.id, @Now
+                FROM folded, unnest(CAST(@Suppress AS text[])) AS address
+                ON CONFLICT (team_id, address) DO NOTHING
+            )
+            SELECT (@Verified OR EXISTS (SELECT 1 FROM counted)) AS admitted, (SELECT id FROM gate) AS event_id
             """,
-            new { EndpointId = endpointId, Day = day, Cap = cap }, cancellationToken: cancellationToken)) is not null;
+            new DynamicParameters(parameters), cancellationToken: cancellationToken));
     }
 
     /// <summary>

@@ -15,13 +15,13 @@ public enum WebhookIngestOutcome
 
 /// <summary>
 /// Receives a Resend webhook for the endpoint named in its URL: verifies the raw bytes when the team set a signing
-/// secret, stores the event once per svix-id, then folds it into its email. Kept cheap so bursts are acknowledged
-/// well inside Svix's timeout; anything not folded now is folded by the reconcile timer.
+/// secret, then stores the event once per svix-id and folds it into its email in one statement: two round trips in
+/// all (the endpoint, then the store-and-fold), so bursts are acknowledged well inside Svix's timeout. An event whose
+/// email is not known yet is folded by the reconcile timer.
 /// </summary>
 public sealed class WebhookIngestService(
     WebhookEndpointRepository endpoints,
     WebhookEventRepository events,
-    DeliveryEventFolder folder,
     WebhookSignatureVerifier verifier,
     SecretCipher cipher,
     RetentionOptions retention,
@@ -60,18 +60,6 @@ public sealed class WebhookIngestService(
 
         var evt = ResendWebhookEvent.TryParse(body.Span)
             ?? throw new InvalidRequestException("The body is not a Resend webhook event: a JSON object with a string type.");
-        if (!verified)
-        {
-            await CountUnverifiedAsync(endpoint.Id, cancellationToken);
-        }
-
-        var stored = await events.InsertAsync(
-            new NewWebhookEvent(endpoint.TeamId, endpoint.Id, svixId, evt.Type, verified, evt.Email?.EmailId, evt.CreatedAt, Encoding.UTF8.GetString(body.Span)),
-            time.GetUtcNow(), cancellationToken);
-        if (stored is not { } eventId)
-        {
-            return WebhookIngestOutcome.Duplicate;
-        }
 
         // Received mail goes to the inbox (metadata now, content by its fetch job); unverified, it changes nothing either.
         if (verified && evt.Type == InboxReceiver.EventType)
@@ -80,24 +68,20 @@ public sealed class WebhookIngestService(
         }
 
         // Unverified events are kept for the record but change nothing: anyone who learns the URL could forge them.
-        if (verified && evt.Email?.EmailId is not null)
-        {
-            await folder.FoldAsync(eventId, cancellationToken);
-        }
-
-        return WebhookIngestOutcome.Stored;
-    }
-
-    /// <summary>Anyone who learns an unverified endpoint's URL can post to it, so it stores a bounded number a day.</summary>
-    private async Task CountUnverifiedAsync(Guid endpointId, CancellationToken cancellationToken)
-    {
         var now = time.GetUtcNow();
-        if (!await events.TryCountUnverifiedAsync(endpointId, DateOnly.FromDateTime(now.UtcDateTime), retention.UnverifiedWebhookEventsPerDay, cancellationToken))
+        var fold = verified && evt.Email?.EmailId is not null ? DeliveryEventFolder.Plan(evt, now) : null;
+        var stored = await events.StoreAsync(
+            new NewWebhookEvent(endpoint.TeamId, endpoint.Id, svixId, evt.Type, verified, evt.Email?.EmailId, evt.CreatedAt, Encoding.UTF8.GetString(body.Span)),
+            fold, retention.UnverifiedWebhookEventsPerDay, now, cancellationToken);
+        if (!stored.Admitted)
         {
+            // Anyone who learns an unverified endpoint's URL can post to it, so it stores a bounded number a day.
             throw new RateLimitedException(
                 $"This endpoint has no signing secret yet and has stored its {retention.UnverifiedWebhookEventsPerDay} unverified events for today. Set the signing secret with PUT /api/webhooks/resend.",
                 now.UtcDateTime.Date.AddDays(1) - now.UtcDateTime);
         }
+
+        return stored.EventId is null ? WebhookIngestOutcome.Duplicate : WebhookIngestOutcome.Stored;
     }
 
     private static string Explain(WebhookVerificationResult result) => result switch

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Reflection;
 using Microsoft.AspNetCore.Http;
@@ -37,14 +38,41 @@ internal static class LocalInvoker
         await s_pipeline(context);
     }
 
+    /// <summary>What each function method needs per call, worked out once: reflection stays out of the request path.</summary>
+    private static readonly ConcurrentDictionary<MethodInfo, CompiledFunction> s_compiled = new();
+
+    private sealed record CompiledFunction(ObjectFactory? Factory, ParameterInfo[] Parameters, MethodInvoker Invoker, Func<Task, object?>? Result);
+
+    private static CompiledFunction Compile(MethodInfo method)
+    {
+        Func<Task, object?>? result = null;
+        if (method.ReturnType.IsGenericType && typeof(Task).IsAssignableFrom(method.ReturnType))
+        {
+            var property = method.ReturnType.GetProperty(nameof(Task<int>.Result))!;
+            result = task => property.GetValue(task);
+        }
+
+        return new CompiledFunction(
+            method.IsStatic ? null : ActivatorUtilities.CreateFactory(method.DeclaringType!, Type.EmptyTypes),
+            method.GetParameters(),
+            MethodInvoker.Create(method),
+            result);
+    }
+
     private static async Task InvokeFunctionAsync(FunctionContext context)
     {
         var method = (MethodInfo)context.Items[s_methodKey];
+        var compiled = s_compiled.GetOrAdd(method, Compile);
         var http = context.GetHttpContext();
-        var instance = method.IsStatic ? null : ActivatorUtilities.CreateInstance(context.InstanceServices, method.DeclaringType!);
-        var arguments = method.GetParameters().Select(p => Bind(p, context, http)).ToArray();
-        var returned = method.Invoke(instance, BindingFlags.DoNotWrapExceptions, binder: null, arguments, culture: null);
-        var result = await Unwrap(returned);
+        var instance = compiled.Factory?.Invoke(context.InstanceServices, null);
+        var arguments = new object?[compiled.Parameters.Length];
+        for (var i = 0; i < arguments.Length; i++)
+        {
+            arguments[i] = Bind(compiled.Parameters[i], context, http);
+        }
+
+        var returned = compiled.Invoker.Invoke(instance, arguments.AsSpan());
+        var result = await Unwrap(returned, compiled.Result);
         if (http is null || result is null)
         {
             return;
@@ -109,7 +137,7 @@ internal static class LocalInvoker
             : Convert.ChangeType(raw, target, CultureInfo.InvariantCulture);
     }
 
-    private static async Task<object?> Unwrap(object? returned)
+    private static async Task<object?> Unwrap(object? returned, Func<Task, object?>? result)
     {
         if (returned is not Task task)
         {
@@ -117,7 +145,6 @@ internal static class LocalInvoker
         }
 
         await task;
-        var type = task.GetType();
-        return type.IsGenericType ? type.GetProperty("Result")!.GetValue(task) : null;
+        return result?.Invoke(task);
     }
 }

@@ -30,6 +30,36 @@ public sealed class RequestLimiter(RateLimitStore store, ILogger<RequestLimiter>
             throw new UpstreamUnavailableException("The service is briefly unavailable; retry in 5 seconds.", TimeSpan.FromSeconds(5));
         }
 
+        Apply(http, policy, decision);
+    }
+
+    /// <summary>
+    /// Two buckets in one round trip, <paramref name="first"/> counted first: when it refuses, the second is not
+    /// touched (a leaked key that spends its own budget costs its team nothing).
+    /// </summary>
+    /// <exception cref="RateLimitedException">Either bucket is empty.</exception>
+    public async Task AcquirePairAsync(HttpContext http, (RateLimitPolicy Policy, string Subject) first, (RateLimitPolicy Policy, string Subject) second, CancellationToken cancellationToken)
+    {
+        (RateLimitDecision First, RateLimitDecision? Second) decisions;
+        try
+        {
+            decisions = await store.AcquirePairAsync(($"{first.Policy.Name}:{first.Subject}", first.Policy), ($"{second.Policy.Name}:{second.Subject}", second.Policy), cancellationToken);
+        }
+        catch (NpgsqlException ex) when (ex.IsTransient)
+        {
+            logger.LogWarning("Rate limit store unreachable; refusing the request");
+            throw new UpstreamUnavailableException("The service is briefly unavailable; retry in 5 seconds.", TimeSpan.FromSeconds(5));
+        }
+
+        Apply(http, first.Policy, decisions.First);
+        if (decisions.Second is { } decision)
+        {
+            Apply(http, second.Policy, decision);
+        }
+    }
+
+    private void Apply(HttpContext http, RateLimitPolicy policy, RateLimitDecision decision)
+    {
         if (!http.Items.TryGetValue(TightestKey, out var tightest) || (int)tightest! >= decision.Remaining)
         {
             http.Items[TightestKey] = decision.Remaining;

@@ -2,50 +2,50 @@ using System.Diagnostics;
 using System.Globalization;
 using Moosermail.Bench;
 
-// Usage: Moosermail.Bench --app URL --sandbox URL --label TEXT [--batch] [--singles N]
-// Talks to a running Moosermail (scripts/bench starts one) over HTTP, as a client would, and prints rows
-// of a small table: what was measured, the figure, and what it is compared with.
-var options = BenchOptions.Parse(args);
-using var client = await MoosermailClient.SignUpAsync(options.App, options.Sandbox);
-var table = new List<(string What, string Figure, string Note)>();
+// The pieces scripts/bench drives (issue 15); every mode prints plain figures for the script's one table.
+//   floor  --db CONN --urls URL --secret WHSEC --endpoint-id GUID --team GUID   the bare floors (Floors.cs)
+//   seed   --app URL --sandbox URL --db CONN --emails N --out DIR              user, sender, secret, mk_ key, emails
+//   sign   --secret WHSEC --ids FILE --prefix P --count N --out FILE            signed events for bench/webhook.lua
+//   bcrypt --seconds S                                                          cost-12 verifications/s on all cores
+//   batch  --app URL --sandbox URL --calls N                                    N x POST /api/send/batch of 100
+string Value(string name) =>
+    Array.IndexOf(args, name) is var index and >= 0 && index + 1 < args.Length ? args[index + 1] : throw new ArgumentException($"{name} is required");
+int Number(string name) => int.Parse(Value(name), CultureInfo.InvariantCulture);
 
-if (options.Batch)
+switch (args.FirstOrDefault())
 {
-    const int Calls = 20;
-    const int PerCall = 100;
-    var clock = Stopwatch.StartNew();
-    var sentInline = 0;
-    for (var call = 0; call < Calls; call++)
+    case "floor":
+        await Floors.RunAsync(Value("--db"), Value("--urls"), Value("--secret"), Guid.Parse(Value("--endpoint-id")), Guid.Parse(Value("--team")));
+        return 0;
+    case "seed":
+        await Seeding.RunAsync(new Uri(Value("--app")), new Uri(Value("--sandbox")), Value("--db"), Number("--emails"), Value("--out"));
+        return 0;
+    case "sign":
+        await Seeding.SignAsync(Value("--secret"), Value("--ids"), Value("--prefix"), Number("--count"), Value("--out"));
+        return 0;
+    case "bcrypt":
+        Console.WriteLine(Seeding.BcryptPerSecond(TimeSpan.FromSeconds(Number("--seconds"))).ToString("F2", CultureInfo.InvariantCulture));
+        return 0;
+    case "batch":
     {
-        sentInline += await client.SendBatchAsync(PerCall, call);
-    }
-
-    var elapsed = clock.Elapsed;
-    var accepted = await client.WaitForSandboxAcceptedAsync(Calls * PerCall, TimeSpan.FromSeconds(60));
-    table.Add(($"{Calls} x POST /api/send/batch ({Calls * PerCall} emails)", $"{elapsed.TotalSeconds:F1} s", $"minimum at 2 req/s: {Calls / 2.0:F0} s"));
-    table.Add(("  sent during the request", $"{sentInline} / {Calls * PerCall}", "the rest finish from the outbox"));
-    table.Add(("  accepted by the sandbox", $"{accepted} / {Calls * PerCall}", "no loss, no duplicate"));
-}
-
-if (options.Singles > 0)
-{
-    var latencies = new List<double>(options.Singles);
-    for (var i = 0; i < options.Singles; i++)
-    {
+        using var client = await MoosermailClient.SignUpAsync(new Uri(Value("--app")), new Uri(Value("--sandbox")));
+        var calls = Number("--calls");
+        const int PerCall = 100;
         var clock = Stopwatch.StartNew();
-        await client.SendOneAsync(i);
-        latencies.Add(clock.Elapsed.TotalMilliseconds);
+        var sentInline = 0;
+        for (var call = 0; call < calls; call++)
+        {
+            sentInline += await client.SendBatchAsync(PerCall, call);
+        }
+
+        var elapsed = clock.Elapsed;
+        var accepted = await client.WaitForSandboxAcceptedAsync(calls * PerCall, TimeSpan.FromSeconds(120));
+        // seconds, emails sent during the requests, emails the sandbox accepted
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{elapsed.TotalSeconds:F1} {sentInline} {accepted}"));
+        return accepted == calls * PerCall ? 0 : 1;
     }
 
-    latencies.Sort();
-    table.Add(($"{options.Singles} x POST /api/send, sequential", $"p50 {Percentile(latencies, 0.50):F0} ms, p95 {Percentile(latencies, 0.95):F0} ms", options.Label));
+    default:
+        Console.Error.WriteLine("usage: Moosermail.Bench floor|seed|sign|bcrypt|batch ... (see Program.cs)");
+        return 2;
 }
-
-foreach (var (what, figure, note) in table)
-{
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {what,-48} | {figure,-24} | {note} |"));
-}
-
-return 0;
-
-static double Percentile(List<double> sorted, double p) => sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Count) - 1, 0, sorted.Count - 1)];

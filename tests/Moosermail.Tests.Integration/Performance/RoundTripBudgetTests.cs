@@ -1,0 +1,141 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Moosermail.Tests.Integration.Infrastructure;
+using Moosermail.Tests.Integration.Webhooks;
+using Xunit.Abstractions;
+
+namespace Moosermail.Tests.Integration.Performance;
+
+/// <summary>
+/// The hot paths' database round trips per request (issue 15), counted on the wire by <see cref="RoundTripCounter"/>
+/// in front of an app instance of their own, with the rate limits off and on: ingest ≤ 2, an mk_ key's list ≤ 2,
+/// an mk_ key's send accept ≤ 4. Each figure is taken on a warm pool (the second identical request).
+/// </summary>
+[Collection(AppCollection.Name)]
+public sealed class RoundTripBudgetTests(AppFixture app, ITestOutputHelper output)
+{
+    private readonly WebhookTestKit _kit = new(app.CreateClient(), app.DatabaseUrl);
+
+    /// <summary>
+    /// What the limiter adds on an authenticated route: the address bucket before authentication, then the
+    /// credential and team buckets together in one statement after it.
+    /// </summary>
+    private const int LimiterCost = 2;
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task WebhookIngest_SignedEventForKnownEmail_TwoRoundTrips(bool limits)
+    {
+        var (user, endpoint, secret) = await _kit.TeamWithSecretAsync(app);
+        var (id, resendId) = await _kit.SendAsync(user, new { to = "a@example.com", subject = "s", body = "b" });
+        await using var measured = await MeasuredApp.StartAsync(app, limits);
+
+        var warm = await measured.CountAsync(c => c.SendAsync(WebhookTestKit.SignedPost(endpoint, secret, WebhookTestKit.EmailEvent("email.delivered", resendId), app.Time.GetUtcNow())));
+        var trips = await measured.CountAsync(c => c.SendAsync(WebhookTestKit.SignedPost(endpoint, secret, WebhookTestKit.EmailEvent("email.opened", resendId), app.Time.GetUtcNow())));
+
+        output.WriteLine($"webhook ingest (limits {(limits ? "on" : "off")}): {trips} round trips (cold {warm})");
+        Assert.Equal("opened", await _kit.StatusAsync(user, id));
+        Assert.InRange(trips, 1, 2);
+    }
+
+    [Fact]
+    public async Task WebhookIngest_UnverifiedEndpoint_TwoRoundTrips()
+    {
+        var (user, _) = await TestSenders.UserWithSenderAsync(app, _kit.Client);
+        var endpoint = await _kit.EndpointIdAsync(user);
+        await using var measured = await MeasuredApp.StartAsync(app, limits: false);
+
+        await measured.CountAsync(c => c.SendAsync(WebhookTestKit.Post(endpoint, WebhookTestKit.EmailEvent("email.delivered", "re_unknown_1"), "msg_u1", null, null)));
+        var trips = await measured.CountAsync(c => c.SendAsync(WebhookTestKit.Post(endpoint, WebhookTestKit.EmailEvent("email.delivered", "re_unknown_2"), "msg_u2", null, null)));
+
+        output.WriteLine($"unverified webhook ingest: {trips} round trips");
+        Assert.Equal(2, await _kit.StoredEventsAsync(user.TeamId));
+        Assert.InRange(trips, 1, 2);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task ListEmails_WithApiKey_TwoRoundTrips(bool limits)
+    {
+        var (user, _) = await TestSenders.UserWithSenderAsync(app, _kit.Client);
+        await _kit.SendAsync(user, new { to = "a@example.com", subject = "s", body = "b" });
+        var (_, key, _) = await TestApiKeys.CreateAsync(_kit.Client, user);
+        var caller = user.Using(key);
+        await using var measured = await MeasuredApp.StartAsync(app, limits);
+
+        await measured.CountAsync(c => c.SendAsync(caller.Request(HttpMethod.Get, "api/emails?limit=50")));
+        var trips = await measured.CountAsync(c => c.SendAsync(caller.Request(HttpMethod.Get, "api/emails?limit=50")));
+
+        output.WriteLine($"GET /api/emails?limit=50 with an mk_ key (limits {(limits ? "on" : "off")}): {trips} round trips");
+        Assert.InRange(trips, 1, limits ? 2 + LimiterCost : 2);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task SendAccept_WithApiKey_AtMostFourRoundTrips(bool limits)
+    {
+        var (user, _) = await TestSenders.UserWithSenderAsync(app, _kit.Client);
+        var (_, key, _) = await TestApiKeys.CreateAsync(_kit.Client, user);
+        var caller = user.Using(key);
+        await using var measured = await MeasuredApp.StartAsync(app, limits);
+        // Scheduled: accepted and answered without the inline attempt at Resend, which is the outbox's work, not acceptance.
+        object Body() => new { to = "a@example.com", subject = "s", body = "b", scheduled_at = app.Time.GetUtcNow().AddHours(1) };
+
+        await measured.CountAsync(c => c.SendAsync(caller.Request(HttpMethod.Post, "api/send", Body())));
+        var trips = await measured.CountAsync(c => c.SendAsync(caller.Request(HttpMethod.Post, "api/send", Body())));
+        var sent = await measured.CountAsync(c => c.SendAsync(caller.Request(HttpMethod.Post, "api/send", new { to = "a@example.com", subject = "s", body = "b" })));
+
+        output.WriteLine($"POST /api/send accept with an mk_ key (limits {(limits ? "on" : "off")}): {trips} round trips; with the inline attempt at Resend: {sent}");
+        Assert.InRange(trips, 1, limits ? 4 + LimiterCost : 4);
+    }
+
+    /// <summary>An app instance whose database connections go through a <see cref="RoundTripCounter"/>.</summary>
+    private sealed class MeasuredApp : IAsyncDisposable
+    {
+        private readonly RoundTripCounter _counter;
+        private readonly WebApplication _app;
+        private readonly HttpClient _client;
+
+        private MeasuredApp(RoundTripCounter counter, WebApplication app)
+        {
+            _counter = counter;
+            _app = app;
+            _client = new HttpClient(new HttpClientHandler { UseCookies = false })
+            {
+                BaseAddress = new Uri(app.Urls.First().Replace("127.0.0.1", "localhost", StringComparison.Ordinal) + "/"),
+            };
+        }
+
+        public static async Task<MeasuredApp> StartAsync(AppFixture fixture, bool limits)
+        {
+            var counter = RoundTripCounter.Start(fixture.DatabaseUrl);
+            var settings = fixture.Settings();
+            settings["MOOSERMAIL_DATABASE_URL"] = counter.ConnectionString;
+            settings["MOOSERMAIL_RATE_LIMITS"] = limits ? "on" : "off";
+            var app = fixture.BuildApp(settings);
+            await app.StartAsync();
+            return new MeasuredApp(counter, app);
+        }
+
+        /// <summary>Round trips the request cost; it must succeed.</summary>
+        public async Task<long> CountAsync(Func<HttpClient, Task<HttpResponseMessage>> request)
+        {
+            var before = _counter.RoundTrips;
+            using var response = await request(_client);
+            var after = _counter.RoundTrips;
+            Assert.True(response.IsSuccessStatusCode, $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+            Assert.NotEqual(HttpStatusCode.TooManyRequests, response.StatusCode);
+            return after - before;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            _client.Dispose();
+            await _app.DisposeAsync();
+            await _counter.DisposeAsync();
+        }
+    }
+}
