@@ -26,13 +26,6 @@ public static class Permissions
     public const string CronWrite = "cron:write";
     public const string PipesRead = "pipes:read";
     public const string PipesWrite = "pipes:write";
-    public const string CronRead = "cron:read";
-    public const string CronWrite = "cron:write";
-    public const string PipesRead = "pipes:read";
-    public const string PipesWrite = "pipes:write";
-    public const string InboxRead = "inbox:read";
-    public const string InboxWrite = "inbox:write";
-    public const string DraftsWrite = "drafts:write";
 
     public static readonly IReadOnlyList<string> All =
     [
@@ -41,9 +34,6 @@ public static class Permissions
         InboxRead, InboxWrite, DraftsWrite,
         CronRead, CronWrite,
         PipesRead, PipesWrite,
-        CronRead, CronWrite,
-        PipesRead, PipesWrite,
-        InboxRead, InboxWrite, DraftsWrite,
     ];
 
     private static readonly IReadOnlyList<string> s_member =
@@ -54,10 +44,6 @@ public static class Permissions
         CronRead,
         // Reading pipes only: a pipe forwards or posts the team's received mail elsewhere, so writing one is an admin's call.
         PipesRead,
-        CronRead,
-        // Reading pipes only: a pipe forwards or posts the team's received mail elsewhere, so writing one is an admin's call.
-        PipesRead,
-        InboxRead, InboxWrite, DraftsWrite,
     ];
 
     public static IReadOnlyList<string> ForRole(string role) => role switch

@@ -180,12 +180,6 @@ public static class ApiOperations
         },
         ["GetInboxThread"] = new("A thread's received emails, oldest first", Shape(200, "OK", P<InboxThread>("thread"))),
         ["GetInboxAttachment"] = new("Download an attachment, streamed from Resend (always as a download)", new ApiAnswer(200, "The attachment's bytes")),
-        ["CreateCronJob"] = new("Create a cron job: a template sent on a 5-field schedule in an IANA zone (answer has next_runs)", Shape(201, "Created", P<CronJob>("cron_job"))) { Body = typeof(CreateCronJobRequest) },
-        ["ListCronJobs"] = new("The team's cron jobs, each with its next 5 runs", Shape(200, "OK", P<IReadOnlyList<CronJob>>("cron_jobs"))),
-        ["GetCronJob"] = new("One cron job with its next 5 runs", Shape(200, "OK", P<CronJob>("cron_job"))),
-        ["UpdateCronJob"] = new("Change a cron job (any field; enabled pauses it)", Shape(200, "OK", P<CronJob>("cron_job"))) { Body = typeof(UpdateCronJobRequest) },
-        ["DeleteCronJob"] = new("Delete a cron job and its runs", NoContent("Deleted")),
-        ["ListCronRuns"] = new("A cron job's runs, newest slot first: status, the emails each produced, errors, skipped slots", Shape(200, "OK", P<IReadOnlyList<CronRun>>("runs"))) { Query = ["limit"] },
 
         ["Mcp"] = new("Model Context Protocol (JSON-RPC over Streamable HTTP, stateless; send Accept: application/json, text/event-stream)", new ApiAnswer(200, "The JSON-RPC answer as one SSE event (text/event-stream); 202 for a notification")) { BodyContentType = "application/json" },
     };

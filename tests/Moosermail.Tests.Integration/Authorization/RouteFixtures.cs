@@ -145,13 +145,6 @@ public static class RouteFixtures
         }, NamesTeamResource: true),
         ["DeleteTrigger"] = new(async w => await Call($"api/triggers/{await TriggerAsync(w)}"), NamesTeamResource: true),
 
-        // Cron jobs.
-        ["CreateCronJob"] = new(async w => await Call("api/cron", new { name = "c", template_id = await w.TemplateAsync(), to = "a@example.com", cron_expression = "0 9 * * 1-5" })),
-        ["ListCronJobs"] = new(async w => { await CronJobAsync(w); return await Call("api/cron"); }),
-        ["GetCronJob"] = new(async w => await Call($"api/cron/{await CronJobAsync(w)}"), NamesTeamResource: true),
-        ["UpdateCronJob"] = new(async w => await Call($"api/cron/{await CronJobAsync(w)}", new { enabled = false }), NamesTeamResource: true),
-        ["DeleteCronJob"] = new(async w => await Call($"api/cron/{await CronJobAsync(w)}"), NamesTeamResource: true),
-        ["ListCronRuns"] = new(async w => await Call($"api/cron/{await CronJobAsync(w)}/runs"), NamesTeamResource: true),
         // Pipes.
         ["CreatePipe"] = new(_ => Call("api/pipes", new { name = "p", action = "hide", match_from = "news@" })),
         ["ListPipes"] = new(async w => { await PipeAsync(w); return await Call("api/pipes"); }),
@@ -298,11 +291,6 @@ public static class RouteFixtures
     private static async Task<Guid> TriggerAsync(MatrixWorld w) =>
         (await w.PrepareAsync(HttpMethod.Post, "api/triggers", new { name = "t", template_id = await w.TemplateAsync() })).GetProperty("trigger").GetProperty("id").GetGuid();
 
-    private static async Task<Guid> CronJobAsync(MatrixWorld w) =>
-        (await w.PrepareAsync(HttpMethod.Post, "api/cron", new { name = "c", template_id = await w.TemplateAsync(), to = "a@example.com", cron_expression = "0 9 * * 1-5" }))
-            .GetProperty("cron_job").GetProperty("id").GetGuid();
-    private static async Task<Guid> PipeAsync(MatrixWorld w) =>
-        (await w.PrepareAsync(HttpMethod.Post, "api/pipes", new { name = "p", action = "tag", action_tag = "flag", match_subject = "invoice" })).GetProperty("pipe").GetProperty("id").GetGuid();
     private static async Task<Guid> PipeAsync(MatrixWorld w) =>
         (await w.PrepareAsync(HttpMethod.Post, "api/pipes", new { name = "p", action = "tag", action_tag = "flag", match_subject = "invoice" })).GetProperty("pipe").GetProperty("id").GetGuid();
 
