@@ -25,7 +25,13 @@ public static class ResendServiceCollectionExtensions
                 http.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
                 http.Timeout = Timeout.InfiniteTimeSpan;
             })
-            .AddResilienceHandler("resend-timeout", pipeline => pipeline.AddTimeout(timeout ?? DefaultTimeout));
+            .AddResilienceHandler("resend-timeout", pipeline =>
+            {
+                // A network timeout is wall-clock time. Left to the container's TimeProvider, a test's fake clock
+                // would also drive Polly's dispose, which waits for in-flight calls on that clock and never returns.
+                pipeline.TimeProvider = TimeProvider.System;
+                pipeline.AddTimeout(timeout ?? DefaultTimeout);
+            });
         services.TryAddSingleton<ResendClient>();
         return services;
     }

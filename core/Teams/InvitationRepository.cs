@@ -10,11 +10,33 @@ namespace Moosermail.Core.Teams;
 /// </summary>
 public sealed class InvitationRepository(NpgsqlDataSource dataSource)
 {
-    /// <summary>False when the address is already a member or already has a pending invitation to this team.</summary>
-    public async Task<bool> TryInsertAsync(Guid id, Guid teamId, string email, string role, IReadOnlyList<string> granted, IReadOnlyList<string> revoked, byte[] tokenHash, Guid invitedBy, DateTimeOffset expiresAt, DateTimeOffset now, AuditEntry audit, CancellationToken cancellationToken)
+    /// <summary>
+    /// Refused when the address is already a member or already has a pending invitation to this team, or the team
+    /// holds <paramref name="maxPending"/> pending invitations. The team row is locked first, so concurrent
+    /// invitations count each other.
+    /// </summary>
+    public async Task<InvitationInsert> TryInsertAsync(Guid id, Guid teamId, string email, string role, IReadOnlyList<string> granted, IReadOnlyList<string> revoked, byte[] tokenHash, Guid invitedBy, DateTimeOffset expiresAt, int maxPending, DateTimeOffset now, AuditEntry audit, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        // Lock, then count in a statement of its own: it takes its snapshot after the lock is granted.
+        await connection.ExecuteAsync(new CommandDefinition(
+            "SELECT 1 FROM teams WHERE id = @TeamId FOR UPDATE", new { TeamId = teamId }, transaction, cancellationToken: cancellationToken));
+        var pending = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            """
+            SELECT count(*)
+            FROM team_invitations
+            WHERE team_id = @TeamId
+              AND accepted_at IS NULL
+              AND revoked_at IS NULL
+              AND expires_at > @Now
+            """,
+            new { TeamId = teamId, Now = now }, transaction, cancellationToken: cancellationToken));
+        if (pending >= maxPending)
+        {
+            return InvitationInsert.TooManyPending;
+        }
+
         var inserted = await connection.ExecuteAsync(new CommandDefinition(
             """
             INSERT INTO team_invitations (id, team_id, email, role, granted, revoked, token_hash, invited_by, expires_at, created_at)
@@ -38,12 +60,12 @@ public sealed class InvitationRepository(NpgsqlDataSource dataSource)
             transaction, cancellationToken: cancellationToken));
         if (inserted == 0)
         {
-            return false;
+            return InvitationInsert.AlreadyMemberOrInvited;
         }
 
         await AuditLog.AppendAsync(connection, transaction, audit, now, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return true;
+        return InvitationInsert.Inserted;
     }
 
     public async Task<IReadOnlyList<InvitationSummary>> ListPendingAsync(Guid teamId, DateTimeOffset now, CancellationToken cancellationToken)
@@ -151,4 +173,11 @@ public sealed class InvitationRepository(NpgsqlDataSource dataSource)
 
         public string[] Revoked { get; init; } = [];
     }
+}
+
+public enum InvitationInsert
+{
+    Inserted,
+    AlreadyMemberOrInvited,
+    TooManyPending,
 }

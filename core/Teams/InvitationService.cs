@@ -55,9 +55,12 @@ public sealed class InvitationService(
         var token = InvitationToken.Generate();
         var expiresAt = now + InvitationToken.Lifetime;
         var audit = AuditEntry.By(caller, AuditActions.MemberInvited, "invitation", id.ToString(), new { email, role, grant, revoke });
-        if (!await invitations.TryInsertAsync(id, caller.TeamId, email!, role, grant, revoke, InvitationToken.Hash(token), caller.UserId, expiresAt, now, audit, cancellationToken))
+        switch (await invitations.TryInsertAsync(id, caller.TeamId, email!, role, grant, revoke, InvitationToken.Hash(token), caller.UserId, expiresAt, TeamRules.MaxPendingInvitations, now, audit, cancellationToken))
         {
-            throw new ConflictException("This address is already a member of the team or has a pending invitation; revoke that one to invite again.");
+            case InvitationInsert.AlreadyMemberOrInvited:
+                throw new ConflictException("This address is already a member of the team or has a pending invitation; revoke that one to invite again.");
+            case InvitationInsert.TooManyPending:
+                throw new ConflictException($"The team has {TeamRules.MaxPendingInvitations} pending invitations, the most it may hold; revoke some or wait for them to be accepted or expire.");
         }
 
         var acceptUrl = InvitationToken.AcceptUrl(settings.PublicUrl, token);

@@ -22,10 +22,25 @@ public enum MembershipChange
 /// </summary>
 public sealed class TeamRepository(NpgsqlDataSource dataSource)
 {
-    public async Task CreateAsync(Guid teamId, string name, Guid ownerId, DateTimeOffset now, AuditEntry audit, CancellationToken cancellationToken)
+    /// <summary>
+    /// False when the owner already owns <paramref name="maxOwned"/> teams. The owner's user row is locked first,
+    /// so concurrent creates by one account count each other.
+    /// </summary>
+    public async Task<bool> TryCreateAsync(Guid teamId, string name, Guid ownerId, int maxOwned, DateTimeOffset now, AuditEntry audit, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        // Lock, then count in a statement of its own: it takes its snapshot after the lock is granted.
+        await connection.ExecuteAsync(new CommandDefinition(
+            "SELECT 1 FROM users WHERE id = @OwnerId FOR UPDATE", new { OwnerId = ownerId }, transaction, cancellationToken: cancellationToken));
+        var owned = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            "SELECT count(*) FROM team_members WHERE user_id = @OwnerId AND role = 'owner'",
+            new { OwnerId = ownerId }, transaction, cancellationToken: cancellationToken));
+        if (owned >= maxOwned)
+        {
+            return false;
+        }
+
         await connection.ExecuteAsync(new CommandDefinition(
             """
             INSERT INTO teams (id, name, personal_of, created_at)
@@ -36,6 +51,7 @@ public sealed class TeamRepository(NpgsqlDataSource dataSource)
             new { TeamId = teamId, Name = name, OwnerId = ownerId, Now = now }, transaction, cancellationToken: cancellationToken));
         await AuditLog.AppendAsync(connection, transaction, audit, now, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        return true;
     }
 
     /// <summary>The user's teams with their membership; only <paramref name="onlyTeamId"/> when given (an mk_ key sees its own team).</summary>

@@ -8,6 +8,12 @@ public static class TeamRules
 {
     public const int MaxNameLength = 100;
 
+    /// <summary>Teams one account may own: a bound on what one signup can make the database hold.</summary>
+    public const int MaxOwnedTeams = 25;
+
+    /// <summary>Pending invitations a team may hold at once: each is operator mail and a live token.</summary>
+    public const int MaxPendingInvitations = 100;
+
     public static string ValidName(string? value, ValidationErrors errors)
     {
         var name = value?.Trim();

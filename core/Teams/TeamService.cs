@@ -25,7 +25,11 @@ public sealed class TeamService(TeamRepository teams, TimeProvider time, ILogger
         var now = time.GetUtcNow();
         var teamId = Guid.NewGuid();
         var audit = AuditEntry.By(caller, AuditActions.TeamCreated, "team", teamId.ToString(), new { name }) with { TeamId = teamId };
-        await teams.CreateAsync(teamId, name, caller.UserId, now, audit, cancellationToken);
+        if (!await teams.TryCreateAsync(teamId, name, caller.UserId, TeamRules.MaxOwnedTeams, now, audit, cancellationToken))
+        {
+            throw new ConflictException($"An account may own at most {TeamRules.MaxOwnedTeams} teams; delete or transfer one first.");
+        }
+
         logger.LogInformation("Team {TeamId} created by user {UserId}", teamId, caller.UserId);
         return new TeamView(teamId, name, false, Roles.Owner, Permissions.All.Order(StringComparer.Ordinal).ToList(), now);
     }

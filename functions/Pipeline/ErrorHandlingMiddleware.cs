@@ -29,6 +29,10 @@ public sealed class ErrorHandlingMiddleware(ILogger<ErrorHandlingMiddleware> log
             {
                 logger.LogError(ex, "Unhandled exception in {Function}", context.FunctionDefinition.Name);
             }
+            else if (ex is Npgsql.NpgsqlException)
+            {
+                logger.LogWarning(ex, "{Function} answered {Status}: the database is unavailable", context.FunctionDefinition.Name, problem.Status);
+            }
             else if (problem.Status > 500)
             {
                 logger.LogWarning("{Function} answered {Status}: {Detail}", context.FunctionDefinition.Name, problem.Status, problem.Detail);
@@ -52,6 +56,8 @@ public sealed class ErrorHandlingMiddleware(ILogger<ErrorHandlingMiddleware> log
         OutcomeException outcome => FromOutcome(outcome),
         // An unmigrated database: say what to do (logged as a warning with this detail) instead of a bare 500.
         Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.UndefinedTable } => FromOutcome(new NotConfiguredException($"The database {Moosermail.Core.Health.HealthReport.SchemaMissing}.")),
+        // The database unreachable, or its pool exhausted: a retryable 503, not a 500; the cause goes to the log only.
+        Npgsql.NpgsqlException { IsTransient: true } => FromOutcome(new UpstreamUnavailableException("The database is unavailable right now; try again shortly.", TimeSpan.FromSeconds(5))),
         BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => new Problem(413, "Payload too large", "The request body is too large."),
         BadHttpRequestException => new Problem(400, "Bad request", "The request could not be read; check its body and headers."),
         OperationCanceledException when http.RequestAborted.IsCancellationRequested => new Problem(499, "Client closed request", "The client closed the request."),

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
@@ -67,6 +68,33 @@ public sealed class LocalHostTests(AppFixture app)
         Assert.Equal("unreachable", body.RootElement.GetProperty("database").GetString());
         Assert.DoesNotContain("Exception", text, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain("refused", text, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task AuthenticatedRoutes_DatabaseUnreachable_Answer503WithRetryAfter_NotA500()
+    {
+        var user = await TestUsers.CreateAsync(app);
+        var settings = app.Settings();
+        settings["MOOSERMAIL_DATABASE_URL"] = "Host=127.0.0.1;Port=1;Username=nobody;Database=none;Timeout=2";
+        var logs = new LogCapture();
+        await using var down = app.BuildApp(settings, logs);
+        await down.StartAsync();
+        using var client = new HttpClient { BaseAddress = new Uri(down.Urls.First() + "/") };
+
+        var list = await client.SendAsync(user.Request(HttpMethod.Get, "api/templates"));
+        var login = await client.PostAsJsonAsync("api/auth/login", new { email = user.Email, password = TestUsers.Password });
+
+        foreach (var response in new[] { list, login })
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+            Assert.Equal("5", response.Headers.RetryAfter?.Delta?.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            var text = await response.Content.ReadAsStringAsync();
+            Assert.Contains("database is unavailable", text, StringComparison.Ordinal);
+            Assert.DoesNotContain("Exception", text, StringComparison.OrdinalIgnoreCase);
+            Assert.DoesNotContain("127.0.0.1", text, StringComparison.Ordinal);
+        }
+
+        Assert.Contains(logs.Entries, e => e.Message.Contains("the database is unavailable", StringComparison.Ordinal) && e.Exception is not null);
     }
 
     [Theory]

@@ -139,6 +139,29 @@ public sealed class InvitationTests(AppFixture app)
     }
 
     [Fact]
+    public async Task Create_ConcurrentBurst_StopsAtThePendingInvitationsCap()
+    {
+        var owner = await TestUsers.CreateAsync(app);
+        var teamId = await TestTeams.CreateAsync(_client, owner);
+        var cap = Moosermail.Core.Teams.TeamRules.MaxPendingInvitations;
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, cap + 10).Select(_ =>
+            _client.SendAsync(owner.Request(HttpMethod.Post, $"api/teams/{teamId}/invitations", new { email = TestUsers.NewEmail(), role = "member" }))));
+
+        Assert.Equal(cap, answers.Count(a => a.StatusCode == HttpStatusCode.Created));
+        Assert.All(answers.Where(a => a.StatusCode != HttpStatusCode.Created), a => Assert.Equal(HttpStatusCode.Conflict, a.StatusCode));
+        await using var connection = new NpgsqlConnection(app.DatabaseUrl);
+        Assert.Equal(cap, await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM team_invitations WHERE team_id = @teamId", new { teamId }));
+
+        // Revoking one makes room for one.
+        var pending = JsonDocument.Parse(await (await _client.SendAsync(owner.Request(HttpMethod.Get, $"api/teams/{teamId}/invitations"))).Content.ReadAsStringAsync());
+        var first = pending.RootElement.GetProperty("invitations")[0].GetProperty("id").GetGuid();
+        Assert.Equal(HttpStatusCode.NoContent, (await _client.SendAsync(owner.Request(HttpMethod.Delete, $"api/teams/{teamId}/invitations/{first}"))).StatusCode);
+        var again = await _client.SendAsync(owner.Request(HttpMethod.Post, $"api/teams/{teamId}/invitations", new { email = TestUsers.NewEmail(), role = "member" }));
+        Assert.Equal(HttpStatusCode.Created, again.StatusCode);
+    }
+
+    [Fact]
     public async Task Revoke_IsSingleShot_AndAnotherTeamsInvitationIsNotFound()
     {
         var owner = await TestUsers.CreateAsync(app);

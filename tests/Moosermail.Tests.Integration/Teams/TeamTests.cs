@@ -30,6 +30,24 @@ public sealed class TeamTests(AppFixture app)
     }
 
     [Fact]
+    public async Task Create_ConcurrentBurst_StopsAtTheOwnedTeamsCap()
+    {
+        var owner = await TestUsers.CreateAsync(app);
+        var cap = Moosermail.Core.Teams.TeamRules.MaxOwnedTeams;
+
+        // The personal team counts: cap - 1 more may be created, however many arrive at once.
+        var answers = await Task.WhenAll(Enumerable.Range(0, cap + 5).Select(i =>
+            _client.SendAsync(owner.Request(HttpMethod.Post, "api/teams", new { name = $"team {i}" }))));
+
+        Assert.Equal(cap - 1, answers.Count(a => a.StatusCode == HttpStatusCode.Created));
+        Assert.All(answers.Where(a => a.StatusCode != HttpStatusCode.Created), a => Assert.Equal(HttpStatusCode.Conflict, a.StatusCode));
+        var refused = await _client.SendAsync(owner.Request(HttpMethod.Post, "api/teams", new { name = "one more" }));
+        Assert.Contains($"at most {cap} teams", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var list = await JsonAsync(await _client.SendAsync(owner.Request(HttpMethod.Get, "api/teams")));
+        Assert.Equal(cap, list.GetProperty("teams").GetArrayLength());
+    }
+
+    [Fact]
     public async Task Create_WithAnApiKey_IsForbidden_AndAKeyListsOnlyItsOwnTeam()
     {
         var owner = await TestUsers.CreateAsync(app);
