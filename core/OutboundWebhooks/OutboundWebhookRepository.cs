@@ -7,19 +7,17 @@ namespace Moosermail.Core.OutboundWebhooks;
 /// <summary>A team's outbound webhook endpoints and their delivery log. Every statement filters on team_id: null / false means missing or another team's.</summary>
 public sealed class OutboundWebhookRepository(NpgsqlDataSource dataSource)
 {
-    private const string Columns = "id, url, events, description, enabled, disabled_reason, failing_since, previous_secret_expires_at, created_at, updated_at";
-
     /// <returns>Null when the team already has <see cref="OutboundWebhookRules.MaxEndpointsPerTeam"/> endpoints.</returns>
     public async Task<OutboundWebhook?> InsertAsync(Guid teamId, OutboundWebhook webhook, string encryptedSecret, AuditEntry audit, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var created = await connection.QuerySingleOrDefaultAsync<OutboundWebhook>(new CommandDefinition(
-            $"""
+            """
             INSERT INTO outbound_webhook_endpoints (id, team_id, url, events, description, enabled, encrypted_secret, created_at, updated_at)
             SELECT @Id, @TeamId, @Url, @Events, @Description, @Enabled, @Secret, @CreatedAt, @CreatedAt
             WHERE (SELECT count(*) FROM outbound_webhook_endpoints WHERE team_id = @TeamId) < @Max
-            RETURNING {Columns}
+            RETURNING id, url, events, description, enabled, disabled_reason, failing_since, previous_secret_expires_at, created_at, updated_at
             """,
             new { webhook.Id, TeamId = teamId, webhook.Url, webhook.Events, webhook.Description, webhook.Enabled, Secret = encryptedSecret, webhook.CreatedAt, Max = OutboundWebhookRules.MaxEndpointsPerTeam },
             transaction, cancellationToken: cancellationToken));
@@ -37,8 +35,8 @@ public sealed class OutboundWebhookRepository(NpgsqlDataSource dataSource)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var rows = await connection.QueryAsync<OutboundWebhook>(new CommandDefinition(
-            $"""
-            SELECT {Columns}
+            """
+            SELECT id, url, events, description, enabled, disabled_reason, failing_since, previous_secret_expires_at, created_at, updated_at
             FROM outbound_webhook_endpoints
             WHERE team_id = @TeamId
             ORDER BY created_at, id
@@ -51,8 +49,8 @@ public sealed class OutboundWebhookRepository(NpgsqlDataSource dataSource)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         return await connection.QuerySingleOrDefaultAsync<OutboundWebhook>(new CommandDefinition(
-            $"""
-            SELECT {Columns}
+            """
+            SELECT id, url, events, description, enabled, disabled_reason, failing_since, previous_secret_expires_at, created_at, updated_at
             FROM outbound_webhook_endpoints
             WHERE team_id = @TeamId
               AND id = @Id
@@ -66,14 +64,14 @@ public sealed class OutboundWebhookRepository(NpgsqlDataSource dataSource)
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var updated = await connection.QuerySingleOrDefaultAsync<OutboundWebhook>(new CommandDefinition(
-            $"""
+            """
             UPDATE outbound_webhook_endpoints
             SET url = @Url, events = @Events, description = @Description, enabled = @Enabled, updated_at = @UpdatedAt,
                 failing_since = CASE WHEN @Enabled AND NOT enabled THEN NULL ELSE failing_since END,
                 disabled_reason = CASE WHEN @Enabled THEN NULL ELSE disabled_reason END
             WHERE team_id = @TeamId
               AND id = @Id
-            RETURNING {Columns}
+            RETURNING id, url, events, description, enabled, disabled_reason, failing_since, previous_secret_expires_at, created_at, updated_at
             """,
             new { TeamId = teamId, webhook.Id, webhook.Url, webhook.Events, webhook.Description, webhook.Enabled, webhook.UpdatedAt },
             transaction, cancellationToken: cancellationToken));
@@ -113,13 +111,13 @@ public sealed class OutboundWebhookRepository(NpgsqlDataSource dataSource)
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var rotated = await connection.QuerySingleOrDefaultAsync<OutboundWebhook>(new CommandDefinition(
-            $"""
+            """
             UPDATE outbound_webhook_endpoints
             SET encrypted_previous_secret = encrypted_secret, previous_secret_expires_at = @PreviousExpiresAt,
                 encrypted_secret = @Secret, updated_at = @Now
             WHERE team_id = @TeamId
               AND id = @Id
-            RETURNING {Columns}
+            RETURNING id, url, events, description, enabled, disabled_reason, failing_since, previous_secret_expires_at, created_at, updated_at
             """,
             new { TeamId = teamId, Id = id, Secret = encryptedSecret, PreviousExpiresAt = previousExpiresAt, Now = now },
             transaction, cancellationToken: cancellationToken));
@@ -137,8 +135,9 @@ public sealed class OutboundWebhookRepository(NpgsqlDataSource dataSource)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var rows = await connection.QueryAsync<OutboundDelivery>(new CommandDefinition(
-            $"""
-            SELECT {DeliveryColumns}
+            """
+            SELECT d.id, d.event_id, e.type AS event_type, d.status, d.attempts, d.last_response_code AS response_code, d.last_latency_ms AS latency_ms,
+                   d.last_error, d.last_attempt_at, d.next_attempt_at, d.delivered_at, d.created_at
             FROM outbound_webhook_deliveries d
             JOIN outbound_webhook_events e ON e.id = d.event_id AND e.team_id = d.team_id
             WHERE d.team_id = @TeamId
@@ -156,7 +155,7 @@ public sealed class OutboundWebhookRepository(NpgsqlDataSource dataSource)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         return await connection.QuerySingleOrDefaultAsync<OutboundDelivery>(new CommandDefinition(
-            $"""
+            """
             WITH retried AS (
                 UPDATE outbound_webhook_deliveries
                 SET status = 'pending', next_attempt_at = @Now, lease_until = NULL
@@ -165,13 +164,11 @@ public sealed class OutboundWebhookRepository(NpgsqlDataSource dataSource)
                   AND id = @DeliveryId
                 RETURNING id, event_id, team_id, status, attempts, last_response_code, last_latency_ms, last_error, last_attempt_at, next_attempt_at, delivered_at, created_at
             )
-            SELECT {DeliveryColumns}
+            SELECT d.id, d.event_id, e.type AS event_type, d.status, d.attempts, d.last_response_code AS response_code, d.last_latency_ms AS latency_ms,
+                   d.last_error, d.last_attempt_at, d.next_attempt_at, d.delivered_at, d.created_at
             FROM retried d
             JOIN outbound_webhook_events e ON e.id = d.event_id AND e.team_id = d.team_id
             """,
             new { TeamId = teamId, EndpointId = endpointId, DeliveryId = deliveryId, Now = now }, cancellationToken: cancellationToken));
     }
-
-    private const string DeliveryColumns =
-        "d.id, d.event_id, e.type AS event_type, d.status, d.attempts, d.last_response_code AS response_code, d.last_latency_ms AS latency_ms, d.last_error, d.last_attempt_at, d.next_attempt_at, d.delivered_at, d.created_at";
 }
