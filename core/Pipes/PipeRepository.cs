@@ -40,7 +40,7 @@ public sealed class PipeRepository(NpgsqlDataSource dataSource)
                    action_template_id, action_tag, strip_closers, enabled, created_at, updated_at, signing_secret IS NOT NULL AS has_signing_secret
             FROM pipes
             WHERE team_id = @TeamId
-            ORDER BY created_at, id
+            ORDER BY seq
             """,
             new { TeamId = teamId }, cancellationToken: cancellationToken));
         return rows.ToList();

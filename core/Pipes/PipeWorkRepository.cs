@@ -20,8 +20,8 @@ public sealed class PipeWorkRepository(NpgsqlDataSource dataSource)
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         return await connection.ExecuteAsync(new CommandDefinition(
             """
-            INSERT INTO pipe_runs (id, team_id, pipe_id, received_email_id, email_seq, pipe_created_at, status, attempts, next_attempt_at, created_at, updated_at)
-            SELECT gen_random_uuid(), e.team_id, p.id, e.id, e.seq, p.created_at, 'pending', 0, @Now, @Now, @Now
+            INSERT INTO pipe_runs (id, team_id, pipe_id, received_email_id, email_seq, pipe_seq, status, attempts, next_attempt_at, created_at, updated_at)
+            SELECT gen_random_uuid(), e.team_id, p.id, e.id, e.seq, p.seq, 'pending', 0, @Now, @Now, @Now
             FROM received_emails e
             JOIN pipes p
               ON p.team_id = e.team_id
@@ -34,7 +34,7 @@ public sealed class PipeWorkRepository(NpgsqlDataSource dataSource)
                   FROM pipe_runs r
                   WHERE r.pipe_id = p.id
                     AND r.received_email_id = e.id)
-            ORDER BY e.seq, p.created_at, p.id
+            ORDER BY e.seq, p.seq
             LIMIT @Limit
             ON CONFLICT (pipe_id, received_email_id) DO NOTHING
             """,
@@ -57,7 +57,7 @@ public sealed class PipeWorkRepository(NpgsqlDataSource dataSource)
                 WHERE status = 'pending'
                   AND next_attempt_at <= @Now
                   AND (lease_until IS NULL OR lease_until < @Now)
-                ORDER BY email_seq, pipe_created_at, pipe_id
+                ORDER BY email_seq, pipe_seq
                 LIMIT @Limit
                 FOR UPDATE SKIP LOCKED
             )
@@ -67,10 +67,10 @@ public sealed class PipeWorkRepository(NpgsqlDataSource dataSource)
                 updated_at = @Now
             FROM due
             WHERE r.id = due.id
-            RETURNING r.id, r.team_id, r.pipe_id, r.received_email_id, r.attempts, r.email_seq, r.pipe_created_at
+            RETURNING r.id, r.team_id, r.pipe_id, r.received_email_id, r.attempts, r.email_seq, r.pipe_seq
             """,
             new { Now = now, LeaseUntil = now + lease, Limit = limit }, cancellationToken: cancellationToken));
-        return rows.OrderBy(r => r.EmailSeq).ThenBy(r => r.PipeCreatedAt).ThenBy(r => r.PipeId)
+        return rows.OrderBy(r => r.EmailSeq).ThenBy(r => r.PipeSeq)
             .Select(r => new ClaimedPipeRun(r.Id, r.TeamId, r.PipeId, r.ReceivedEmailId, r.Attempts)).ToList();
     }
 
@@ -123,6 +123,6 @@ public sealed class PipeWorkRepository(NpgsqlDataSource dataSource)
 
         public long EmailSeq { get; init; }
 
-        public DateTimeOffset PipeCreatedAt { get; init; }
+        public long PipeSeq { get; init; }
     }
 }

@@ -168,7 +168,7 @@ public sealed class PipeProcessingTests(AppFixture app)
         Assert.Equal(["flag"], rows[urgent].Labels);
         Assert.Equal((true, false), (rows[spam].IsHidden, rows[spam].IsRead));
         var order = await connection.QueryAsync<string>(
-            "SELECT p.name FROM pipe_runs r JOIN pipes p ON p.id = r.pipe_id WHERE r.received_email_id = @Id ORDER BY r.completed_at, r.pipe_created_at", new { Id = urgent });
+            "SELECT p.name FROM pipe_runs r JOIN pipes p ON p.id = r.pipe_id WHERE r.received_email_id = @Id ORDER BY r.completed_at, r.pipe_seq", new { Id = urgent });
         Assert.Equal(["flag", "read", "hide"], order);
     }
 
