@@ -46,7 +46,7 @@ public sealed class InputRulesTests(AppFixture app)
         var response = await _client.SendAsync(user.RawJson(HttpMethod.Post, "api/send", json));
 
         await TestUsers.AssertRejectsFieldAsync(response, field);
-        Assert.Equal(0, await CountAsync("emails", user.TeamId));
+        Assert.Equal(0, await app.CountForTeamAsync("emails", user.TeamId));
     }
 
     [Theory]
@@ -70,7 +70,7 @@ public sealed class InputRulesTests(AppFixture app)
         var response = await _client.SendAsync(user.RawJson(HttpMethod.Post, "api/send", json));
 
         await TestUsers.AssertRejectsFieldAsync(response, field.StartsWith("tags", StringComparison.Ordinal) ? "tags" : field);
-        Assert.Equal(0, await CountAsync("emails", user.TeamId));
+        Assert.Equal(0, await app.CountForTeamAsync("emails", user.TeamId));
     }
 
     [Fact]
@@ -101,7 +101,7 @@ public sealed class InputRulesTests(AppFixture app)
         var response = await _client.SendAsync(request);
 
         await TestUsers.AssertRejectsFieldAsync(response, "variables.name");
-        Assert.Equal(0, await CountAsync("emails", user.TeamId));
+        Assert.Equal(0, await app.CountForTeamAsync("emails", user.TeamId));
     }
 
     [Fact]
@@ -114,7 +114,7 @@ public sealed class InputRulesTests(AppFixture app)
         var response = await _client.SendAsync(request);
 
         await TestUsers.AssertRejectsFieldAsync(response, "csv row 3");
-        Assert.Equal(0, await CountAsync("contacts", user.TeamId));
+        Assert.Equal(0, await app.CountForTeamAsync("contacts", user.TeamId));
     }
 
     [Theory]
@@ -150,7 +150,7 @@ public sealed class InputRulesTests(AppFixture app)
         var response = await _client.SendAsync(user.Request(HttpMethod.Post, "api/contacts", new { email = "ann\u202E@example.com" }));
 
         await TestUsers.AssertRejectsFieldAsync(response, "email");
-        Assert.Equal(0, await CountAsync("contacts", user.TeamId));
+        Assert.Equal(0, await app.CountForTeamAsync("contacts", user.TeamId));
     }
 
     [Fact]
@@ -161,17 +161,12 @@ public sealed class InputRulesTests(AppFixture app)
         var response = await _client.SendAsync(user.Request(HttpMethod.Post, "api/templates", new { name = "t", subject = "Hi\r\nBcc: x@example.com", body_text = "x" }));
 
         await TestUsers.AssertRejectsFieldAsync(response, "subject");
-        Assert.Equal(0, await CountAsync("templates", user.TeamId));
+        Assert.Equal(0, await app.CountForTeamAsync("templates", user.TeamId));
     }
 
     private static HttpRequestMessage Json(HttpMethod method, string path, object body) =>
         new(method, path) { Content = System.Net.Http.Json.JsonContent.Create(body) };
 
-    private async Task<long> CountAsync(string table, Guid teamId)
-    {
-        await using var connection = new NpgsqlConnection(app.DatabaseUrl);
-        return await connection.ExecuteScalarAsync<long>($"SELECT count(*) FROM {table} WHERE team_id = @TeamId", new { TeamId = teamId });
-    }
 
     private async Task<long> CountUsersLikeAsync(string email)
     {

@@ -15,5 +15,7 @@ public static class TestRows
 
     /// <summary>How many rows of <paramref name="table"/> (a constant name) belong to the team.</summary>
     public static Task<long> CountForTeamAsync(this AppFixture app, string table, Guid teamId) =>
-        app.ScalarAsync<long>($"SELECT count(*) FROM {table} WHERE team_id = @TeamId", new { TeamId = teamId });
+        System.Text.RegularExpressions.Regex.IsMatch(table, "^[a-z_]+$")
+            ? app.ScalarAsync<long>($"SELECT count(*) FROM {table} WHERE team_id = @TeamId", new { TeamId = teamId })
+            : throw new ArgumentException("A table name is lower-case letters and underscores.", nameof(table));
 }
