@@ -70,9 +70,10 @@ public sealed class OutboundWebhookFunctions(OutboundWebhookService webhooks)
     {
         var caller = context.Authorize(Permissions.WebhooksRead);
         var query = new QueryParameters(request.Query);
-        var (status, limit) = (query.Text("status"), query.WholeNumber("limit"));
+        var (status, limit, cursor) = (query.Text("status"), query.WholeNumber("limit"), query.Text("cursor"));
         query.ThrowIfInvalid();
-        return Results.Json(new { deliveries = await webhooks.ListDeliveriesAsync(caller, id, status, limit, context.CancellationToken) });
+        var page = await webhooks.ListDeliveriesAsync(caller, id, status, limit, cursor, context.CancellationToken);
+        return Results.Json(new { deliveries = page.Deliveries, next_cursor = page.NextCursor });
     }
 
     [Function(nameof(RetryOutboundWebhookDelivery))]
