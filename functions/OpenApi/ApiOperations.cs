@@ -136,6 +136,7 @@ public static class ApiOperations
         ["ReceiveResendWebhook"] = new("Where Resend posts events (Svix-signed)", Shape(200, "Stored or a repeat", P<bool>("received"), P<bool>("duplicate"))) { BodyContentType = "application/json" },
         ["CreateOutboundWebhook"] = new("Add an endpoint of your app for signed event deliveries; the whsec_ secret is in this answer only", Shape(201, "Created", P<OutboundWebhook>("webhook"), P<string>("secret"))) { Body = typeof(CreateOutboundWebhookRequest) },
         ["ListOutboundWebhooks"] = new("The team's outbound webhook endpoints", Shape(200, "OK", P<IReadOnlyList<OutboundWebhook>>("webhooks"))),
+        ["ListOutboundWebhookEventTypes"] = new("The event types an endpoint may subscribe to", Shape(200, "OK", P<IReadOnlyList<string>>("events"))),
         ["UpdateOutboundWebhook"] = new("Change an endpoint (url, events, description, enabled; enabling clears an automatic disable)", Shape(200, "OK", P<OutboundWebhook>("webhook"))) { Body = typeof(UpdateOutboundWebhookRequest) },
         ["DeleteOutboundWebhook"] = new("Delete an endpoint and its delivery log", NoContent("Deleted")),
         ["RotateOutboundWebhookSecret"] = new("A new whsec_ secret (in this answer only); the old one keeps signing alongside it for 24 h", Shape(200, "OK", P<OutboundWebhook>("webhook"), P<string>("secret"))),

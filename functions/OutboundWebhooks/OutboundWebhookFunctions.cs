@@ -33,6 +33,16 @@ public sealed class OutboundWebhookFunctions(OutboundWebhookService webhooks)
         return Results.Json(new { webhooks = await webhooks.ListAsync(caller, context.CancellationToken) });
     }
 
+    /// <summary>The event types an endpoint may subscribe to (the dashboard's checkboxes read them from here).</summary>
+    [Function(nameof(ListOutboundWebhookEventTypes))]
+    [RequiresPermission(Permissions.WebhooksRead)]
+    public IResult ListOutboundWebhookEventTypes(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "outbound-webhooks/events")] HttpRequest request, FunctionContext context)
+    {
+        context.Authorize(Permissions.WebhooksRead);
+        return Results.Json(new { events = OutboundWebhookRules.EventTypes });
+    }
+
     [Function(nameof(UpdateOutboundWebhook))]
     [RequiresPermission(Permissions.WebhooksWrite)]
     public async Task<IResult> UpdateOutboundWebhook(

@@ -7,8 +7,8 @@ using Microsoft.Extensions.Time.Testing;
 using Moosermail.Core.Maintenance;
 using Moosermail.Core.OutboundWebhooks;
 using Moosermail.Core.Webhooks;
-using Moosermail.Tests.Integration.Infrastructure;
 using Moosermail.Tests.Integration.Inbox;
+using Moosermail.Tests.Integration.Infrastructure;
 using Moosermail.Tests.Integration.Templates;
 using Moosermail.Tests.Integration.Webhooks;
 using static Moosermail.Tests.Integration.OutboundWebhooks.OutboundTestKit;
@@ -338,6 +338,19 @@ public sealed class OutboundEventSourceTests(AppFixture app)
         var response = await client.SendAsync(other.Request(HttpMethod.Get, $"api/outbound-webhooks/{id}/deliveries?limit=1&cursor={Uri.EscapeDataString(page.GetProperty("next_cursor").GetString()!)}"));
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task EventTypes_ListsEverySubscribableType()
+    {
+        using var client = app.CreateClient();
+        var user = await TestUsers.CreateAsync(app);
+
+        var page = await PageAsync(client, user, "api/outbound-webhooks/events");
+
+        Assert.Equal(OutboundWebhookRules.EventTypes, page.GetProperty("events").EnumerateArray().Select(e => e.GetString()));
+        Assert.Contains("trigger.fired", OutboundWebhookRules.EventTypes);
+        Assert.Contains("email.received", OutboundWebhookRules.EventTypes);
     }
 
     private static void AssertSigned(string secret, ReceivedDelivery delivery)
