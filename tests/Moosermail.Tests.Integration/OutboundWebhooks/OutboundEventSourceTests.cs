@@ -340,6 +340,22 @@ public sealed class OutboundEventSourceTests(AppFixture app)
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
     }
 
+    [Theory]
+    [InlineData("2026-03-01T10:20:30+00:00")]
+    [InlineData("2026-03-01T10:20:30.1+00:00")]
+    [InlineData("2026-03-01T10:20:30.12+00:00")]
+    [InlineData("2026-03-01T10:20:30.000001+00:00")]
+    [InlineData("2026-12-31T23:59:59.999999+00:00")]
+    [InlineData("2026-06-15T01:02:03.45+02:00")]
+    public async Task SqlBuiltTimes_AreWrittenAsSystemTextJsonWritesThem(string value)
+    {
+        var time = DateTimeOffset.Parse(value, System.Globalization.CultureInfo.InvariantCulture).ToUniversalTime();
+
+        var fromSql = await app.ScalarAsync<string>("SELECT outbound_json_time(@Time)", new { Time = time });
+
+        Assert.Equal(JsonSerializer.Serialize(time).Trim('"'), fromSql);
+    }
+
     [Fact]
     public async Task EventTypes_ListsEverySubscribableType()
     {
