@@ -16,12 +16,14 @@ public enum WebhookIngestOutcome
 /// <summary>
 /// Receives a Resend webhook for the endpoint named in its URL: verifies the raw bytes when the team set a signing
 /// secret, then stores the event once per svix-id and folds it into its email in one statement: two round trips in
-/// all (the endpoint, then the store-and-fold), so bursts are acknowledged well inside Svix's timeout. An event whose
-/// email is not known yet is folded by the reconcile timer.
+/// all (the endpoint, then the store-and-fold), so bursts are acknowledged well inside Svix's timeout. Verified
+/// events share that statement with the others arriving at the same time (<see cref="WebhookStoreBatcher"/>). An
+/// event whose email is not known yet is folded by the reconcile timer.
 /// </summary>
 public sealed class WebhookIngestService(
     WebhookEndpointRepository endpoints,
     WebhookEventRepository events,
+    WebhookStoreBatcher batcher,
     WebhookSignatureVerifier verifier,
     SecretCipher cipher,
     RetentionOptions retention,
@@ -69,11 +71,16 @@ public sealed class WebhookIngestService(
 
         // Unverified events are kept for the record but change nothing: anyone who learns the URL could forge them.
         var now = time.GetUtcNow();
-        var fold = verified && evt.Email?.EmailId is not null ? DeliveryEventFolder.Plan(evt, now) : null;
-        var stored = await events.StoreAsync(
-            new NewWebhookEvent(endpoint.TeamId, endpoint.Id, svixId, evt.Type, verified, evt.Email?.EmailId, evt.CreatedAt, Encoding.UTF8.GetString(body.Span)),
-            fold, retention.UnverifiedWebhookEventsPerDay, now, cancellationToken);
-        if (!stored.Admitted)
+        var stored = new NewWebhookEvent(endpoint.TeamId, endpoint.Id, svixId, evt.Type, verified, evt.Email?.EmailId, evt.CreatedAt, Encoding.UTF8.GetString(body.Span));
+        if (verified)
+        {
+            var fold = evt.Email?.EmailId is not null ? DeliveryEventFolder.Plan(evt, now) : null;
+            var eventId = await batcher.StoreAsync(stored, fold, now, cancellationToken);
+            return eventId is null ? WebhookIngestOutcome.Duplicate : WebhookIngestOutcome.Stored;
+        }
+
+        var unverified = await events.StoreUnverifiedAsync(stored, retention.UnverifiedWebhookEventsPerDay, now, cancellationToken);
+        if (!unverified.Admitted)
         {
             // Anyone who learns an unverified endpoint's URL can post to it, so it stores a bounded number a day.
             throw new RateLimitedException(
@@ -81,7 +88,7 @@ public sealed class WebhookIngestService(
                 now.UtcDateTime.Date.AddDays(1) - now.UtcDateTime);
         }
 
-        return stored.EventId is null ? WebhookIngestOutcome.Duplicate : WebhookIngestOutcome.Stored;
+        return unverified.EventId is null ? WebhookIngestOutcome.Duplicate : WebhookIngestOutcome.Stored;
     }
 
     private static string Explain(WebhookVerificationResult result) => result switch
