@@ -12,24 +12,42 @@ public sealed record StoreResult
     public bool Admitted { get; init; }
 
     public long? EventId { get; init; }
+
+    /// <summary>False when the endpoint changed since it was read (a secret set, the URL rotated): nothing was stored.</summary>
+    public bool EndpointCurrent { get; init; }
 }
+
+/// <summary>A verified event waiting to be stored: the endpoint it was verified with, its fold, and the time it arrived.</summary>
+public sealed record VerifiedWebhookEvent(NewWebhookEvent Event, WebhookEndpoint Endpoint, FoldPlan? Fold, DateTimeOffset Now);
+
+/// <summary>What storing one event of a batch did: <see cref="EventId"/> null for a duplicate; <see cref="EndpointCurrent"/> false when the endpoint no longer has the id, team or secret the event was checked with (nothing stored).</summary>
+public readonly record struct BatchStoreResult(long? EventId, bool EndpointCurrent);
 
 /// <summary>The raw store of incoming webhooks, de-duplicated on (endpoint, svix-id) by a unique index.</summary>
 public sealed class WebhookEventRepository(NpgsqlDataSource dataSource)
 {
     /// <summary>
-    /// Stores an UNVERIFIED event (kept for the record, folded never) in one statement: it first counts against its
-    /// endpoint's day (<paramref name="unverifiedCap"/>), and over the cap nothing is stored; the insert de-duplicates on
+    /// Stores an UNVERIFIED event (kept for the record, folded never) in one statement, only while its endpoint still
+    /// has no signing secret (and this public id and team): it first counts against its endpoint's day (<paramref name="unverifiedCap"/>), and over the cap nothing is stored; the insert de-duplicates on
     /// (endpoint, svix-id) by the unique index.
     /// </summary>
-    public async Task<StoreResult> StoreUnverifiedAsync(NewWebhookEvent evt, int unverifiedCap, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task<StoreResult> StoreUnverifiedAsync(NewWebhookEvent evt, string publicId, int unverifiedCap, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         return await connection.QuerySingleAsync<StoreResult>(new CommandDefinition(
             """
-            WITH counted AS (
+            WITH current_endpoint AS (
+                SELECT id
+                FROM webhook_endpoints
+                WHERE id = @EndpointId
+                  AND team_id = @TeamId
+                  AND public_id = @PublicId
+                  AND encrypted_signing_secret IS NULL
+            ),
+            counted AS (
                 INSERT INTO webhook_unverified_days (endpoint_id, day, events)
-                VALUES (@EndpointId, @Day, 1)
+                SELECT @EndpointId, @Day, 1
+                WHERE EXISTS (SELECT 1 FROM current_endpoint)
                 ON CONFLICT (endpoint_id, day) DO UPDATE
                 SET events = webhook_unverified_days.events + 1
                 WHERE webhook_unverified_days.events < @Cap
@@ -42,9 +60,10 @@ public sealed class WebhookEventRepository(NpgsqlDataSource dataSource)
                 ON CONFLICT (endpoint_id, svix_id) DO NOTHING
                 RETURNING id
             )
-            SELECT EXISTS (SELECT 1 FROM counted) AS admitted, (SELECT id FROM gate) AS event_id
+            SELECT EXISTS (SELECT 1 FROM counted) AS admitted, (SELECT id FROM gate) AS event_id,
+                   EXISTS (SELECT 1 FROM current_endpoint) AS endpoint_current
             """,
-            new { evt.TeamId, evt.EndpointId, evt.SvixId, evt.Type, evt.ResendEmailId, evt.OccurredAt, evt.Payload, Now = now, Day = DateOnly.FromDateTime(now.UtcDateTime), Cap = unverifiedCap },
+            new { PublicId = publicId, evt.TeamId, evt.EndpointId, evt.SvixId, evt.Type, evt.ResendEmailId, evt.OccurredAt, evt.Payload, Now = now, Day = DateOnly.FromDateTime(now.UtcDateTime), Cap = unverifiedCap },
             cancellationToken: cancellationToken));
     }
 
@@ -55,9 +74,14 @@ public sealed class WebhookEventRepository(NpgsqlDataSource dataSource)
     /// counts add up, and the status moves to the highest rank among them (ties: the first in the batch), which is the
     /// order-independent outcome of folding them one by one. The emails are locked in id order first, so two batches
     /// (two instances) cannot deadlock on them. The batch must hold no two events with the same (endpoint, svix-id).
-    /// Returns the stored event's id per item, in order; null for a duplicate.
+    /// <para>
+    /// Each event is stored only while its endpoint still has the id, team, public id and signing secret it was verified
+    /// with (<see cref="WebhookEndpointCache"/> may have served an old copy). An event no outbound webhook of its team
+    /// subscribes to is stored as already fanned out, so the outbound dispatcher never has to look at it.
+    /// </para>
+    /// Returns, per item in order, the stored event's id (null for a duplicate) and whether its endpoint was current.
     /// </summary>
-    public async Task<IReadOnlyList<long?>> StoreVerifiedAsync(IReadOnlyList<(NewWebhookEvent Event, FoldPlan? Fold, DateTimeOffset Now)> batch, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<BatchStoreResult>> StoreVerifiedAsync(IReadOnlyList<VerifiedWebhookEvent> batch, CancellationToken cancellationToken)
     {
         var suppressed = batch.SelectMany((item, ord) => (item.Fold?.Suppress ?? []).Select(address => (Ord: ord, Address: address))).ToList();
         var parameters = new DynamicParameters(new
@@ -65,6 +89,8 @@ public sealed class WebhookEventRepository(NpgsqlDataSource dataSource)
             Ord = Enumerable.Range(0, batch.Count).ToArray(),
             TeamId = batch.Select(i => i.Event.TeamId).ToArray(),
             EndpointId = batch.Select(i => i.Event.EndpointId).ToArray(),
+            PublicId = batch.Select(i => i.Endpoint.PublicId).ToArray(),
+            SigningSecret = batch.Select(i => i.Endpoint.EncryptedSigningSecret).ToArray(),
             SvixId = batch.Select(i => i.Event.SvixId).ToArray(),
             Type = batch.Select(i => i.Event.Type).ToArray(),
             ResendEmailId = batch.Select(i => i.Event.ResendEmailId).ToArray(),
@@ -83,7 +109,7 @@ public sealed class WebhookEventRepository(NpgsqlDataSource dataSource)
             SuppressAddress = suppressed.Select(s => s.Address).ToArray(),
         });
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var rows = await connection.QueryAsync<(int Ord, long? EventId)>(new CommandDefinition(
+        var rows = await connection.QueryAsync<(int Ord, long? EventId, bool EndpointCurrent)>(new CommandDefinition(
             """
             WITH input AS MATERIALIZED (
                 SELECT *
@@ -91,21 +117,33 @@ public sealed class WebhookEventRepository(NpgsqlDataSource dataSource)
                             CAST(@Type AS text[]), CAST(@ResendEmailId AS text[]), CAST(@EventOccurredAt AS timestamptz[]),
                             CAST(@Payload AS text[]), CAST(@Now AS timestamptz[]), CAST(@Fold AS boolean[]), CAST(@Status AS text[]),
                             CAST(@Opened AS int[]), CAST(@Clicked AS int[]), CAST(@TimelineType AS text[]),
-                            CAST(@TimelineDetail AS text[]), CAST(@OccurredAt AS timestamptz[]), CAST(@SuppressReason AS text[]))
+                            CAST(@TimelineDetail AS text[]), CAST(@OccurredAt AS timestamptz[]), CAST(@SuppressReason AS text[]),
+                            CAST(@PublicId AS text[]), CAST(@SigningSecret AS text[]))
                      AS i(ord, team_id, endpoint_id, svix_id, type, resend_email_id, event_occurred_at, payload, now, fold, status,
-                          opened, clicked, timeline_type, timeline_detail, occurred_at, suppress_reason)
+                          opened, clicked, timeline_type, timeline_detail, occurred_at, suppress_reason, public_id, signing_secret)
+            ),
+            current_endpoint AS MATERIALIZED (
+                SELECT i.ord
+                FROM input i
+                JOIN webhook_endpoints w ON w.id = i.endpoint_id AND w.team_id = i.team_id AND w.public_id = i.public_id
+                                        AND w.encrypted_signing_secret = i.signing_secret
             ),
             email AS MATERIALIZED (
                 SELECT i.ord, e.id
                 FROM input i
                 JOIN emails e ON e.team_id = i.team_id AND e.resend_id = i.resend_email_id
                 WHERE i.fold
+                  AND i.ord IN (SELECT ord FROM current_endpoint)
             ),
             gate AS (
-                INSERT INTO webhook_events (team_id, endpoint_id, svix_id, type, verified, resend_email_id, occurred_at, payload, received_at, folded_at)
+                INSERT INTO webhook_events (team_id, endpoint_id, svix_id, type, verified, resend_email_id, occurred_at, payload, received_at, folded_at,
+                                            outbound_fanned_at)
                 SELECT i.team_id, i.endpoint_id, i.svix_id, i.type, TRUE, i.resend_email_id, i.event_occurred_at, CAST(i.payload AS jsonb), i.now,
-                       CASE WHEN EXISTS (SELECT 1 FROM email WHERE email.ord = i.ord) THEN i.now END
+                       CASE WHEN EXISTS (SELECT 1 FROM email WHERE email.ord = i.ord) THEN i.now END,
+                       CASE WHEN NOT EXISTS (SELECT 1 FROM outbound_webhook_endpoints o WHERE o.team_id = i.team_id AND o.enabled AND i.type = ANY (o.events))
+                            THEN i.now END
                 FROM input i
+                WHERE i.ord IN (SELECT ord FROM current_endpoint)
                 ORDER BY i.ord
                 ON CONFLICT (endpoint_id, svix_id) DO NOTHING
                 RETURNING id, endpoint_id, svix_id
@@ -164,13 +202,13 @@ public sealed class WebhookEventRepository(NpgsqlDataSource dataSource)
                 ORDER BY s.ord
                 ON CONFLICT (team_id, address) DO NOTHING
             )
-            SELECT i.ord, gate.id AS event_id
+            SELECT i.ord, gate.id AS event_id, i.ord IN (SELECT ord FROM current_endpoint) AS endpoint_current
             FROM input i
             LEFT JOIN gate ON gate.endpoint_id = i.endpoint_id AND gate.svix_id = i.svix_id
             ORDER BY i.ord
             """,
             parameters, cancellationToken: cancellationToken));
-        return rows.Select(r => r.EventId).ToList();
+        return rows.Select(r => new BatchStoreResult(r.EventId, r.EndpointCurrent)).ToList();
     }
 
     /// <summary>

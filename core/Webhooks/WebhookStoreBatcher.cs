@@ -27,10 +27,10 @@ public sealed class WebhookStoreBatcher(WebhookEventRepository events, ILogger<W
     private readonly Lock startLock = new();
     private Task? writer;
 
-    /// <summary>Stores and folds one verified event together with whatever else is waiting; the stored id, or null for a duplicate.</summary>
-    public Task<long?> StoreAsync(NewWebhookEvent evt, FoldPlan? fold, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>Stores and folds one verified event together with whatever else is waiting.</summary>
+    public Task<BatchStoreResult> StoreAsync(VerifiedWebhookEvent evt, CancellationToken cancellationToken)
     {
-        var pending = new Pending(evt, fold, now, new TaskCompletionSource<long?>(TaskCreationOptions.RunContinuationsAsynchronously));
+        var pending = new Pending(evt, new TaskCompletionSource<BatchStoreResult>(TaskCreationOptions.RunContinuationsAsynchronously));
         EnsureWriter();
         ObjectDisposedException.ThrowIf(!queue.Writer.TryWrite(pending), this);
 
@@ -69,14 +69,14 @@ public sealed class WebhookStoreBatcher(WebhookEventRepository events, ILogger<W
             var keys = new HashSet<(Guid, string)>();
             while (batch.Count < MaxBatch && queue.Reader.TryRead(out var pending))
             {
-                if (keys.Add((pending.Event.EndpointId, pending.Event.SvixId)))
+                if (keys.Add((pending.Event.Event.EndpointId, pending.Event.Event.SvixId)))
                 {
                     batch.Add(pending);
                 }
                 else
                 {
                     // The same event twice in one batch: the first copy decides, this one is a duplicate either way.
-                    pending.Stored.TrySetResult(null);
+                    pending.Stored.TrySetResult(new BatchStoreResult(null, EndpointCurrent: true));
                 }
             }
 
@@ -88,10 +88,10 @@ public sealed class WebhookStoreBatcher(WebhookEventRepository events, ILogger<W
     {
         try
         {
-            var ids = await events.StoreVerifiedAsync(batch.Select(p => (p.Event, p.Fold, p.Now)).ToList(), CancellationToken.None);
+            var results = await events.StoreVerifiedAsync(batch.Select(p => p.Event).ToList(), CancellationToken.None);
             for (var i = 0; i < batch.Count; i++)
             {
-                batch[i].Stored.TrySetResult(ids[i]);
+                batch[i].Stored.TrySetResult(results[i]);
             }
         }
         catch (Exception ex) when (batch.Count > 1 && !(ex is NpgsqlException { IsTransient: true }))
@@ -111,5 +111,5 @@ public sealed class WebhookStoreBatcher(WebhookEventRepository events, ILogger<W
         }
     }
 
-    private sealed record Pending(NewWebhookEvent Event, FoldPlan? Fold, DateTimeOffset Now, TaskCompletionSource<long?> Stored);
+    private sealed record Pending(VerifiedWebhookEvent Event, TaskCompletionSource<BatchStoreResult> Stored);
 }

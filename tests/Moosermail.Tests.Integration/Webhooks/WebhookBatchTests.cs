@@ -65,13 +65,14 @@ public sealed class WebhookBatchTests(AppFixture app)
     [Fact]
     public async Task OneEventPostgresRefuses_FailsAloneAndItsBatchIsStored()
     {
-        var (user, _, _) = await _kit.TeamWithSecretAsync(app);
+        var (user, publicId, _) = await _kit.TeamWithSecretAsync(app);
         var (id, resendId) = await _kit.SendAsync(user, new { to = "a@example.com", subject = "s", body = "b" });
-        var endpointId = await app.ScalarAsync<Guid>("SELECT id FROM webhook_endpoints WHERE team_id = @TeamId", new { user.TeamId });
+        var endpoint = await app.App.Services.GetRequiredService<WebhookEndpointRepository>().FindForDeliveryAsync(publicId, CancellationToken.None);
         var batcher = app.App.Services.GetRequiredService<WebhookStoreBatcher>();
         var now = app.Time.GetUtcNow();
-        NewWebhookEvent Event(string svixId, string payload) => new(user.TeamId, endpointId, svixId, "email.opened", true, resendId, now, payload);
         var opened = new FoldPlan(null, 1, 0, "email.opened", null, now, [], null);
+        VerifiedWebhookEvent Event(string svixId, string payload) =>
+            new(new NewWebhookEvent(user.TeamId, endpoint!.Id, svixId, "email.opened", true, resendId, now, payload), endpoint, opened, now);
 
         // Hold the email's row so the first batch waits on it, and the rest queue up behind it as ONE batch.
         await using var holder = new NpgsqlConnection(app.DatabaseUrl);
@@ -83,17 +84,29 @@ public sealed class WebhookBatchTests(AppFixture app)
             await lockRow.ExecuteScalarAsync();
         }
 
-        var first = batcher.StoreAsync(Event("msg_first", "{}"), opened, now, CancellationToken.None);
+        var first = batcher.StoreAsync(Event("msg_first", "{}"), CancellationToken.None);
         await WaitForLockWaiterAsync();
-        var good = Enumerable.Range(0, 10).Select(i => batcher.StoreAsync(Event($"msg_good_{i}", "{}"), opened, now, CancellationToken.None)).ToList();
-        var bad = batcher.StoreAsync(Event("msg_bad", "not json"), opened, now, CancellationToken.None);
+        var good = Enumerable.Range(0, 10).Select(i => batcher.StoreAsync(Event($"msg_good_{i}", "{}"), CancellationToken.None)).ToList();
+        var bad = batcher.StoreAsync(Event("msg_bad", "not json"), CancellationToken.None);
         await hold.CommitAsync();
 
-        Assert.NotNull(await first);
-        Assert.All(await Task.WhenAll(good), eventId => Assert.NotNull(eventId));
+        Assert.NotNull((await first).EventId);
+        Assert.All(await Task.WhenAll(good), stored => Assert.NotNull(stored.EventId));
         await Assert.ThrowsAsync<PostgresException>(() => bad);
         Assert.Equal(11, await _kit.StoredEventsAsync(user.TeamId));
         Assert.Equal(11, (await _kit.EmailAsync(user, id)).GetProperty("email").GetProperty("opened_count").GetInt32());
+    }
+
+    [Fact]
+    public async Task EventsNoOutboundWebhookSubscribesTo_AreStoredAlreadyFannedOut()
+    {
+        var (user, endpoint, secret) = await _kit.TeamWithSecretAsync(app);
+        var (_, resendId) = await _kit.SendAsync(user, new { to = "a@example.com", subject = "s", body = "b" });
+
+        var response = await _kit.Client.SendAsync(WebhookTestKit.SignedPost(endpoint, secret, WebhookTestKit.EmailEvent("email.delivered", resendId), app.Time.GetUtcNow()));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(0, await app.ScalarAsync<long>("SELECT count(*) FROM webhook_events WHERE team_id = @TeamId AND outbound_fanned_at IS NULL", new { user.TeamId }));
     }
 
     /// <summary>Until a backend of this database waits for a row lock (bounded).</summary>
