@@ -11,8 +11,8 @@ namespace Moosermail.Core.Webhooks;
 /// commit per batch instead of per event, while each request still answers only after its own event is stored and
 /// folded, so nothing Svix was told "200" about can be lost. A lone event waits for nobody: it is a batch of one.
 /// <para>
-/// One writer per process, so batches of one process never contend with each other; batches of several instances
-/// lock their emails in id order and cannot deadlock. A batch that fails as a whole (a transient error) fails every
+/// Two writers per process, so one batch fills while the other waits on Postgres; every batch locks its emails in id
+/// order, so batches (of this process or of other instances) cannot deadlock on them. A batch that fails as a whole (a transient error) fails every
 /// request in it (Svix retries them; the unique index makes retries safe); one that fails for another reason is
 /// retried event by event, so one bad event cannot take its neighbours down.
 /// </para>
@@ -23,7 +23,10 @@ public sealed class WebhookStoreBatcher(WebhookEventRepository events, ILogger<W
     /// <summary>Events per statement at most: large enough to absorb a burst, small enough to keep the statement short.</summary>
     public const int MaxBatch = 100;
 
-    private readonly Channel<Pending> queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
+    /// <summary>Batches in flight at once: while one waits on Postgres the next one fills, so a burst is not held up by one round trip.</summary>
+    public const int Writers = 2;
+
+    private readonly Channel<Pending> queue = Channel.CreateUnbounded<Pending>();
     private readonly Lock startLock = new();
     private Task? writer;
 
@@ -56,7 +59,7 @@ public sealed class WebhookStoreBatcher(WebhookEventRepository events, ILogger<W
 
         lock (startLock)
         {
-            writer ??= Task.Run(WriteLoopAsync);
+            writer ??= Task.WhenAll(Enumerable.Range(0, Writers).Select(_ => Task.Run(WriteLoopAsync)));
         }
     }
 
