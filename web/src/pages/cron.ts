@@ -62,7 +62,8 @@ async function jobFields(job?: CronJob) {
       zones,
       field("To", input("to", { value: job?.to?.join(", ") ?? "" }), "Addresses separated by commas; or leave empty and use a tag."),
       field("To tag", input("to_tag", { value: job?.to_tag ?? "" }), "Sends to the team's subscribed contacts with this tag."),
-      field("From", select("from", [["", "Default sender"], ...keys.map((k): [string, string] => [k.from_address, k.from_address])], job?.from ?? "")),
+      // A stored sender no longer among the team's stays selectable, so saving other fields does not change it.
+      field("From", select("from", [["", "Default sender"], ...[...new Set([...keys.map((k) => k.from_address), ...(job?.from ? [job.from] : [])])].map((f): [string, string] => [f, f])], job?.from ?? "")),
       field("Variables (JSON)", h("textarea", { name: "variables", rows: 3, spellcheck: "false" }, job ? JSON.stringify(job.variables) : "{}")),
       checkbox("Enabled", "enabled", job?.enabled ?? true),
     ],

@@ -141,7 +141,7 @@ export async function inboxEmailPage(main: HTMLElement, params: URLSearchParams)
   };
   const archive = button("", () => change({ archived: !current.archived }, current.archived ? "Moved back to the inbox." : "Archived."));
   const newLabel = input("label", { maxlength: 50, autocomplete: "off" });
-  const addLabel = h("form", { class: "row", "aria-label": "Add a label" }, field("New label", newLabel), h("button", { type: "submit", class: "secondary" }, "Add label"));
+  const addLabel = h("form", { class: "filters", "aria-label": "Add a label" }, field("New label", newLabel), h("button", { type: "submit", class: "secondary" }, "Add label"));
   addLabel.addEventListener("submit", (event) => {
     event.preventDefault();
     const value = newLabel.value.trim();

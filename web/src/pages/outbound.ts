@@ -132,8 +132,15 @@ export async function outboundDeliveriesPage(main: HTMLElement, params: URLSearc
     const chosen = String(new FormData(filter).get("status") ?? "");
     location.hash = `#/outbound-webhooks/${id}${chosen ? `?status=${chosen}` : ""}`;
   });
+  const pager = h("nav", { class: "pager", "aria-label": "Pages" });
   const refresh = async () => {
-    const page = await get<{ deliveries: Delivery[] }>(`outbound-webhooks/${id}/deliveries${query({ status, limit: 100 })}`);
+    const page = await get<{ deliveries: Delivery[]; next_cursor?: string | null }>(`outbound-webhooks/${id}/deliveries${query({ status, cursor: params.get("cursor"), limit: 50 })}`);
+    const older = new URLSearchParams(status ? { status } : {});
+    if (page.next_cursor) older.set("cursor", page.next_cursor);
+    pager.replaceChildren(
+      params.get("cursor") ? h("a", { href: `#/outbound-webhooks/${id}${status ? `?status=${status}` : ""}` }, "← Newest") : "",
+      page.next_cursor ? h("a", { href: `#/outbound-webhooks/${id}?${older}` }, "Older →") : "",
+    );
     list.replaceChildren(
       table(
         ["Event", "Status", "Attempts", "Response", "Latency", "Last error", "Created", "Next attempt", ""],
@@ -165,6 +172,7 @@ export async function outboundDeliveriesPage(main: HTMLElement, params: URLSearc
     note,
     errors,
     list,
+    pager,
     button("Refresh", act(async () => { note.textContent = ""; })),
   );
 }
