@@ -42,7 +42,6 @@ function clearFieldErrors(target: HTMLFormElement) {
 /** Puts each field's messages beside its control; returns the error with only the fields that found none. */
 function placeFieldErrors(target: HTMLFormElement, error: ApiError): ApiError {
   const left: Record<string, string[]> = {};
-  let first: HTMLElement | null = null;
   for (const [name, messages] of Object.entries(error.errors)) {
     const control = target.querySelector<HTMLElement>(`[name="${CSS.escape(name)}"]`);
     const holder = control?.closest<HTMLElement>(".field, fieldset");
@@ -57,9 +56,9 @@ function placeFieldErrors(target: HTMLFormElement, error: ApiError): ApiError {
     control.setAttribute("data-described-by", describedBy);
     control.setAttribute("aria-describedby", `${describedBy} ${id}`.trim());
     control.setAttribute("aria-invalid", "true");
-    first ??= control;
   }
-  (first as HTMLElement | null)?.focus();
+  // Keyboard users land on the first field to fix, in the form's order.
+  target.querySelector<HTMLElement>("[aria-invalid='true']")?.focus();
   return new ApiError(error.status, error.detail, error.correlationId, left);
 }
 

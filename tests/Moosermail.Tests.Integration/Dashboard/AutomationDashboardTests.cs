@@ -103,6 +103,7 @@ public sealed partial class AutomationDashboardTests(AppFixture app, BrowserFixt
         await page.GetByLabel("Cron expression").FillAsync("every morning");
         await page.GetByLabel("Time zone").FillAsync("Mars/Olympus");
         await page.GetByRole(AriaRole.Button, new() { Name = "Create cron job" }).ClickAsync();
+        await Assertions.Expect(page.GetByLabel("Cron expression")).ToBeFocusedAsync();
         foreach (var label in new[] { "Cron expression", "Time zone", "To" })
         {
             var control = page.GetByLabel(label, new() { Exact = true });

@@ -125,7 +125,7 @@ public sealed partial class InboxDashboardTests(AppFixture app, BrowserFixture b
         await page.GetByRole(AriaRole.Button, new() { Name = "Add label" }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.List, new() { Name = "Labels" })).ToContainTextAsync("books");
         await page.GetByLabel("New label").FillAsync("2026");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Add label" }).ClickAsync();
+        await page.GetByLabel("New label").PressAsync("Enter");
         await page.GetByRole(AriaRole.Button, new() { Name = "Remove label books" }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.List, new() { Name = "Labels" })).Not.ToContainTextAsync("books");
         await Assertions.Expect(page.GetByRole(AriaRole.List, new() { Name = "Labels" })).ToContainTextAsync("2026");
