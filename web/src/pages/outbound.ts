@@ -1,4 +1,4 @@
-import { ApiError, get, post, put, del, query } from "../api";
+import { get, post, put, del, query } from "../api";
 import { h, field, input, table, button, secretOnce, section, when, select } from "../dom";
 import { fieldForm, checkboxes, acting, FieldError, text } from "../forms";
 import { confirmThen } from "./senders";
@@ -28,22 +28,6 @@ interface Delivery {
   created_at: string;
 }
 
-// The API's event list (core/OutboundWebhooks/OutboundWebhookRules.EventTypes), used only until the server
-// answers GET /outbound-webhooks/events itself.
-const knownEvents = [
-  "email.sent", "email.delivered", "email.bounced", "email.complained", "email.opened", "email.clicked", "email.failed", "email.suppressed",
-  "email.received", "contact.created", "contact.updated", "contact.unsubscribed", "trigger.fired",
-];
-
-async function eventTypes(): Promise<string[]> {
-  try {
-    return (await get<{ events: string[] }>("outbound-webhooks/events")).events;
-  } catch (error) {
-    if (error instanceof ApiError && (error.status === 404 || error.status === 405)) return knownEvents;
-    throw error;
-  }
-}
-
 function state(w: OutboundWebhook): string {
   if (!w.enabled) return w.disabled_reason ? `disabled: ${w.disabled_reason}` : "disabled";
   return w.failing_since ? `enabled, failing since ${when(w.failing_since)}` : "enabled";
@@ -51,7 +35,7 @@ function state(w: OutboundWebhook): string {
 
 /** Endpoints of the team's own app: the whsec_ secret is shown once (on create and on rotate), with a copy button. */
 export async function outboundWebhooksPage(main: HTMLElement) {
-  const events = await eventTypes();
+  const { events } = await get<{ events: string[] }>("outbound-webhooks/events");
   const shown = h("div");
   const errors = h("div");
   const list = h("div");
