@@ -3,6 +3,7 @@ using System.Text.Json;
 using Moosermail.Core.Contacts;
 using Moosermail.Core.Emails;
 using Moosermail.Core.Errors;
+using Moosermail.Core.OutboundWebhooks;
 using Moosermail.Core.Sending;
 using Moosermail.Core.Suppressions;
 using Moosermail.Core.Templates;
@@ -102,7 +103,10 @@ public sealed class TriggerFiring(
         var counted = await CountEmailsAsync(trigger, outgoing.Count, scope, idempotencyKey, now, cancellationToken);
         try
         {
-            return await acceptance.AcceptAsync(new AcceptRequest(trigger.TeamId, scope, idempotencyKey, JsonSerializer.Serialize(input, ApiJson.Options), outgoing), Answer, cancellationToken);
+            return await acceptance.AcceptAsync(new AcceptRequest(trigger.TeamId, scope, idempotencyKey, JsonSerializer.Serialize(input, ApiJson.Options), outgoing)
+            {
+                WithinTransaction = OutboundEvents.TriggerFired(trigger.TeamId, trigger.Id, trigger.Name, trigger.TemplateId, keyHolder ? "key" : "member", skippedFailures.Count, now),
+            }, Answer, cancellationToken);
         }
         catch when (counted is { } window)
         {
