@@ -16,13 +16,19 @@ namespace Moosermail.Functions.Mcp;
 /// </summary>
 public static class McpRequestCheck
 {
-    /// <summary>The requests this server answers (it offers tools only) and the SDK type each one's params read as.</summary>
+    /// <summary>
+    /// The requests this server answers and the SDK type each one's params read as: the lifecycle, the tools, and
+    /// logging/setLevel, which the SDK serves for the logging capability it always advertises in initialize.
+    /// </summary>
     private static readonly Dictionary<string, Type> s_served = new(StringComparer.Ordinal)
     {
         [RequestMethods.Initialize] = typeof(InitializeRequestParams),
         [RequestMethods.Ping] = typeof(PingRequestParams),
         [RequestMethods.ToolsList] = typeof(ListToolsRequestParams),
         [RequestMethods.ToolsCall] = typeof(CallToolRequestParams),
+#pragma warning disable MCP9005 // Deprecated from the 2026-07-28 revision on; the revisions this server speaks still have it.
+        [RequestMethods.LoggingSetLevel] = typeof(SetLevelRequestParams),
+#pragma warning restore MCP9005
     };
 
     /// <summary>The JSON-RPC error for <paramref name="message"/>, or null when the SDK should handle it.</summary>
@@ -36,7 +42,7 @@ public static class McpRequestCheck
         if (!s_served.TryGetValue(request.Method, out var type))
         {
             return Error(request, McpErrorCode.MethodNotFound,
-                $"Method not found: {request.Method}. This server offers tools only: {string.Join(", ", s_served.Keys)}.");
+                $"Method not found: {request.Method}. This server answers {string.Join(", ", s_served.Keys)}.");
         }
 
         object? parameters;

@@ -42,6 +42,20 @@ public sealed class McpClientMistakeTests(AppFixture app)
     }
 
     [Fact]
+    public async Task LoggingSetLevel_TheCapabilityInitializeAdvertises_IsServed()
+    {
+        var mcp = new McpClient(_client, await TestUsers.CreateAsync(app));
+
+        var initialized = await mcp.RequestAsync("initialize", new { protocolVersion = "2025-06-18", capabilities = new { }, clientInfo = new { name = "test", version = "1" } });
+        var body = await mcp.RequestAsync("logging/setLevel", new { level = "info" });
+        var (_, bad) = await mcp.PostRawAsync("""{"jsonrpc":"2.0","id":1,"method":"logging/setLevel","params":{"level":"loud"}}""");
+
+        Assert.True(initialized.GetProperty("result").GetProperty("capabilities").TryGetProperty("logging", out _));
+        Assert.True(body.TryGetProperty("result", out _), body.ToString());
+        Assert.Equal(-32602, bad.GetProperty("error").GetProperty("code").GetInt32());
+    }
+
+    [Fact]
     public async Task BadArguments_AreAToolErrorResult_AndLogNoWarning()
     {
         var mcp = new McpClient(_client, await TestUsers.CreateAsync(app));
