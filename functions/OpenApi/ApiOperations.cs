@@ -75,7 +75,7 @@ public static class ApiOperations
             Idempotent = true,
         },
 
-        ["ListEmails"] = new("The send log, newest first, cursor-paginated", Shape(200, "A page", P<IReadOnlyList<EmailSummary>>("data"), P<string?>("next_cursor"))) { Query = s_emailListQuery },
+        ["ListEmails"] = new("The send log, newest first, cursor-paginated; cron_job_id and cron_name name the cron job that sent an email", Shape(200, "A page", P<IReadOnlyList<EmailSummary>>("data"), P<string?>("next_cursor"))) { Query = s_emailListQuery },
         ["GetEmail"] = new("One email and its event timeline", Shape(200, "OK", P<EmailSummary>("email"), P<IReadOnlyList<EmailEvent>>("events"))),
         ["CancelEmail"] = new("Cancel a scheduled email", Shape(200, "Cancelled", P<EmailSummary>("email"), P<IReadOnlyList<EmailEvent>>("events"))),
         ["RescheduleEmail"] = new("Reschedule a scheduled email", Shape(200, "Rescheduled", P<EmailSummary>("email"), P<IReadOnlyList<EmailEvent>>("events"))) { Body = typeof(EmailFunctions.RescheduleRequest) },
