@@ -13,6 +13,13 @@ public sealed record ClaimedFetch
     public string ResendId { get; init; } = string.Empty;
 
     public int Attempts { get; init; }
+
+    /// <summary>The sender whose key found or last read the email, tried first.</summary>
+    public Guid? SenderId { get; init; }
+
+    public string[] To { get; init; } = [];
+
+    public string[] Cc { get; init; } = [];
 }
 
 /// <summary>The content of a received email as Resend returned it, already cleaned for storage.</summary>
@@ -59,14 +66,14 @@ public sealed class InboxFetchRepository(NpgsqlDataSource dataSource)
             SET fetch_attempts = r.fetch_attempts + 1, lease_until = @LeaseUntil
             FROM due
             WHERE r.id = due.id
-            RETURNING r.id, r.team_id, r.resend_id, r.fetch_attempts AS attempts
+            RETURNING r.id, r.team_id, r.resend_id, r.fetch_attempts AS attempts, r.sender_id, r.to_addresses AS to, r.cc_addresses AS cc
             """,
             new { Now = now, LeaseUntil = now + lease, Limit = limit }, cancellationToken: cancellationToken));
         return rows.ToList();
     }
 
-    /// <summary>Stores the content, marks it fetched and threads the email, in one transaction.</summary>
-    public async Task CompleteAsync(ClaimedFetch job, FetchedContent content, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>Stores the content (read with <paramref name="senderId"/>'s key), marks it fetched and threads the email, in one transaction.</summary>
+    public async Task CompleteAsync(ClaimedFetch job, FetchedContent content, Guid? senderId, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
@@ -77,7 +84,8 @@ public sealed class InboxFetchRepository(NpgsqlDataSource dataSource)
                 subject = @Subject, subject_key = @SubjectKey, message_id = COALESCE(@MessageId, message_id),
                 in_reply_to = @InReplyTo, references_ids = @References, text_body = @Text, html_body = @Html,
                 headers = @HeadersJson::jsonb, attachments = @AttachmentsJson::jsonb,
-                content_state = 'fetched', lease_until = NULL, last_error = NULL, fetched_at = @Now
+                content_state = 'fetched', lease_until = NULL, last_error = NULL, fetched_at = @Now,
+                sender_id = COALESCE((SELECT s.id FROM senders s WHERE s.id = @SenderId AND s.team_id = @TeamId), sender_id)
             WHERE id = @Id
               AND team_id = @TeamId
             """,
@@ -98,6 +106,7 @@ public sealed class InboxFetchRepository(NpgsqlDataSource dataSource)
                 content.Html,
                 content.HeadersJson,
                 content.AttachmentsJson,
+                SenderId = senderId,
                 Now = now,
             },
             transaction, cancellationToken: cancellationToken));

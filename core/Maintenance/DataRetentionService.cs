@@ -1,19 +1,24 @@
 using Dapper;
 using Microsoft.Extensions.Logging;
+using Moosermail.Core.Drafts;
 using Moosermail.Core.Sending;
 using Npgsql;
 
 namespace Moosermail.Core.Maintenance;
 
-public sealed record RetentionResult(int WebhookEvents, int UnverifiedDays, int IdempotencyKeys, int TriggerFireWindows);
+public sealed record RetentionResult(int WebhookEvents, int UnverifiedDays, int IdempotencyKeys, int TriggerFireWindows)
+{
+    /// <summary>Drafts sent more than <see cref="Drafts.DraftService.SentRetention"/> ago.</summary>
+    public int SentDrafts { get; init; }
+}
 
 /// <summary>
 /// Deletes stored rows past their retention, across all teams (a system job: no statement is team-scoped):
 /// webhook events (verified and unverified kept for different times), the unverified-event day counters,
-/// Idempotency-Key answers past their 24 h, and past trigger rate-limit windows. Each statement is an idempotent
+/// Idempotency-Key answers past their 24 h, past trigger rate-limit windows, and drafts sent over 30 days ago. Each statement is an idempotent
 /// DELETE by age, safe on many instances; webhook events go in batches so no run holds long locks.
 /// </summary>
-public sealed class DataRetentionService(NpgsqlDataSource dataSource, RetentionOptions options, TimeProvider time, ILogger<DataRetentionService> logger)
+public sealed class DataRetentionService(NpgsqlDataSource dataSource, RetentionOptions options, DraftRepository drafts, TimeProvider time, ILogger<DataRetentionService> logger)
 {
     private const int Batch = 5000;
 
@@ -63,9 +68,11 @@ public sealed class DataRetentionService(NpgsqlDataSource dataSource, RetentionO
             WHERE window_start < @Cutoff
             """,
             new { Cutoff = now - TriggerWindowRetention }, cancellationToken: cancellationToken));
+        var sentDrafts = await drafts.DeleteSentBeforeAsync(now - DraftService.SentRetention, cancellationToken);
         logger.LogInformation(
             "Retention removed {WebhookEvents} webhook events, {UnverifiedDays} unverified-day counters, {IdempotencyKeys} idempotency keys and {TriggerFireWindows} trigger windows",
             events, days, keys, windows);
-        return new RetentionResult(events, days, keys, windows);
+        logger.LogInformation("Retention removed {SentDrafts} sent drafts", sentDrafts);
+        return new RetentionResult(events, days, keys, windows) { SentDrafts = sentDrafts };
     }
 }
