@@ -1,7 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
-using Moosermail.Core.Drafts;
 using Microsoft.Extensions.Time.Testing;
+using Moosermail.Core.Drafts;
 using Moosermail.Core.Maintenance;
 using Moosermail.Tests.Integration.Infrastructure;
 
