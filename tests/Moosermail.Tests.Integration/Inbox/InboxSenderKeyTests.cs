@@ -94,6 +94,27 @@ public sealed class InboxSenderKeyTests(AppFixture app)
     }
 
     [Fact]
+    public async Task Attachment_OfMailInTheSecondAccount_IsDownloadedWithThatAccountsKey()
+    {
+        using var client = app.CreateClient();
+        var (user, _) = await TestSenders.UserWithSenderAsync(app, client);
+        var (_, secondKey) = await TestSenders.AddAsync(client, user, "Second <second@second.example>");
+        var id = await app.ReceiveAsync(user, secondKey, new
+        {
+            from = "a@example.net",
+            to = new[] { "files@unknown.example" },
+            subject = "Files",
+            attachments = new[] { new { filename = "a.txt", content_type = "text/plain", content = Convert.ToBase64String("from the second account"u8.ToArray()) } },
+        });
+        var attachmentId = (await EmailAsync(client, user, id)).GetProperty("attachments")[0].GetProperty("id").GetString();
+
+        var download = await client.SendAsync(user.Request(HttpMethod.Get, $"api/inbox/{id}/attachments/{attachmentId}"));
+
+        Assert.Equal(HttpStatusCode.OK, download.StatusCode);
+        Assert.Equal("from the second account", await download.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
     public async Task ReceivedAt_IsResendsCreatedAt_NotWhenMoosermailStoredIt()
     {
         using var client = app.CreateClient();
