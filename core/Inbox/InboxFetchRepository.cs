@@ -148,14 +148,14 @@ public sealed class InboxFetchRepository(NpgsqlDataSource dataSource)
     /// <summary>
     /// Threads the email by its headers: the thread of the first known id among References (root first), In-Reply-To
     /// and its own Message-ID. Only when it has neither In-Reply-To nor References and its subject is a reply
-    /// ("Re: …") does it join the newest email of the last 30 days with the same subject. Then every id it names
+    /// ("Re: …") does it join the newest email with the same subject received in the 30 days before it. Then every id it names
     /// is recorded for that thread, so later mail (or the original arriving late) finds it.
     /// </summary>
     private static async Task AssignThreadAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, ClaimedFetch job, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var email = await connection.QuerySingleAsync<ThreadingInput>(new CommandDefinition(
             """
-            SELECT thread_id, message_id, in_reply_to, references_ids AS references, subject, subject_key
+            SELECT thread_id, message_id, in_reply_to, references_ids AS references, subject, subject_key, received_at
             FROM received_emails
             WHERE id = @Id
               AND team_id = @TeamId
@@ -186,7 +186,7 @@ public sealed class InboxFetchRepository(NpgsqlDataSource dataSource)
                 ORDER BY received_at DESC, id DESC
                 LIMIT 1
                 """,
-                new { job.TeamId, job.Id, email.SubjectKey, Since = now - s_subjectFallbackWindow }, transaction, cancellationToken: cancellationToken));
+                new { job.TeamId, job.Id, email.SubjectKey, Since = email.ReceivedAt - s_subjectFallbackWindow }, transaction, cancellationToken: cancellationToken));
         }
 
         var threadId = thread ?? email.ThreadId;
@@ -218,5 +218,8 @@ public sealed class InboxFetchRepository(NpgsqlDataSource dataSource)
         public string Subject { get; init; } = string.Empty;
 
         public string SubjectKey { get; init; } = string.Empty;
+
+        /// <summary>Resend's created_at: the fallback looks back 30 days from the email itself, however late it was stored.</summary>
+        public DateTimeOffset ReceivedAt { get; init; }
     }
 }
