@@ -15,7 +15,8 @@ public sealed record EmailKeyHint(Guid? SenderId, IReadOnlyList<string> Recipien
 /// <summary>
 /// Calls Resend's receiving endpoints with a team's sender keys (each decrypted for one call, never kept), paced like
 /// sends. A team may hold keys of several Resend accounts and only the account that received an email can read it,
-/// so <see cref="CallForEmailAsync{T}"/> tries the likeliest key first and each other distinct key once on 404/401/403.
+/// so <see cref="CallForEmailAsync{T}"/> tries the likeliest key first and each other distinct key once when Resend says
+/// "not found" or refuses the key.
 /// A team without a key, or keys that no longer decrypt, come back as a transient error so the job waits for the team
 /// to fix it instead of throwing.
 /// </summary>
@@ -43,9 +44,9 @@ public sealed class InboxResend(SenderService senders, SenderRepository senderLi
 
     /// <summary>
     /// Reads one received email's data with the key that can: the sender of <paramref name="hint"/> first, then senders
-    /// on a domain the email was sent to, the default, the rest. A 404 or a key refusal (401/403) moves on to the next
+    /// on a domain the email was sent to, the default, the rest. Resend's "not found" or a key refusal moves on to the next
     /// distinct key (two senders may share one); any other failure stops, for the job to retry. Returns the sender
-    /// whose key answered, or null with the most hopeful refusal (a 404, which may clear, before a 401).
+    /// whose key answered, or null with the most hopeful refusal ("not found", which may clear, before a key refusal).
     /// </summary>
     public async Task<(ResendResult<T> Result, Guid? SenderId)> CallForEmailAsync<T>(
         Guid teamId, EmailKeyHint hint, Func<ResendClient, string, Task<ResendResult<T>>> call, CancellationToken cancellationToken)
