@@ -105,6 +105,8 @@ public static class MoosermailCore
         services.AddSingleton<WebhookEndpointRepository>();
         services.AddSingleton<WebhookSettingsService>();
         services.AddSingleton<WebhookEventRepository>();
+        services.AddSingleton<WebhookStoreBatcher>();
+        services.AddSingleton<WebhookEndpointCache>();
         services.AddSingleton<DeliveryStatusRepository>();
         services.AddSingleton<DeliveryEventFolder>();
         services.AddSingleton<WebhookIngestService>();

@@ -16,7 +16,7 @@ public static class CliApp
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, IDictionary<string, string?> environment, TextReader? stdin, Terminal? terminal = null, TimeProvider? time = null, bool? stdinIsPiped = null)
     {
         var cli = new CliContext(stdout, stderr, stdin ?? TextReader.Null, stdinIsPiped ?? stdin is not null, environment, terminal ?? Terminal.Pipe, time ?? TimeProvider.System);
-        var root = new RootCommand("moosermail: your Moosermail team's inbox, drafts, sending, templates, contacts and triggers from the terminal.\n" +
+        var root = new RootCommand("moosermail: your Moosermail team's inbox, drafts, sending, templates, contacts, triggers, cron jobs and pipes from the terminal.\n" +
             "Configuration: named profiles in the file 'login' writes; MOOSERMAIL_PROFILE, MOOSERMAIL_API_URL (default " + CliConfig.DefaultApiUrl + "), " +
             "MOOSERMAIL_API_KEY and MOOSERMAIL_TEAM override it. Exit codes: 0 ok, 1 API error, 2 usage error.")
         {
@@ -34,6 +34,8 @@ public static class CliApp
             ContactCommands.Create(cli),
             TriggerCommands.Create(cli),
             TriggerCommands.Legacy(cli),
+            CronCommands.Create(cli),
+            PipeCommands.Create(cli),
             KeyCommands.Create(cli),
             ApiKeyCommands.Create(cli),
         };

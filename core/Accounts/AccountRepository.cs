@@ -90,12 +90,13 @@ public sealed class AccountRepository(NpgsqlDataSource dataSource)
             new { UserId = userId }, cancellationToken: cancellationToken));
     }
 
-    public async Task<IReadOnlyList<(Guid Id, string Name, string Role, bool Personal)>> ListTeamsAsync(Guid userId, CancellationToken cancellationToken)
+    /// <summary>The user's memberships with their per-member overrides (granted, revoked), personal team first.</summary>
+    public async Task<IReadOnlyList<(Guid Id, string Name, string Role, bool Personal, string[] Granted, string[] Revoked)>> ListTeamsAsync(Guid userId, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var rows = await connection.QueryAsync<(Guid, string, string, bool)>(new CommandDefinition(
+        var rows = await connection.QueryAsync<(Guid, string, string, bool, string[], string[])>(new CommandDefinition(
             """
-            SELECT t.id, t.name, m.role, t.personal_of IS NOT NULL AND t.personal_of = m.user_id AS personal
+            SELECT t.id, t.name, m.role, t.personal_of IS NOT NULL AND t.personal_of = m.user_id AS personal, m.granted, m.revoked
             FROM team_members m
             JOIN teams t ON t.id = m.team_id
             WHERE m.user_id = @UserId

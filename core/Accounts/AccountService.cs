@@ -72,21 +72,17 @@ public sealed class AccountService(
         }
 
         errors.ThrowIfAny();
-        var failedBefore = await throttle.CheckAsync(request.Email!, cancellationToken);
+        // Counted as a failure before the password is checked (atomically with the backoff check); a success clears it.
+        await throttle.BeginAttemptAsync(request.Email!, cancellationToken);
         var user = await accounts.FindByEmailAsync(request.Email!.Trim(), cancellationToken);
         if (!PasswordHasher.Verify(request.Password!, user?.PasswordHash) || user is null)
         {
             // Recorded for the account when it exists (its owner sees the attempt); an unknown address leaves only the client address.
             await audit.AppendAuditAsync(new AuditEntry(AccountAuditActions.LoginFailed, SubjectUserId: user?.Id, ClientAddress: clientAddress), time.GetUtcNow(), cancellationToken);
-            await throttle.RecordFailureAsync(request.Email!, cancellationToken);
             throw new NotAuthenticatedException(InvalidLogin);
         }
 
-        if (failedBefore)
-        {
-            await throttle.ClearAsync(request.Email!, cancellationToken);
-        }
-
+        await throttle.ClearAsync(request.Email!, cancellationToken);
         await audit.AppendAuditAsync(new AuditEntry(AccountAuditActions.LoginSucceeded, ActorUserId: user.Id, SubjectUserId: user.Id, ClientAddress: clientAddress), time.GetUtcNow(), cancellationToken);
         return sessionTokens.Issue(user.Id, user.TokenVersion);
     }
@@ -105,8 +101,12 @@ public sealed class AccountService(
     {
         var user = await accounts.GetAsync(caller.UserId, cancellationToken) ?? throw new NotAuthenticatedException("The account no longer exists.");
         var teams = await accounts.ListTeamsAsync(caller.UserId, cancellationToken);
+        // What the caller may really do: the role's defaults with the member's overrides, and in the acting team the
+        // caller's own set (an mk_ key's permissions, narrowed to its creator's), which the request was resolved with.
+        IReadOnlyList<string> Held(Guid teamId, string role, string[] granted, string[] revoked) =>
+            (teamId == caller.TeamId ? caller.Permissions : Permissions.Effective(role, granted, revoked)).Order(StringComparer.Ordinal).ToList();
         return new AccountSummary(user.Id, user.Email, await accounts.IsEmailVerifiedAsync(user.Id, cancellationToken), user.CreatedAt,
-            teams.Select(t => new TeamMembership(t.Id, t.Name, t.Role, t.Personal, Permissions.ForRole(t.Role))).ToList(),
+            teams.Select(t => new TeamMembership(t.Id, t.Name, t.Role, t.Personal, Held(t.Id, t.Role, t.Granted, t.Revoked))).ToList(),
             caller.TeamId);
     }
 

@@ -19,55 +19,52 @@ public sealed class LoginThrottle(NpgsqlDataSource dataSource, TimeProvider time
     public static readonly TimeSpan MaxWait = TimeSpan.FromMinutes(15);
     public static readonly TimeSpan Memory = TimeSpan.FromDays(1);
 
-    /// <summary>Refuses the attempt while the account waits out its backoff; true when failures are on record.</summary>
+    /// <summary>
+    /// Starts a login attempt: refuses it while the account waits out its backoff, and otherwise counts it as a
+    /// failure at once, in the same statement, before the password is checked (a success then clears the count with
+    /// <see cref="ClearAsync"/>). Checking and counting in one atomic upsert means a burst of concurrent guesses gets
+    /// exactly <see cref="FreeFailures"/> password checks before the backoff, never one per request in flight.
+    /// </summary>
     /// <exception cref="RateLimitedException">The account is in its backoff.</exception>
-    public async Task<bool> CheckAsync(string email, CancellationToken cancellationToken)
+    public async Task BeginAttemptAsync(string email, CancellationToken cancellationToken)
     {
+        var now = time.GetUtcNow();
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var row = await connection.QuerySingleOrDefaultAsync<FailureRow>(new CommandDefinition(
+        // The upsert's WHERE is evaluated on the row's latest version under its row lock, so concurrent attempts
+        // queue on it; the outer SELECT reads the statement's snapshot: the backoff that refused this one.
+        var row = await connection.QuerySingleAsync<AttemptRow>(new CommandDefinition(
             """
-            SELECT blocked_until AS BlockedUntil
-            FROM login_failures
-            WHERE account_key = @Key
+            WITH counted AS (
+                INSERT INTO login_failures AS f (account_key, failures, blocked_until, last_failure_at)
+                VALUES (@Key, 1, NULL, @Now)
+                ON CONFLICT (account_key) DO UPDATE
+                SET failures = CASE WHEN f.last_failure_at < @Forget THEN 1 ELSE f.failures + 1 END,
+                    blocked_until = CASE
+                        WHEN f.last_failure_at >= @Forget AND f.failures + 1 >= @FreeFailures
+                        THEN @Now + make_interval(secs => LEAST(power(2, f.failures + 2 - @FreeFailures), @MaxWaitSeconds))
+                        ELSE NULL
+                    END,
+                    last_failure_at = @Now
+                WHERE f.blocked_until IS NULL OR f.blocked_until <= @Now
+                RETURNING 1
+            )
+            SELECT EXISTS (SELECT 1 FROM counted) AS Counted,
+                   (SELECT blocked_until FROM login_failures WHERE account_key = @Key) AS BlockedUntil
             """,
-            new { Key = Key(email) },
+            new { Key = Key(email), Now = now, Forget = now - Memory, FreeFailures, MaxWaitSeconds = MaxWait.TotalSeconds },
             cancellationToken: cancellationToken));
-        if (row is null)
+        if (row.Counted)
         {
-            return false;
+            return;
         }
 
-        var wait = row.BlockedUntil is { } until ? new DateTimeOffset(DateTime.SpecifyKind(until, DateTimeKind.Utc)) - time.GetUtcNow() : TimeSpan.Zero;
-        if (wait > TimeSpan.Zero)
+        // Another attempt may have set the backoff after this statement's snapshot: wait at least a second then.
+        var wait = row.BlockedUntil is { } until ? new DateTimeOffset(DateTime.SpecifyKind(until, DateTimeKind.Utc)) - now : TimeSpan.Zero;
+        var seconds = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
+        throw new RateLimitedException($"Too many failed logins for this account. Retry after {seconds} second{(seconds == 1 ? string.Empty : "s")}.", TimeSpan.FromSeconds(seconds))
         {
-            var seconds = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
-            throw new RateLimitedException($"Too many failed logins for this account. Retry after {seconds} second{(seconds == 1 ? string.Empty : "s")}.", TimeSpan.FromSeconds(seconds))
-            {
-                Extensions = new Dictionary<string, object?> { ["retry_after"] = seconds },
-            };
-        }
-
-        return true;
-    }
-
-    public async Task RecordFailureAsync(string email, CancellationToken cancellationToken)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(
-            """
-            INSERT INTO login_failures AS f (account_key, failures, blocked_until, last_failure_at)
-            VALUES (@Key, 1, NULL, @Now)
-            ON CONFLICT (account_key) DO UPDATE
-            SET failures = CASE WHEN f.last_failure_at < @Forget THEN 1 ELSE f.failures + 1 END,
-                blocked_until = CASE
-                    WHEN f.last_failure_at >= @Forget AND f.failures + 1 >= @FreeFailures
-                    THEN @Now + make_interval(secs => LEAST(power(2, f.failures + 2 - @FreeFailures), @MaxWaitSeconds))
-                    ELSE NULL
-                END,
-                last_failure_at = @Now
-            """,
-            new { Key = Key(email), Now = time.GetUtcNow(), Forget = time.GetUtcNow() - Memory, FreeFailures, MaxWaitSeconds = MaxWait.TotalSeconds },
-            cancellationToken: cancellationToken));
+            Extensions = new Dictionary<string, object?> { ["retry_after"] = seconds },
+        };
     }
 
     public async Task ClearAsync(string email, CancellationToken cancellationToken)
@@ -93,8 +90,10 @@ public sealed class LoginThrottle(NpgsqlDataSource dataSource, TimeProvider time
             new { Forget = now - Memory, Now = now },
             cancellationToken: cancellationToken));
 
-    private sealed class FailureRow
+    private sealed class AttemptRow
     {
+        public bool Counted { get; init; }
+
         public DateTime? BlockedUntil { get; init; }
     }
 

@@ -123,17 +123,41 @@ public sealed class ContactRepository(NpgsqlDataSource dataSource)
             new { TeamId = teamId, Id = id }, cancellationToken: cancellationToken)) == 1;
     }
 
-    /// <summary>Adds the addresses that are not contacts yet; existing contacts are left as they are. Returns how many were added.</summary>
+    /// <summary>Adds the addresses that are not contacts yet (with contact.created); existing contacts are left as they are. Returns how many were added.</summary>
     public async Task<int> InsertMissingAsync(Guid teamId, IReadOnlyList<string> emails, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         // The send accept runs the same statement in its own command (AcceptRepository), so accepting costs no extra round trip.
-        return await connection.ExecuteAsync(new CommandDefinition(
+        // New contacts get contact.created for the team's outbound webhooks in the same statement.
+        return await connection.ExecuteScalarAsync<int>(new CommandDefinition(
             """
-            INSERT INTO contacts (id, team_id, email, created_at, updated_at)
-            SELECT r.id, @TeamId, r.email, @Now, @Now
-            FROM unnest(CAST(@ContactIds AS uuid[]), CAST(@ContactEmails AS text[])) AS r (id, email)
-            ON CONFLICT (team_id, email) DO NOTHING
+            WITH collected AS (
+                INSERT INTO contacts (id, team_id, email, created_at, updated_at)
+                SELECT r.id, @TeamId, r.email, @Now, @Now
+                FROM unnest(CAST(@ContactIds AS uuid[]), CAST(@ContactEmails AS text[])) AS r (id, email)
+                ON CONFLICT (team_id, email) DO NOTHING
+                RETURNING id, email, name, tags, properties, unsubscribed, created_at, updated_at
+            ), subscribed AS (
+                SELECT id
+                FROM outbound_webhook_endpoints
+                WHERE team_id = @TeamId
+                  AND enabled
+                  AND 'contact.created' = ANY (events)
+            ), recorded AS (
+                INSERT INTO outbound_webhook_events (id, team_id, type, payload, created_at)
+                SELECT gen_random_uuid(), @TeamId, 'contact.created',
+                       outbound_contact_payload('contact.created', @Now, c.id, c.email, c.name, c.tags, c.properties, c.unsubscribed, c.created_at, c.updated_at), @Now
+                FROM collected c
+                WHERE EXISTS (SELECT 1 FROM subscribed)
+                RETURNING id
+            ), queued AS (
+                INSERT INTO outbound_webhook_deliveries (id, team_id, endpoint_id, event_id, status, next_attempt_at, created_at)
+                SELECT gen_random_uuid(), @TeamId, s.id, r.id, 'pending', @Now, @Now
+                FROM subscribed s
+                CROSS JOIN recorded r
+            )
+            SELECT count(*)::integer
+            FROM collected
             """,
             new { TeamId = teamId, ContactIds = emails.Select(_ => Guid.NewGuid()).ToArray(), ContactEmails = emails.ToArray(), Now = now },
             cancellationToken: cancellationToken));
@@ -160,14 +184,28 @@ public sealed class ContactRepository(NpgsqlDataSource dataSource)
 
     /// <summary>
     /// Upserts imported rows (emails distinct and valid) in one statement: a new email is inserted, an existing
-    /// contact gets the row's name (when given) and the row's tags added to its own.
+    /// contact gets the row's name (when given) and the row's tags added to its own. The same statement records
+    /// contact.created for each new contact and contact.updated for each existing one whose name or tags changed, for the
+    /// team's outbound webhooks (nothing when no endpoint subscribes; the prior state is read only then).
     /// </summary>
     public async Task<(int Imported, int Updated)> UpsertImportedAsync(Guid teamId, IReadOnlyList<(string Email, string? Name, string[] Tags)> rows, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var counts = await connection.QuerySingleAsync<(long Imported, long Updated)>(new CommandDefinition(
             """
-            WITH upserted AS (
+            WITH subscribed AS (
+                SELECT id, events
+                FROM outbound_webhook_endpoints
+                WHERE team_id = @TeamId
+                  AND enabled
+                  AND events && ARRAY['contact.created', 'contact.updated']
+            ), prior AS (
+                SELECT email, name, tags
+                FROM contacts
+                WHERE team_id = @TeamId
+                  AND email = ANY (@Emails)
+                  AND EXISTS (SELECT 1 FROM subscribed)
+            ), upserted AS (
                 INSERT INTO contacts (id, team_id, email, name, tags, created_at, updated_at)
                 SELECT r.id, @TeamId, r.email, r.name, string_to_array(r.tags, ';'), @Now, @Now
                 FROM unnest(@Ids::uuid[], @Emails::text[], @Names::text[], @Tags::text[]) AS r (id, email, name, tags)
@@ -176,7 +214,25 @@ public sealed class ContactRepository(NpgsqlDataSource dataSource)
                     tags = ARRAY(SELECT DISTINCT t FROM unnest(contacts.tags || EXCLUDED.tags) AS t ORDER BY t),
                     updated_at = EXCLUDED.updated_at
                 WHERE contacts.team_id = @TeamId
-                RETURNING (xmax = 0) AS inserted
+                RETURNING (xmax = 0) AS inserted, id, email, name, tags, properties, unsubscribed, created_at, updated_at
+            ), changes AS (
+                SELECT CASE WHEN u.inserted THEN 'contact.created' ELSE 'contact.updated' END AS type, u.*
+                FROM upserted u
+                LEFT JOIN prior p ON p.email = u.email
+                WHERE EXISTS (SELECT 1 FROM subscribed)
+                  AND (u.inserted OR p.name IS DISTINCT FROM u.name OR NOT (p.tags @> u.tags AND u.tags @> p.tags))
+            ), recorded AS (
+                INSERT INTO outbound_webhook_events (id, team_id, type, payload, created_at)
+                SELECT gen_random_uuid(), @TeamId, c.type,
+                       outbound_contact_payload(c.type, @Now, c.id, c.email, c.name, c.tags, c.properties, c.unsubscribed, c.created_at, c.updated_at), @Now
+                FROM changes c
+                WHERE EXISTS (SELECT 1 FROM subscribed s WHERE c.type = ANY (s.events))
+                RETURNING id, type
+            ), queued AS (
+                INSERT INTO outbound_webhook_deliveries (id, team_id, endpoint_id, event_id, status, next_attempt_at, created_at)
+                SELECT gen_random_uuid(), @TeamId, s.id, r.id, 'pending', @Now, @Now
+                FROM recorded r
+                JOIN subscribed s ON r.type = ANY (s.events)
             )
             SELECT count(*) FILTER (WHERE inserted) AS imported, count(*) FILTER (WHERE NOT inserted) AS updated
             FROM upserted

@@ -157,6 +157,8 @@ public sealed record CronJobToRun
 
     public Guid TeamId { get; init; }
 
+    public string Name { get; init; } = string.Empty;
+
     public Guid TemplateId { get; init; }
 
     public string[]? ToAddresses { get; init; }

@@ -156,7 +156,7 @@ public sealed class CronRunner(
         var outgoing = recipients.Where(r => !skipped.Contains(r.Email))
             .Select(r => content.Render(template, r.Variables, new SendInput { To = JsonSerializer.SerializeToElement(r.Email), From = job.FromAddress }, now, errors, ""))
             .Where(email => email is not null)
-            .Select(email => new OutgoingEmail(email!, job.TemplateId))
+            .Select(email => new OutgoingEmail(email!, job.TemplateId) { Cron = new CronSource(job.Id, job.Name) })
             .ToList();
         errors.ThrowIfAny();
         if (outgoing.Count == 0)

@@ -104,7 +104,7 @@ public sealed class CronScheduleRepository(NpgsqlDataSource dataSource)
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         return await connection.QuerySingleOrDefaultAsync<CronJobToRun>(new CommandDefinition(
             """
-            SELECT id, team_id, template_id, to_addresses, to_tag, variables::text AS variables_json, from_address
+            SELECT id, team_id, name, template_id, to_addresses, to_tag, variables::text AS variables_json, from_address
             FROM cron_jobs
             WHERE id = @Id
               AND team_id = @TeamId

@@ -33,6 +33,12 @@ public record EmailSummary
     public DateTimeOffset CreatedAt { get; init; }
 
     public DateTimeOffset? SentAt { get; init; }
+
+    /// <summary>The cron job that sent this email (null for any other send); the id stays after the job is deleted.</summary>
+    public Guid? CronJobId { get; init; }
+
+    /// <summary>That job's name when it sent the email.</summary>
+    public string? CronName { get; init; }
 }
 
 public sealed record EmailEvent(string Type, string? Detail, DateTimeOffset OccurredAt);

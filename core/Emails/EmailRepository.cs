@@ -12,7 +12,7 @@ public sealed class EmailRepository(NpgsqlDataSource dataSource)
         var rows = await connection.QueryAsync<EmailSummary>(new CommandDefinition(
             """
             SELECT e.id, e.from_address AS from, e.to_addresses AS to, e.subject, e.status, e.resend_id, e.tags, e.scheduled_at,
-                   e.attempts, e.last_error, e.opened_count, e.clicked_count, e.created_at, e.sent_at
+                   e.attempts, e.last_error, e.opened_count, e.clicked_count, e.created_at, e.sent_at, e.cron_job_id, e.cron_name
             FROM emails e
             WHERE e.team_id = @TeamId
               AND (@Status::text IS NULL OR e.status = @Status)
@@ -37,7 +37,7 @@ public sealed class EmailRepository(NpgsqlDataSource dataSource)
         var email = await connection.QuerySingleOrDefaultAsync<EmailSummary>(new CommandDefinition(
             """
             SELECT e.id, e.from_address AS from, e.to_addresses AS to, e.subject, e.status, e.resend_id, e.tags, e.scheduled_at,
-                   e.attempts, e.last_error, e.opened_count, e.clicked_count, e.created_at, e.sent_at
+                   e.attempts, e.last_error, e.opened_count, e.clicked_count, e.created_at, e.sent_at, e.cron_job_id, e.cron_name
             FROM emails e
             WHERE e.id = @Id
               AND e.team_id = @TeamId
@@ -124,7 +124,7 @@ public sealed class EmailRepository(NpgsqlDataSource dataSource)
         var rows = await connection.QueryAsync<SendLogEntry>(new CommandDefinition(
             """
             SELECT e.id, array_to_string(e.to_addresses, ', ') AS to_address, e.status, e.resend_id, e.created_at,
-                   t.name AS template_name, g.name AS trigger_name, NULL::text AS cron_name, e.last_error AS error
+                   t.name AS template_name, g.name AS trigger_name, e.cron_name, e.last_error AS error
             FROM emails e
             LEFT JOIN templates t ON t.id = e.template_id AND t.team_id = e.team_id
             LEFT JOIN triggers g ON g.id = e.trigger_id AND g.team_id = e.team_id

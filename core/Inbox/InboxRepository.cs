@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Dapper;
+using Moosermail.Core.OutboundWebhooks;
 using Npgsql;
 
 namespace Moosermail.Core.Inbox;
@@ -19,6 +20,8 @@ public sealed class InboxRepository(NpgsqlDataSource dataSource)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var id = Guid.CreateVersion7(now);
+        // email.received for the team's outbound webhooks, in this command's one implicit transaction: only when the row is new.
+        var (eventId, eventPayload) = OutboundEvents.ReceivedEmail(id, email, now);
         return await connection.ExecuteScalarAsync<Guid?>(new CommandDefinition(
             """
             INSERT INTO received_emails (id, team_id, resend_id, from_address, to_addresses, cc_addresses, subject, subject_key,
@@ -27,11 +30,15 @@ public sealed class InboxRepository(NpgsqlDataSource dataSource)
                     @MessageId, @Attachments::jsonb, @Id, @Now, @ReceivedAt, @Now,
                     (SELECT s.id FROM senders s WHERE s.id = @SenderId AND s.team_id = @TeamId))
             ON CONFLICT (team_id, resend_id) DO NOTHING
-            RETURNING id
+            RETURNING id;
+            SELECT outbound_record(@TeamId, 'email.received', @EventId, @EventPayload, @Now)
+            WHERE EXISTS (SELECT 1 FROM received_emails WHERE team_id = @TeamId AND id = @Id);
             """,
             new
             {
                 Id = id,
+                EventId = eventId,
+                EventPayload = eventPayload,
                 email.TeamId,
                 email.ResendId,
                 email.From,

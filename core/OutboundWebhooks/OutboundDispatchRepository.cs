@@ -205,4 +205,53 @@ public sealed class OutboundDispatchRepository(NpgsqlDataSource dataSource)
             """,
             new { delivery.Id, delivery.TeamId, Reason = reason, Now = now }, cancellationToken: cancellationToken));
     }
+
+    /// <summary>
+    /// Retention (the DataRetention timer): deletes finished deliveries (succeeded or failed) whose last attempt is before
+    /// <paramref name="cutoff"/>, then events older than it that no delivery points at any more, in batches of
+    /// <paramref name="batch"/> so no run holds long locks. Pending deliveries and their events are kept whatever their age.
+    /// </summary>
+    public async Task<(int Deliveries, int Events)> PruneAsync(DateTimeOffset cutoff, int batch, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var (deliveries, events) = (0, 0);
+        int deleted;
+        do
+        {
+            deleted = await connection.ExecuteAsync(new CommandDefinition(
+                """
+                DELETE FROM outbound_webhook_deliveries
+                WHERE id IN (
+                    SELECT id
+                    FROM outbound_webhook_deliveries
+                    WHERE status <> 'pending'
+                      AND COALESCE(last_attempt_at, created_at) < @Cutoff
+                    LIMIT @Batch
+                )
+                """,
+                new { Cutoff = cutoff, Batch = batch }, cancellationToken: cancellationToken));
+            deliveries += deleted;
+        }
+        while (deleted == batch);
+
+        do
+        {
+            deleted = await connection.ExecuteAsync(new CommandDefinition(
+                """
+                DELETE FROM outbound_webhook_events
+                WHERE id IN (
+                    SELECT e.id
+                    FROM outbound_webhook_events e
+                    WHERE e.created_at < @Cutoff
+                      AND NOT EXISTS (SELECT 1 FROM outbound_webhook_deliveries d WHERE d.event_id = e.id)
+                    LIMIT @Batch
+                )
+                """,
+                new { Cutoff = cutoff, Batch = batch }, cancellationToken: cancellationToken));
+            events += deleted;
+        }
+        while (deleted == batch);
+
+        return (deliveries, events);
+    }
 }

@@ -80,3 +80,6 @@ public sealed record OutboundDelivery
 
     public DateTimeOffset CreatedAt { get; init; }
 }
+
+/// <summary>One page of an endpoint's deliveries, newest first; <see cref="NextCursor"/> is null on the last page.</summary>
+public sealed record OutboundDeliveryPage(IReadOnlyList<OutboundDelivery> Deliveries, string? NextCursor);

@@ -130,8 +130,11 @@ public sealed class OutboundWebhookRepository(NpgsqlDataSource dataSource)
         return rotated;
     }
 
-    /// <summary>The endpoint's deliveries, newest first; empty when the endpoint is missing or another team's.</summary>
-    public async Task<IReadOnlyList<OutboundDelivery>> ListDeliveriesAsync(Guid teamId, Guid endpointId, string? status, int limit, CancellationToken cancellationToken)
+    /// <summary>
+    /// The endpoint's deliveries, newest first, after the keyset <paramref name="before"/> (created_at, id) when given;
+    /// empty when the endpoint is missing or another team's.
+    /// </summary>
+    public async Task<IReadOnlyList<OutboundDelivery>> ListDeliveriesAsync(Guid teamId, Guid endpointId, string? status, (DateTimeOffset CreatedAt, Guid Id)? before, int limit, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var rows = await connection.QueryAsync<OutboundDelivery>(new CommandDefinition(
@@ -143,10 +146,12 @@ public sealed class OutboundWebhookRepository(NpgsqlDataSource dataSource)
             WHERE d.team_id = @TeamId
               AND d.endpoint_id = @EndpointId
               AND (@Status::text IS NULL OR d.status = @Status)
+              AND (@BeforeAt::timestamptz IS NULL OR (d.created_at, d.id) < (@BeforeAt, @BeforeId))
             ORDER BY d.created_at DESC, d.id DESC
             LIMIT @Limit
             """,
-            new { TeamId = teamId, EndpointId = endpointId, Status = status, Limit = limit }, cancellationToken: cancellationToken));
+            new { TeamId = teamId, EndpointId = endpointId, Status = status, BeforeAt = before?.CreatedAt, BeforeId = before?.Id ?? Guid.Empty, Limit = limit },
+            cancellationToken: cancellationToken));
         return rows.ToList();
     }
 

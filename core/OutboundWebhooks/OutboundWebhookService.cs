@@ -1,3 +1,6 @@
+using System.Buffers.Text;
+using System.Globalization;
+using System.Text;
 using Microsoft.Extensions.Logging;
 using Moosermail.Core.Audit;
 using Moosermail.Core.Errors;
@@ -82,20 +85,27 @@ public sealed class OutboundWebhookService(
         return new OutboundWebhookWithSecret(rotated, secret);
     }
 
-    public async Task<IReadOnlyList<OutboundDelivery>> ListDeliveriesAsync(Caller caller, Guid id, string? status, int? limit, CancellationToken cancellationToken)
+    /// <summary>A page of the endpoint's deliveries, newest first; <see cref="OutboundDeliveryPage.NextCursor"/> continues it.</summary>
+    public async Task<OutboundDeliveryPage> ListDeliveriesAsync(Caller caller, Guid id, string? status, int? limit, string? cursor, CancellationToken cancellationToken)
     {
         _ = await GetAsync(caller, id, cancellationToken);
+        var errors = new ValidationErrors();
         if (status is not null and not ("pending" or "succeeded" or "failed"))
         {
-            throw new ValidationFailedException("status", "One of pending, succeeded, failed.");
+            errors.Add("status", "One of pending, succeeded, failed.");
         }
 
         if (limit is < 1 or > 200)
         {
-            throw new ValidationFailedException("limit", "Between 1 and 200.");
+            errors.Add("limit", "Between 1 and 200.");
         }
 
-        return await webhooks.ListDeliveriesAsync(caller.TeamId, id, status, limit ?? 50, cancellationToken);
+        var before = cursor is null ? null : DecodeCursor(cursor, errors);
+        errors.ThrowIfAny();
+        var size = limit ?? 50;
+        var rows = await webhooks.ListDeliveriesAsync(caller.TeamId, id, status, before, size + 1, cancellationToken);
+        var page = rows.Take(size).ToList();
+        return new OutboundDeliveryPage(page, rows.Count > size ? EncodeCursor(page[^1]) : null);
     }
 
     /// <summary>Queues another attempt now; the dispatcher posts it with the same webhook-id.</summary>
@@ -109,6 +119,26 @@ public sealed class OutboundWebhookService(
 
         return await webhooks.RetryDeliveryAsync(caller.TeamId, id, deliveryId, time.GetUtcNow(), cancellationToken)
             ?? throw new NotFoundException("No delivery with this id for this outbound webhook.");
+    }
+
+    /// <summary>The keyset of the last delivery shown: its created_at (UTC ticks) and id, base64url so it travels in a query string as is.</summary>
+    private static string EncodeCursor(OutboundDelivery last) =>
+        Base64Url.EncodeToString(Encoding.UTF8.GetBytes($"{last.CreatedAt.UtcTicks.ToString(CultureInfo.InvariantCulture)}:{last.Id:N}"));
+
+    private static (DateTimeOffset, Guid)? DecodeCursor(string cursor, ValidationErrors errors)
+    {
+        try
+        {
+            var parts = Encoding.UTF8.GetString(Base64Url.DecodeFromChars(cursor)).Split(':');
+            return parts.Length == 2
+                ? (new DateTimeOffset(long.Parse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture), TimeSpan.Zero), Guid.ParseExact(parts[1], "N"))
+                : throw new FormatException();
+        }
+        catch (Exception ex) when (ex is FormatException or ArgumentException or OverflowException)
+        {
+            errors.Add("cursor", "is not a next_cursor from a previous page; omit it to start from the newest delivery.");
+            return null;
+        }
     }
 
     private static SecretContext Context(Guid teamId, Guid id) => new(SecretContext.OutboundWebhookSecret, teamId, id);

@@ -22,7 +22,8 @@ public sealed record IdempotencyClaim(string Scope, string Key, byte[] RequestHa
 }
 
 /// <summary>A row of the send log about to be stored.</summary>
-public sealed record NewEmail(Guid Id, string From, IReadOnlyList<string> To, string Subject, string Status, string Payload, IReadOnlyList<string> Tags, DateTimeOffset? ScheduledAt, Guid? TemplateId, Guid? TriggerId);
+public sealed record NewEmail(Guid Id, string From, IReadOnlyList<string> To, string Subject, string Status, string Payload, IReadOnlyList<string> Tags, DateTimeOffset? ScheduledAt, Guid? TemplateId, Guid? TriggerId,
+    Guid? CronJobId = null, string? CronName = null);
 
 /// <summary>One outbox job about to be stored: its sender and the emails it sends together.</summary>
 public sealed record NewJob(Guid Id, Guid SenderId, IReadOnlyList<NewEmail> Emails);
@@ -128,15 +129,16 @@ public sealed class AcceptRepository(NpgsqlDataSource dataSource)
     }
 
     /// <summary>
-    /// Stores every job's emails (each with its first event), the jobs themselves and the recipients as contacts in
-    /// ONE command of fixed text, whatever the number of emails: the rows travel as JSON parameters and are expanded
+    /// Stores every job's emails (each with its first event), the jobs themselves and the recipients as contacts (with
+    /// contact.created for the team's outbound webhooks, built in SQL only for the contacts that are new) in ONE command of fixed text, whatever the number of emails: the rows travel as JSON parameters and are expanded
     /// by jsonb_to_recordset, so the command is one round trip (and, without an explicit transaction, one implicit
     /// transaction: all or nothing).
     /// </summary>
     private static async Task EnqueueAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, Guid teamId, IReadOnlyList<NewJob> jobs, IReadOnlyList<string> contacts, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var emails = jobs.SelectMany(job => job.Emails.Select(email => new EmailRow(
-            email.Id, job.SenderId, email.From, email.To, email.Subject, email.Status, email.Payload, email.Tags, Microseconds(email.ScheduledAt), email.TemplateId, email.TriggerId))).ToList();
+            email.Id, job.SenderId, email.From, email.To, email.Subject, email.Status, email.Payload, email.Tags, Microseconds(email.ScheduledAt), email.TemplateId, email.TriggerId,
+            email.CronJobId, email.CronName))).ToList();
         if (emails.Count == 0)
         {
             return;
@@ -145,19 +147,39 @@ public sealed class AcceptRepository(NpgsqlDataSource dataSource)
         var outbox = jobs.Select(job => new JobRow(job.Id, job.SenderId, job.Emails.Select(e => e.Id).ToList(), Microseconds(job.Emails[0].ScheduledAt))).ToList();
         await connection.ExecuteAsync(new CommandDefinition(
             """
-            INSERT INTO emails (id, team_id, sender_id, from_address, to_addresses, subject, status, payload, tags, scheduled_at, template_id, trigger_id, created_at, updated_at)
-            SELECT e.id, @TeamId, e.sender_id, e.from_address, e.to_addresses, e.subject, e.status, CAST(e.payload AS jsonb), e.tags, e.scheduled_at, e.template_id, e.trigger_id, @Now, @Now
-            FROM jsonb_to_recordset(CAST(@Emails AS jsonb)) AS e (id uuid, sender_id uuid, from_address text, to_addresses text[], subject text, status text, payload text, tags text[], scheduled_at timestamptz, template_id uuid, trigger_id uuid);
+            INSERT INTO emails (id, team_id, sender_id, from_address, to_addresses, subject, status, payload, tags, scheduled_at, template_id, trigger_id, cron_job_id, cron_name, created_at, updated_at)
+            SELECT e.id, @TeamId, e.sender_id, e.from_address, e.to_addresses, e.subject, e.status, CAST(e.payload AS jsonb), e.tags, e.scheduled_at, e.template_id, e.trigger_id, e.cron_job_id, e.cron_name, @Now, @Now
+            FROM jsonb_to_recordset(CAST(@Emails AS jsonb)) AS e (id uuid, sender_id uuid, from_address text, to_addresses text[], subject text, status text, payload text, tags text[], scheduled_at timestamptz, template_id uuid, trigger_id uuid, cron_job_id uuid, cron_name text);
             INSERT INTO email_events (email_id, team_id, type, occurred_at)
             SELECT e.id, @TeamId, e.status, @Now
             FROM jsonb_to_recordset(CAST(@Emails AS jsonb)) AS e (id uuid, status text);
             INSERT INTO outbox_jobs (id, team_id, sender_id, email_ids, next_attempt_at, created_at)
             SELECT j.id, @TeamId, j.sender_id, j.email_ids, COALESCE(j.scheduled_at, @Now), @Now
             FROM jsonb_to_recordset(CAST(@Jobs AS jsonb)) AS j (id uuid, sender_id uuid, email_ids uuid[], scheduled_at timestamptz);
-            INSERT INTO contacts (id, team_id, email, created_at, updated_at)
-            SELECT r.id, @TeamId, r.email, @Now, @Now
-            FROM unnest(CAST(@ContactIds AS uuid[]), CAST(@ContactEmails AS text[])) AS r (id, email)
-            ON CONFLICT (team_id, email) DO NOTHING;
+            WITH collected AS (
+                INSERT INTO contacts (id, team_id, email, created_at, updated_at)
+                SELECT r.id, @TeamId, r.email, @Now, @Now
+                FROM unnest(CAST(@ContactIds AS uuid[]), CAST(@ContactEmails AS text[])) AS r (id, email)
+                ON CONFLICT (team_id, email) DO NOTHING
+                RETURNING id, email, name, tags, properties, unsubscribed, created_at, updated_at
+            ), subscribed AS (
+                SELECT id
+                FROM outbound_webhook_endpoints
+                WHERE team_id = @TeamId
+                  AND enabled
+                  AND 'contact.created' = ANY (events)
+            ), recorded AS (
+                INSERT INTO outbound_webhook_events (id, team_id, type, payload, created_at)
+                SELECT gen_random_uuid(), @TeamId, 'contact.created',
+                       outbound_contact_payload('contact.created', @Now, c.id, c.email, c.name, c.tags, c.properties, c.unsubscribed, c.created_at, c.updated_at), @Now
+                FROM collected c
+                WHERE EXISTS (SELECT 1 FROM subscribed)
+                RETURNING id
+            )
+            INSERT INTO outbound_webhook_deliveries (id, team_id, endpoint_id, event_id, status, next_attempt_at, created_at)
+            SELECT gen_random_uuid(), @TeamId, s.id, r.id, 'pending', @Now, @Now
+            FROM subscribed s
+            CROSS JOIN recorded r;
             """,
             new
             {
@@ -173,7 +195,7 @@ public sealed class AcceptRepository(NpgsqlDataSource dataSource)
 
     private sealed record EmailRow(
         Guid Id, Guid SenderId, string FromAddress, IReadOnlyList<string> ToAddresses, string Subject, string Status, string Payload, IReadOnlyList<string> Tags,
-        DateTimeOffset? ScheduledAt, Guid? TemplateId, Guid? TriggerId);
+        DateTimeOffset? ScheduledAt, Guid? TemplateId, Guid? TriggerId, Guid? CronJobId, string? CronName);
 
     private sealed record JobRow(Guid Id, Guid SenderId, IReadOnlyList<Guid> EmailIds, DateTimeOffset? ScheduledAt);
 

@@ -10,7 +10,14 @@ using Moosermail.Core.Validation;
 namespace Moosermail.Core.Sending;
 
 /// <summary>An email ready to be accepted, with where it came from.</summary>
-public sealed record OutgoingEmail(ValidatedEmail Email, Guid? TemplateId = null, Guid? TriggerId = null, string FieldPrefix = "");
+public sealed record OutgoingEmail(ValidatedEmail Email, Guid? TemplateId = null, Guid? TriggerId = null, string FieldPrefix = "")
+{
+    /// <summary>The cron job that sends it (its id and its name now), kept on the email for the send log.</summary>
+    public CronSource? Cron { get; init; }
+}
+
+/// <summary>A cron job as the send log names it.</summary>
+public sealed record CronSource(Guid JobId, string Name);
 
 /// <summary>
 /// What a caller hands to the accept path: the team, the validated emails, and the Idempotency-Key (if any)
@@ -153,6 +160,6 @@ public sealed class SendAcceptance(
         };
         return new NewEmail(Guid.NewGuid(), from, email.To, email.Subject, email.ScheduledAt is null ? EmailStatus.Queued : EmailStatus.Scheduled,
             JsonSerializer.Serialize(payload, ResendJson.Options), email.Tags.Select(t => $"{t.Name}:{t.Value}").ToList(), email.ScheduledAt,
-            outgoing.TemplateId, outgoing.TriggerId);
+            outgoing.TemplateId, outgoing.TriggerId, outgoing.Cron?.JobId, outgoing.Cron?.Name);
     }
 }

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Moosermail.Core.Contacts;
 using Moosermail.Core.Emails;
 using Moosermail.Core.Errors;
+using Moosermail.Core.OutboundWebhooks;
 using Moosermail.Core.Sending;
 using Moosermail.Core.Suppressions;
 using Moosermail.Core.Templates;
@@ -72,7 +73,7 @@ public sealed class TriggerFiring(
         var recipients = await RecipientsAsync(trigger, input, keyHolder, cancellationToken);
         // Separate scopes: a key holder replaying a member's Idempotency-Key must not get the member's detailed answer.
         var scope = keyHolder ? $"trigger:{trigger.Id}" : $"trigger-member:{trigger.Id}";
-        await CountEmailsAsync(trigger, recipients.Count, scope, idempotencyKey, now, cancellationToken);
+        RequireFits(trigger, recipients.Count);
         var template = await templates.GetForTeamAsync(trigger.TeamId, trigger.TemplateId, cancellationToken)
             ?? throw new ConflictException("The trigger's template no longer exists.");
 
@@ -91,8 +92,27 @@ public sealed class TriggerFiring(
             return shape(results.Where(r => r.Status != EmailStatus.Failed).Select(r => r.Id).ToList(), failures);
         }
 
-        return outgoing.Count == 0 ? Answer([])
-            : await acceptance.AcceptAsync(new AcceptRequest(trigger.TeamId, scope, idempotencyKey, JsonSerializer.Serialize(input, ApiJson.Options), outgoing), Answer, cancellationToken);
+        if (outgoing.Count == 0)
+        {
+            return Answer([]);
+        }
+
+        // Only emails about to be accepted use the allowance: a fire refused before this point (no template, a
+        // missing variable) or a recipient skipped above counts nothing, and a fire the accept path refuses gives
+        // its count back.
+        var counted = await CountEmailsAsync(trigger, outgoing.Count, scope, idempotencyKey, now, cancellationToken);
+        try
+        {
+            return await acceptance.AcceptAsync(new AcceptRequest(trigger.TeamId, scope, idempotencyKey, JsonSerializer.Serialize(input, ApiJson.Options), outgoing)
+            {
+                WithinTransaction = OutboundEvents.TriggerFired(trigger.TeamId, trigger.Id, trigger.Name, trigger.TemplateId, keyHolder ? "key" : "member", skippedFailures.Count, now),
+            }, Answer, cancellationToken);
+        }
+        catch when (counted is { } window)
+        {
+            await triggers.UncountEmailsAsync(trigger.Id, window, outgoing.Count, CancellationToken.None);
+            throw;
+        }
     }
 
     /// <summary>
@@ -210,23 +230,28 @@ public sealed class TriggerFiring(
         return skipped;
     }
 
-    /// <summary>
-    /// Counts this fire's emails in the trigger's current minute, only if they fit under rate_limit_per_minute:
-    /// a refused fire uses none of the allowance, and neither does a retry with an Idempotency-Key already used
-    /// (it gets the first answer back, or a conflict, and sends nothing). Rate limited (with Retry-After) when they
-    /// do not fit this minute, unprocessable when they never could (more recipients than the limit).
-    /// </summary>
-    private async Task CountEmailsAsync(FiringTrigger trigger, int emails, string scope, string? idempotencyKey, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>Unprocessable when the fire has more recipients than the trigger's limit: it could never fit a minute.</summary>
+    private static void RequireFits(FiringTrigger trigger, int emails)
     {
         var limit = trigger.RateLimitPerMinute;
         if (emails > limit)
         {
             throw new UnprocessableException($"This fire has {emails} recipients, more than the trigger's limit of {limit} emails a minute. Raise rate_limit_per_minute (at most {TriggerRules.MaxRateLimitPerMinute}) or fire in parts.");
         }
+    }
 
+    /// <summary>
+    /// Counts this fire's emails in the trigger's current minute, only if they fit under rate_limit_per_minute:
+    /// a refused fire uses none of the allowance, and neither does a retry with an Idempotency-Key already used
+    /// (it gets the first answer back, or a conflict, and sends nothing). Rate limited (with Retry-After) when they
+    /// do not fit this minute. Returns the minute counted in, or null when nothing was counted (a repeat).
+    /// </summary>
+    private async Task<DateTimeOffset?> CountEmailsAsync(FiringTrigger trigger, int emails, string scope, string? idempotencyKey, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var limit = trigger.RateLimitPerMinute;
         if (idempotencyKey is not null && await triggers.IsRepeatAsync(trigger.TeamId, scope, idempotencyKey, now - IdempotencyClaim.Retention, cancellationToken))
         {
-            return;
+            return null;
         }
 
         var window = new DateTimeOffset(now.Year, now.Month, now.Day, now.Hour, now.Minute, 0, TimeSpan.Zero);
@@ -234,5 +259,7 @@ public sealed class TriggerFiring(
         {
             throw new RateLimitedException($"This trigger sends at most {limit} emails a minute.", window.AddMinutes(1) - now);
         }
+
+        return window;
     }
 }

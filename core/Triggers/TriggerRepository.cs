@@ -189,6 +189,19 @@ public sealed class TriggerRepository(NpgsqlDataSource dataSource)
             new { TriggerId = triggerId, Window = window, Emails = emails, Limit = limit }, cancellationToken: cancellationToken)) is not null;
     }
 
+    /// <summary>Gives back <paramref name="emails"/> counted by <see cref="TryCountEmailsAsync"/> for a fire that was then refused.</summary>
+    public async Task UncountEmailsAsync(Guid triggerId, DateTimeOffset window, int emails, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            """
+            UPDATE trigger_fire_windows
+            SET emails = GREATEST(emails - @Emails, 0)
+            WHERE trigger_id = @TriggerId AND window_start = @Window
+            """,
+            new { TriggerId = triggerId, Window = window, Emails = emails }, cancellationToken: cancellationToken));
+    }
+
     /// <summary>Whether this Idempotency-Key was already used on the fire route <paramref name="scope"/> since <paramref name="since"/>.</summary>
     public async Task<bool> IsRepeatAsync(Guid teamId, string scope, string key, DateTimeOffset since, CancellationToken cancellationToken)
     {

@@ -36,8 +36,8 @@ public sealed record StuckEmail
 public sealed class DeliveryStatusRepository(NpgsqlDataSource dataSource)
 {
     /// <summary>
-    /// The parameters of the fold for <paramref name="plan"/> (all present, defaults when there is no plan). The fold is
-    /// the same three CTEs in <see cref="FoldAsync"/> and <see cref="WebhookEventRepository.StoreAsync"/>: they fold into
+    /// The parameters of the fold for <paramref name="plan"/> (all present, defaults when there is no plan). The CTEs of
+    /// <see cref="FoldAsync"/> (and, set-based, of <see cref="WebhookEventRepository.StoreVerifiedAsync"/>) fold into
     /// the email of the CTE <c>email</c> only when the CTE <c>gate</c> returned a row (the event was stored now, or
     /// claimed now); the UPDATE locks the email and moves its status by email_status_rank (migration 0120) from the
     /// row as it is then, so concurrent folds of one email stay monotonic.

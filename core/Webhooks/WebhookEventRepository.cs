@@ -12,94 +12,203 @@ public sealed record StoreResult
     public bool Admitted { get; init; }
 
     public long? EventId { get; init; }
+
+    /// <summary>False when the endpoint changed since it was read (a secret set, the URL rotated): nothing was stored.</summary>
+    public bool EndpointCurrent { get; init; }
 }
+
+/// <summary>A verified event waiting to be stored: the endpoint it was verified with, its fold, and the time it arrived.</summary>
+public sealed record VerifiedWebhookEvent(NewWebhookEvent Event, WebhookEndpoint Endpoint, FoldPlan? Fold, DateTimeOffset Now);
+
+/// <summary>What storing one event of a batch did: <see cref="EventId"/> null for a duplicate; <see cref="EndpointCurrent"/> false when the endpoint no longer has the id, team or secret the event was checked with (nothing stored).</summary>
+public readonly record struct BatchStoreResult(long? EventId, bool EndpointCurrent);
 
 /// <summary>The raw store of incoming webhooks, de-duplicated on (endpoint, svix-id) by a unique index.</summary>
 public sealed class WebhookEventRepository(NpgsqlDataSource dataSource)
 {
     /// <summary>
-    /// Stores the event and, when <paramref name="fold"/> is given and its email is known, folds it — in ONE
-    /// statement (one round trip, atomic, no explicit transaction):
-    /// <list type="bullet">
-    /// <item>an unverified event first counts against its endpoint's day (<paramref name="unverifiedCap"/>); over the
-    /// cap nothing is stored;</item>
-    /// <item>the insert de-duplicates on (endpoint, svix-id) by the unique index, so a concurrent copy waits for the
-    /// first and stores (and folds) nothing;</item>
-    /// <item>the event is stored already marked folded when its email exists, and the fold CTEs (the same as
-    /// <see cref="DeliveryStatusRepository.FoldAsync"/>'s) run only for a row stored now; an event whose email is not
-    /// known yet stays unfolded for the reconcile timer.</item>
-    /// </list>
+    /// Stores an UNVERIFIED event (kept for the record, folded never) in one statement, only while its endpoint still
+    /// has no signing secret (and this public id and team): it first counts against its endpoint's day (<paramref name="unverifiedCap"/>), and over the cap nothing is stored; the insert de-duplicates on
+    /// (endpoint, svix-id) by the unique index.
     /// </summary>
-    public async Task<StoreResult> StoreAsync(NewWebhookEvent evt, FoldPlan? fold, int unverifiedCap, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task<StoreResult> StoreUnverifiedAsync(NewWebhookEvent evt, string publicId, int unverifiedCap, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var parameters = DeliveryStatusRepository.FoldParameters(evt.TeamId, fold, now);
-        parameters["EndpointId"] = evt.EndpointId;
-        parameters["SvixId"] = evt.SvixId;
-        parameters["Type"] = evt.Type;
-        parameters["Verified"] = evt.Verified;
-        parameters["ResendEmailId"] = evt.ResendEmailId;
-        parameters["EventOccurredAt"] = evt.OccurredAt;
-        parameters["Payload"] = evt.Payload;
-        parameters["Day"] = DateOnly.FromDateTime(now.UtcDateTime);
-        parameters["Cap"] = unverifiedCap;
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         return await connection.QuerySingleAsync<StoreResult>(new CommandDefinition(
             """
-            WITH counted AS (
+            WITH current_endpoint AS (
+                SELECT id
+                FROM webhook_endpoints
+                WHERE id = @EndpointId
+                  AND team_id = @TeamId
+                  AND public_id = @PublicId
+                  AND encrypted_signing_secret IS NULL
+            ),
+            counted AS (
                 INSERT INTO webhook_unverified_days (endpoint_id, day, events)
                 SELECT @EndpointId, @Day, 1
-                WHERE NOT @Verified
+                WHERE EXISTS (SELECT 1 FROM current_endpoint)
                 ON CONFLICT (endpoint_id, day) DO UPDATE
                 SET events = webhook_unverified_days.events + 1
                 WHERE webhook_unverified_days.events < @Cap
                 RETURNING events
             ),
-            email AS (
-                SELECT id
-                FROM emails
-                WHERE @Fold
-                  AND team_id = @TeamId
-                  AND resend_id = @ResendEmailId
-            ),
             gate AS (
-                INSERT INTO webhook_events (team_id, endpoint_id, svix_id, type, verified, resend_email_id, occurred_at, payload, received_at, folded_at)
-                SELECT @TeamId, @EndpointId, @SvixId, @Type, @Verified, @ResendEmailId, @EventOccurredAt, CAST(@Payload AS jsonb), @Now,
-                       (SELECT @Now FROM email)
-                WHERE @Verified OR EXISTS (SELECT 1 FROM counted)
+                INSERT INTO webhook_events (team_id, endpoint_id, svix_id, type, verified, resend_email_id, occurred_at, payload, received_at)
+                SELECT @TeamId, @EndpointId, @SvixId, @Type, FALSE, @ResendEmailId, @OccurredAt, CAST(@Payload AS jsonb), @Now
+                WHERE EXISTS (SELECT 1 FROM counted)
                 ON CONFLICT (endpoint_id, svix_id) DO NOTHING
                 RETURNING id
+            )
+            SELECT EXISTS (SELECT 1 FROM counted) AS admitted, (SELECT id FROM gate) AS event_id,
+                   EXISTS (SELECT 1 FROM current_endpoint) AS endpoint_current
+            """,
+            new { PublicId = publicId, evt.TeamId, evt.EndpointId, evt.SvixId, evt.Type, evt.ResendEmailId, evt.OccurredAt, evt.Payload, Now = now, Day = DateOnly.FromDateTime(now.UtcDateTime), Cap = unverifiedCap },
+            cancellationToken: cancellationToken));
+    }
+
+    /// <summary>
+    /// Stores and folds a batch of VERIFIED events in ONE statement (see <see cref="WebhookStoreBatcher"/>), with the
+    /// guarantees the per-event statement had for each: de-duplicated on (endpoint, svix-id) by the unique index, stored
+    /// already marked folded when its email is known, folded only when stored now. Events of one email fold together:
+    /// counts add up, and the status moves to the highest rank among them (ties: the first in the batch), which is the
+    /// order-independent outcome of folding them one by one. The emails are locked in id order first, so two batches
+    /// (two instances) cannot deadlock on them. The batch must hold no two events with the same (endpoint, svix-id).
+    /// <para>
+    /// Each event is stored only while its endpoint still has the id, team, public id and signing secret it was verified
+    /// with (<see cref="WebhookEndpointCache"/> may have served an old copy). An event no outbound webhook of its team
+    /// subscribes to is stored as already fanned out, so the outbound dispatcher never has to look at it.
+    /// </para>
+    /// Returns, per item in order, the stored event's id (null for a duplicate) and whether its endpoint was current.
+    /// </summary>
+    public async Task<IReadOnlyList<BatchStoreResult>> StoreVerifiedAsync(IReadOnlyList<VerifiedWebhookEvent> batch, CancellationToken cancellationToken)
+    {
+        var suppressed = batch.SelectMany((item, ord) => (item.Fold?.Suppress ?? []).Select(address => (Ord: ord, Address: address))).ToList();
+        var parameters = new DynamicParameters(new
+        {
+            Ord = Enumerable.Range(0, batch.Count).ToArray(),
+            TeamId = batch.Select(i => i.Event.TeamId).ToArray(),
+            EndpointId = batch.Select(i => i.Event.EndpointId).ToArray(),
+            PublicId = batch.Select(i => i.Endpoint.PublicId).ToArray(),
+            SigningSecret = batch.Select(i => i.Endpoint.EncryptedSigningSecret).ToArray(),
+            SvixId = batch.Select(i => i.Event.SvixId).ToArray(),
+            Type = batch.Select(i => i.Event.Type).ToArray(),
+            ResendEmailId = batch.Select(i => i.Event.ResendEmailId).ToArray(),
+            EventOccurredAt = batch.Select(i => i.Event.OccurredAt).ToArray(),
+            Payload = batch.Select(i => i.Event.Payload).ToArray(),
+            Now = batch.Select(i => i.Now).ToArray(),
+            Fold = batch.Select(i => i.Fold is not null).ToArray(),
+            Status = batch.Select(i => i.Fold?.Status).ToArray(),
+            Opened = batch.Select(i => i.Fold?.Opened ?? 0).ToArray(),
+            Clicked = batch.Select(i => i.Fold?.Clicked ?? 0).ToArray(),
+            TimelineType = batch.Select(i => i.Fold?.TimelineType ?? string.Empty).ToArray(),
+            TimelineDetail = batch.Select(i => i.Fold?.TimelineDetail).ToArray(),
+            OccurredAt = batch.Select(i => i.Fold?.OccurredAt ?? i.Now).ToArray(),
+            SuppressReason = batch.Select(i => i.Fold?.SuppressReason).ToArray(),
+            SuppressOrd = suppressed.Select(s => s.Ord).ToArray(),
+            SuppressAddress = suppressed.Select(s => s.Address).ToArray(),
+        });
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var rows = await connection.QueryAsync<(int Ord, long? EventId, bool EndpointCurrent)>(new CommandDefinition(
+            """
+            WITH input AS MATERIALIZED (
+                SELECT *
+                FROM unnest(CAST(@Ord AS int[]), CAST(@TeamId AS uuid[]), CAST(@EndpointId AS uuid[]), CAST(@SvixId AS text[]),
+                            CAST(@Type AS text[]), CAST(@ResendEmailId AS text[]), CAST(@EventOccurredAt AS timestamptz[]),
+                            CAST(@Payload AS text[]), CAST(@Now AS timestamptz[]), CAST(@Fold AS boolean[]), CAST(@Status AS text[]),
+                            CAST(@Opened AS int[]), CAST(@Clicked AS int[]), CAST(@TimelineType AS text[]),
+                            CAST(@TimelineDetail AS text[]), CAST(@OccurredAt AS timestamptz[]), CAST(@SuppressReason AS text[]),
+                            CAST(@PublicId AS text[]), CAST(@SigningSecret AS text[]))
+                     AS i(ord, team_id, endpoint_id, svix_id, type, resend_email_id, event_occurred_at, payload, now, fold, status,
+                          opened, clicked, timeline_type, timeline_detail, occurred_at, suppress_reason, public_id, signing_secret)
+            ),
+            current_endpoint AS MATERIALIZED (
+                SELECT i.ord
+                FROM input i
+                JOIN webhook_endpoints w ON w.id = i.endpoint_id AND w.team_id = i.team_id AND w.public_id = i.public_id
+                                        AND w.encrypted_signing_secret = i.signing_secret
+            ),
+            email AS MATERIALIZED (
+                SELECT i.ord, e.id
+                FROM input i
+                JOIN emails e ON e.team_id = i.team_id AND e.resend_id = i.resend_email_id
+                WHERE i.fold
+                  AND i.ord IN (SELECT ord FROM current_endpoint)
+            ),
+            gate AS (
+                INSERT INTO webhook_events (team_id, endpoint_id, svix_id, type, verified, resend_email_id, occurred_at, payload, received_at, folded_at,
+                                            outbound_fanned_at)
+                SELECT i.team_id, i.endpoint_id, i.svix_id, i.type, TRUE, i.resend_email_id, i.event_occurred_at, CAST(i.payload AS jsonb), i.now,
+                       CASE WHEN EXISTS (SELECT 1 FROM email WHERE email.ord = i.ord) THEN i.now END,
+                       CASE WHEN NOT EXISTS (SELECT 1 FROM outbound_webhook_endpoints o WHERE o.team_id = i.team_id AND o.enabled AND i.type = ANY (o.events))
+                            THEN i.now END
+                FROM input i
+                WHERE i.ord IN (SELECT ord FROM current_endpoint)
+                ORDER BY i.ord
+                ON CONFLICT (endpoint_id, svix_id) DO NOTHING
+                RETURNING id, endpoint_id, svix_id
+            ),
+            stored AS MATERIALIZED (
+                SELECT i.*, gate.id AS event_id, email.id AS email_id
+                FROM input i
+                JOIN gate ON gate.endpoint_id = i.endpoint_id AND gate.svix_id = i.svix_id
+                LEFT JOIN email ON email.ord = i.ord
+            ),
+            locked AS MATERIALIZED (
+                SELECT e.id
+                FROM emails e
+                WHERE e.id IN (SELECT email_id FROM stored)
+                ORDER BY e.id
+                FOR UPDATE
+            ),
+            agg AS (
+                SELECT s.email_id, s.team_id,
+                       (array_agg(s.status ORDER BY email_status_rank(s.status) DESC, s.ord) FILTER (WHERE s.status IS NOT NULL))[1] AS status,
+                       sum(s.opened) AS opened, sum(s.clicked) AS clicked, max(s.now) AS now
+                FROM stored s
+                WHERE s.email_id IS NOT NULL
+                GROUP BY s.email_id, s.team_id
             ),
             folded AS (
                 UPDATE emails e
                 SET status = CASE
-                        WHEN email_status_rank(e.status) < 100 AND CAST(@Status AS text) IS NOT NULL
-                             AND email_status_rank(@Status) > email_status_rank(e.status)
-                        THEN @Status
+                        WHEN email_status_rank(e.status) < 100 AND agg.status IS NOT NULL
+                             AND email_status_rank(agg.status) > email_status_rank(e.status)
+                        THEN agg.status
                         ELSE e.status
                     END,
-                    opened_count = e.opened_count + @Opened,
-                    clicked_count = e.clicked_count + @Clicked,
-                    updated_at = @Now
-                FROM gate, email
-                WHERE e.id = email.id
-                  AND e.team_id = @TeamId
-                  AND @Fold
+                    opened_count = e.opened_count + agg.opened,
+                    clicked_count = e.clicked_count + agg.clicked,
+                    updated_at = agg.now
+                FROM agg
+                WHERE e.id = agg.email_id
+                  AND e.team_id = agg.team_id
+                  AND e.id IN (SELECT id FROM locked)
                 RETURNING e.id
             ),
             timeline AS (
                 INSERT INTO email_events (email_id, team_id, type, detail, occurred_at)
-                SELECT folded.id, @TeamId, @TimelineType, @TimelineDetail, @OccurredAt
-                FROM folded
+                SELECT s.email_id, s.team_id, s.timeline_type, s.timeline_detail, s.occurred_at
+                FROM stored s
+                WHERE s.email_id IN (SELECT id FROM folded)
+                ORDER BY s.ord
             ),
             suppressed AS (
                 INSERT INTO suppressions (team_id, address, reason, detail, email_id, created_at)
-                SELECT @TeamId, address, CAST(@SuppressReason AS text), CAST(@TimelineDetail AS text), folded.id, @Now
-                FROM folded, unnest(CAST(@Suppress AS text[])) AS address
+                SELECT s.team_id, x.address, s.suppress_reason, s.timeline_detail, s.email_id, s.now
+                FROM stored s
+                JOIN unnest(CAST(@SuppressOrd AS int[]), CAST(@SuppressAddress AS text[])) AS x(ord, address) ON x.ord = s.ord
+                WHERE s.email_id IN (SELECT id FROM folded)
+                ORDER BY s.ord
                 ON CONFLICT (team_id, address) DO NOTHING
             )
-            SELECT (@Verified OR EXISTS (SELECT 1 FROM counted)) AS admitted, (SELECT id FROM gate) AS event_id
+            SELECT i.ord, gate.id AS event_id, i.ord IN (SELECT ord FROM current_endpoint) AS endpoint_current
+            FROM input i
+            LEFT JOIN gate ON gate.endpoint_id = i.endpoint_id AND gate.svix_id = i.svix_id
+            ORDER BY i.ord
             """,
-            new DynamicParameters(parameters), cancellationToken: cancellationToken));
+            parameters, cancellationToken: cancellationToken));
+        return rows.Select(r => new BatchStoreResult(r.EventId, r.EndpointCurrent)).ToList();
     }
 
     /// <summary>

@@ -15,13 +15,16 @@ public enum WebhookIngestOutcome
 
 /// <summary>
 /// Receives a Resend webhook for the endpoint named in its URL: verifies the raw bytes when the team set a signing
-/// secret, then stores the event once per svix-id and folds it into its email in one statement: two round trips in
-/// all (the endpoint, then the store-and-fold), so bursts are acknowledged well inside Svix's timeout. An event whose
-/// email is not known yet is folded by the reconcile timer.
+/// secret, then stores the event once per svix-id and folds it into its email in one statement, which verified events
+/// share with the others arriving at the same time (<see cref="WebhookStoreBatcher"/>). The endpoint usually comes
+/// from memory (<see cref="WebhookEndpointCache"/>), so a burst costs one round trip per batch; the statement checks
+/// the endpoint is unchanged, and the event is checked again against the stored endpoint when it is not. An event
+/// whose email is not known yet is folded by the reconcile timer.
 /// </summary>
 public sealed class WebhookIngestService(
-    WebhookEndpointRepository endpoints,
+    WebhookEndpointCache endpoints,
     WebhookEventRepository events,
+    WebhookStoreBatcher batcher,
     WebhookSignatureVerifier verifier,
     SecretCipher cipher,
     RetentionOptions retention,
@@ -34,7 +37,19 @@ public sealed class WebhookIngestService(
     /// <exception cref="InvalidRequestException">Not a Resend event.</exception>
     public async Task<WebhookIngestOutcome> ReceiveAsync(string publicId, ReadOnlyMemory<byte> body, Func<string, string?> header, CancellationToken cancellationToken)
     {
-        var endpoint = await endpoints.FindForDeliveryAsync(publicId, cancellationToken)
+        // The endpoint may come from memory; the store refuses it if it changed since, and then it is read afresh.
+        return await ReceiveAsync(publicId, body, header, fresh: false, cancellationToken)
+            ?? await ReceiveAsync(publicId, body, header, fresh: true, cancellationToken)
+            ?? throw new ConflictException("The webhook endpoint changed while this event was stored; send it again.");
+    }
+
+    /// <returns>Null when the endpoint changed between reading it and storing the event (nothing was stored).</returns>
+    private async Task<WebhookIngestOutcome?> ReceiveAsync(string publicId, ReadOnlyMemory<byte> body, Func<string, string?> header, bool fresh, CancellationToken cancellationToken)
+    {
+        var evt = ResendWebhookEvent.TryParse(body.Span);
+
+        // Received mail goes into the inbox before the event is stored, so its endpoint is always read afresh.
+        var endpoint = await endpoints.FindAsync(publicId, fresh || evt?.Type == InboxReceiver.EventType, cancellationToken)
             ?? throw new NotFoundException("No webhook endpoint with this id. Copy the current URL from GET /api/webhooks/resend.");
 
         var verified = false;
@@ -44,6 +59,11 @@ public sealed class WebhookIngestService(
             var result = verifier.Verify(secret, body.Span, header);
             if (result != WebhookVerificationResult.Valid)
             {
+                if (!fresh)
+                {
+                    return null; // perhaps the secret changed since the endpoint was remembered: check against the stored one
+                }
+
                 logger.LogWarning("Webhook for team {TeamId} refused: {Reason}", endpoint.TeamId, result);
                 throw new NotAuthenticatedException(Explain(result));
             }
@@ -58,10 +78,11 @@ public sealed class WebhookIngestService(
             throw new InvalidRequestException("The svix-id header is required: it identifies the event for de-duplication.");
         }
 
-        var evt = ResendWebhookEvent.TryParse(body.Span)
-            ?? throw new InvalidRequestException("The body is not a Resend webhook event: a JSON object with a string type.");
+        if (evt is null)
+        {
+            throw new InvalidRequestException("The body is not a Resend webhook event: a JSON object with a string type.");
+        }
 
-        // Received mail goes to the inbox (metadata now, content by its fetch job); unverified, it changes nothing either.
         if (verified && evt.Type == InboxReceiver.EventType)
         {
             await inbox.ReceiveAsync(endpoint.TeamId, evt.Data, cancellationToken);
@@ -69,11 +90,16 @@ public sealed class WebhookIngestService(
 
         // Unverified events are kept for the record but change nothing: anyone who learns the URL could forge them.
         var now = time.GetUtcNow();
-        var fold = verified && evt.Email?.EmailId is not null ? DeliveryEventFolder.Plan(evt, now) : null;
-        var stored = await events.StoreAsync(
-            new NewWebhookEvent(endpoint.TeamId, endpoint.Id, svixId, evt.Type, verified, evt.Email?.EmailId, evt.CreatedAt, Encoding.UTF8.GetString(body.Span)),
-            fold, retention.UnverifiedWebhookEventsPerDay, now, cancellationToken);
-        if (!stored.Admitted)
+        var stored = new NewWebhookEvent(endpoint.TeamId, endpoint.Id, svixId, evt.Type, verified, evt.Email?.EmailId, evt.CreatedAt, Encoding.UTF8.GetString(body.Span));
+        if (verified)
+        {
+            var fold = evt.Email?.EmailId is not null ? DeliveryEventFolder.Plan(evt, now) : null;
+            var result = await batcher.StoreAsync(new VerifiedWebhookEvent(stored, endpoint, fold, now), cancellationToken);
+            return Outcome(result.EndpointCurrent, result.EventId);
+        }
+
+        var unverified = await events.StoreUnverifiedAsync(stored, publicId, retention.UnverifiedWebhookEventsPerDay, now, cancellationToken);
+        if (unverified.EndpointCurrent && !unverified.Admitted)
         {
             // Anyone who learns an unverified endpoint's URL can post to it, so it stores a bounded number a day.
             throw new RateLimitedException(
@@ -81,7 +107,18 @@ public sealed class WebhookIngestService(
                 now.UtcDateTime.Date.AddDays(1) - now.UtcDateTime);
         }
 
-        return stored.EventId is null ? WebhookIngestOutcome.Duplicate : WebhookIngestOutcome.Stored;
+        return Outcome(unverified.EndpointCurrent, unverified.EventId);
+
+        WebhookIngestOutcome? Outcome(bool endpointCurrent, long? eventId)
+        {
+            if (!endpointCurrent)
+            {
+                endpoints.Forget(publicId);
+                return null;
+            }
+
+            return eventId is null ? WebhookIngestOutcome.Duplicate : WebhookIngestOutcome.Stored;
+        }
     }
 
     private static string Explain(WebhookVerificationResult result) => result switch

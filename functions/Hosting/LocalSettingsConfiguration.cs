@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.Extensions.Configuration;
+using Moosermail.Core.Configuration;
 
 namespace Moosermail.Functions.Hosting;
 
@@ -16,7 +17,17 @@ public static class LocalSettingsConfiguration
             return builder;
         }
 
-        using var document = JsonDocument.Parse(File.ReadAllText(path));
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(File.ReadAllText(path));
+        }
+        catch (JsonException ex)
+        {
+            throw new ConfigurationException($"{path} is not valid JSON (line {ex.LineNumber + 1}): fix it, or delete it and run scripts/run to write a fresh one.");
+        }
+
+        using var _ = document;
         var values = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
         if (document.RootElement.TryGetProperty("Values", out var section) && section.ValueKind == JsonValueKind.Object)
         {

@@ -43,6 +43,11 @@ public static class MoosermailProgram
             await Console.Error.WriteLineAsync($"moosermail: configuration error: {ex.Message}");
             return 1;
         }
+        catch (IOException ex) when (ex.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
+        {
+            await Console.Error.WriteLineAsync($"moosermail: {ex.Message.TrimEnd('.')}: another process holds the port; stop it or set {LocalHost.PortKey} to a free port.");
+            return 1;
+        }
     }
 
     /// <summary>The isolated worker the Functions host starts; <paramref name="configure"/> lets tests add settings.</summary>

@@ -17,7 +17,8 @@ namespace Moosermail.Functions.Mcp;
 /// invocation: <see cref="McpStatelessServer"/>). This function only does what the SDK's ASP.NET Core handler does
 /// around the transport, with our own pieces: the pipeline has already authenticated the caller (session or mk_ key);
 /// the body goes through the one size-limited <see cref="BodyReader"/> and the JSON text rules; the Accept,
-/// MCP-Protocol-Version and Mcp-Session-Id headers are checked as the SDK's handler checks them. GET and DELETE are 405,
+/// MCP-Protocol-Version and Mcp-Session-Id headers are checked as the SDK's handler checks them; a client's mistake
+/// inside the message is answered by <see cref="McpRequestCheck"/> without troubling the SDK. GET and DELETE are 405,
 /// as the spec asks of a server that offers no SSE stream and has no sessions (the SDK maps neither in stateless mode).
 /// </summary>
 public sealed class McpFunctions(McpStatelessServer server)
@@ -44,6 +45,12 @@ public sealed class McpFunctions(McpStatelessServer server)
         if ((error ?? HeaderProblem(request)) is { } refused)
         {
             return refused;
+        }
+
+        if (McpRequestCheck.Problem(message!) is { } mistake)
+        {
+            // One JSON object is an answer the transport allows for any request (the SDK streams its own as one SSE event).
+            return Json(StatusCodes.Status200OK, mistake);
         }
 
         var answer = await server.HandleAsync(message!, caller, context.InstanceServices, context.CancellationToken);
@@ -117,7 +124,8 @@ public sealed class McpFunctions(McpStatelessServer server)
         || (accepted.MatchesAllSubTypes && mediaType.StartsWith(accepted.Type.Value + "/", StringComparison.OrdinalIgnoreCase));
 
     private static IResult Error(int status, McpErrorCode code, string text) =>
-        Results.Content(
-            JsonSerializer.Serialize<JsonRpcMessage>(new JsonRpcError { Id = default, Error = new JsonRpcErrorDetail { Code = (int)code, Message = text } }, McpJsonUtilities.DefaultOptions),
-            "application/json", Encoding.UTF8, status);
+        Json(status, new JsonRpcError { Id = default, Error = new JsonRpcErrorDetail { Code = (int)code, Message = text } });
+
+    private static IResult Json(int status, JsonRpcError error) =>
+        Results.Content(JsonSerializer.Serialize<JsonRpcMessage>(error, McpJsonUtilities.DefaultOptions), "application/json", Encoding.UTF8, status);
 }

@@ -52,7 +52,7 @@ public sealed class McpStatelessServer(McpTools tools, ILoggerFactory loggerFact
         ScopeRequests = false,
         Handlers = new McpServerHandlers
         {
-            ListToolsHandler = (_, _) => ValueTask.FromResult(new ListToolsResult { Tools = tools.List() }),
+            ListToolsHandler = (_, _) => ValueTask.FromResult(new ListToolsResult { Tools = tools.List(caller) }),
             CallToolHandler = async (request, cancellationToken) =>
             {
                 var name = request.Params?.Name ?? string.Empty;

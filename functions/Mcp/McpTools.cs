@@ -35,7 +35,8 @@ public sealed class McpTools(
     PipeService pipes,
     DraftService drafts)
 {
-    public IList<Tool> List() => [.. All.Where(tool => settings.SendEnabled || !tool.Sends).Select(tool => tool.ToTool())];
+    /// <summary>The tools this caller may call: exactly those <see cref="Refusal"/> lets through, so the list and the calls cannot disagree.</summary>
+    public IList<Tool> List(Caller caller) => [.. All.Where(tool => Refusal(caller, tool) is null).Select(tool => tool.ToTool())];
 
     /// <summary>Null when no tool has that name.</summary>
     public async Task<CallToolResult?> CallAsync(Caller caller, string name, IDictionary<string, JsonElement>? arguments, CancellationToken cancellationToken)
@@ -45,15 +46,14 @@ public sealed class McpTools(
             return null;
         }
 
-        if (tool.Sends && !settings.SendEnabled)
+        if (Refusal(caller, tool) is { } refusal)
         {
-            return McpResults.Error($"Sending is disabled on this server ({McpSettings.SendEnabledKey}=false).");
+            return McpResults.Error(refusal);
         }
 
         var args = new McpArguments(arguments, tool.Arguments);
         try
         {
-            caller.Require(tool.Permission);
             return await RunAsync(tool.Name, caller, args, cancellationToken);
         }
         catch (OutcomeException problem)
@@ -61,6 +61,17 @@ public sealed class McpTools(
             return McpResults.Error(problem);
         }
     }
+
+    /// <summary>
+    /// Why this caller may not call <paramref name="tool"/>, or null when it may: the server's send switch, then the
+    /// tool's one permission. tools/list shows a tool exactly when this is null, and tools/call refuses exactly when
+    /// it is not, so what a key is shown and what it may do are one rule (the REST routes declare the same permissions
+    /// in their access attributes).
+    /// </summary>
+    private string? Refusal(Caller caller, McpToolDefinition tool) =>
+        tool.Sends && !settings.SendEnabled ? $"Sending is disabled on this server ({McpSettings.SendEnabledKey}=false)."
+        : !caller.Has(tool.Permission) ? $"This credential lacks the '{tool.Permission}' permission in this team, so {tool.Name} is not among its tools."
+        : null;
 
     private async Task<CallToolResult> RunAsync(string name, Caller caller, McpArguments args, CancellationToken cancellationToken) => name switch
     {

@@ -75,7 +75,7 @@ public static class ApiOperations
             Idempotent = true,
         },
 
-        ["ListEmails"] = new("The send log, newest first, cursor-paginated", Shape(200, "A page", P<IReadOnlyList<EmailSummary>>("data"), P<string?>("next_cursor"))) { Query = s_emailListQuery },
+        ["ListEmails"] = new("The send log, newest first, cursor-paginated; cron_job_id and cron_name name the cron job that sent an email", Shape(200, "A page", P<IReadOnlyList<EmailSummary>>("data"), P<string?>("next_cursor"))) { Query = s_emailListQuery },
         ["GetEmail"] = new("One email and its event timeline", Shape(200, "OK", P<EmailSummary>("email"), P<IReadOnlyList<EmailEvent>>("events"))),
         ["CancelEmail"] = new("Cancel a scheduled email", Shape(200, "Cancelled", P<EmailSummary>("email"), P<IReadOnlyList<EmailEvent>>("events"))),
         ["RescheduleEmail"] = new("Reschedule a scheduled email", Shape(200, "Rescheduled", P<EmailSummary>("email"), P<IReadOnlyList<EmailEvent>>("events"))) { Body = typeof(EmailFunctions.RescheduleRequest) },
@@ -136,10 +136,11 @@ public static class ApiOperations
         ["ReceiveResendWebhook"] = new("Where Resend posts events (Svix-signed)", Shape(200, "Stored or a repeat", P<bool>("received"), P<bool>("duplicate"))) { BodyContentType = "application/json" },
         ["CreateOutboundWebhook"] = new("Add an endpoint of your app for signed event deliveries; the whsec_ secret is in this answer only", Shape(201, "Created", P<OutboundWebhook>("webhook"), P<string>("secret"))) { Body = typeof(CreateOutboundWebhookRequest) },
         ["ListOutboundWebhooks"] = new("The team's outbound webhook endpoints", Shape(200, "OK", P<IReadOnlyList<OutboundWebhook>>("webhooks"))),
+        ["ListOutboundWebhookEventTypes"] = new("The event types an endpoint may subscribe to", Shape(200, "OK", P<IReadOnlyList<string>>("events"))),
         ["UpdateOutboundWebhook"] = new("Change an endpoint (url, events, description, enabled; enabling clears an automatic disable)", Shape(200, "OK", P<OutboundWebhook>("webhook"))) { Body = typeof(UpdateOutboundWebhookRequest) },
         ["DeleteOutboundWebhook"] = new("Delete an endpoint and its delivery log", NoContent("Deleted")),
         ["RotateOutboundWebhookSecret"] = new("A new whsec_ secret (in this answer only); the old one keeps signing alongside it for 24 h", Shape(200, "OK", P<OutboundWebhook>("webhook"), P<string>("secret"))),
-        ["ListOutboundWebhookDeliveries"] = new("The endpoint's deliveries, newest first: status, attempts, response code, latency", Shape(200, "OK", P<IReadOnlyList<OutboundDelivery>>("deliveries"))) { Query = ["status", "limit"] },
+        ["ListOutboundWebhookDeliveries"] = new("The endpoint's deliveries, newest first, cursor-paginated: status, attempts, response code, latency", Shape(200, "OK", P<IReadOnlyList<OutboundDelivery>>("deliveries"), P<string?>("next_cursor"))) { Query = ["status", "limit", "cursor"] },
         ["RetryOutboundWebhookDelivery"] = new("Queue another attempt of a delivery now (same webhook-id)", Shape(202, "Queued", P<OutboundDelivery>("delivery"))),
 
         ["GetStats"] = new("Delivery funnel for emails created in the window", Shape(200, "OK", P<DateTimeOffset?>("since"), P<DateTimeOffset?>("until"), P<DeliveryStats>("counts"))) { Query = ["since", "until"] },

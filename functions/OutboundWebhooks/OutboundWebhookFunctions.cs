@@ -33,6 +33,16 @@ public sealed class OutboundWebhookFunctions(OutboundWebhookService webhooks)
         return Results.Json(new { webhooks = await webhooks.ListAsync(caller, context.CancellationToken) });
     }
 
+    /// <summary>The event types an endpoint may subscribe to (the dashboard's checkboxes read them from here).</summary>
+    [Function(nameof(ListOutboundWebhookEventTypes))]
+    [RequiresPermission(Permissions.WebhooksRead)]
+    public IResult ListOutboundWebhookEventTypes(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "outbound-webhooks/events")] HttpRequest request, FunctionContext context)
+    {
+        context.Authorize(Permissions.WebhooksRead);
+        return Results.Json(new { events = OutboundWebhookRules.EventTypes });
+    }
+
     [Function(nameof(UpdateOutboundWebhook))]
     [RequiresPermission(Permissions.WebhooksWrite)]
     public async Task<IResult> UpdateOutboundWebhook(
@@ -70,9 +80,10 @@ public sealed class OutboundWebhookFunctions(OutboundWebhookService webhooks)
     {
         var caller = context.Authorize(Permissions.WebhooksRead);
         var query = new QueryParameters(request.Query);
-        var (status, limit) = (query.Text("status"), query.WholeNumber("limit"));
+        var (status, limit, cursor) = (query.Text("status"), query.WholeNumber("limit"), query.Text("cursor"));
         query.ThrowIfInvalid();
-        return Results.Json(new { deliveries = await webhooks.ListDeliveriesAsync(caller, id, status, limit, context.CancellationToken) });
+        var page = await webhooks.ListDeliveriesAsync(caller, id, status, limit, cursor, context.CancellationToken);
+        return Results.Json(new { deliveries = page.Deliveries, next_cursor = page.NextCursor });
     }
 
     [Function(nameof(RetryOutboundWebhookDelivery))]

@@ -44,6 +44,11 @@ public sealed class ErrorHandlingMiddleware(ILogger<ErrorHandlingMiddleware> log
 
             await ProblemResponse.WriteAsync(http, problem, correlationId);
         }
+        catch (Npgsql.NpgsqlException ex) when (http is null && ex.IsTransient)
+        {
+            // A timer while the database is unreachable: one line per run (its next run retries), not a stack trace.
+            logger.LogWarning("{Function} skipped this run: the database is unavailable ({Reason})", context.FunctionDefinition.Name, ex.InnerException?.Message ?? ex.Message);
+        }
         catch (Exception ex) when (http is null)
         {
             logger.LogError(ex, "Unhandled exception in {Function}", context.FunctionDefinition.Name);

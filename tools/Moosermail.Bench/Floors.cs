@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using Moosermail.Core.ApiKeys;
 using Moosermail.Core.Data;
 using Moosermail.Core.Emails;
+using Moosermail.Core.Security;
 using Moosermail.Core.Webhooks;
 using Npgsql;
 
@@ -18,7 +19,10 @@ namespace Moosermail.Bench;
 /// <item>POST /floor/webhook: read the body, verify the Svix signature (the product's verifier, the secret known in
 /// memory), one INSERT ... ON CONFLICT DO NOTHING into webhook_events;</item>
 /// <item>GET /floor/emails: the mk_ key looked up by its hash, then the same SELECT as GET /api/emails?limit=50,
-/// written as JSON.</item>
+/// written as JSON;</item>
+/// <item>POST /floor/login: read the JSON body, one bcrypt-12 verification of its password with the product's
+/// hasher: driven by wrk exactly like POST /api/auth/login, so both lose the same requests still in flight when
+/// the window closes.</item>
 /// </list>
 /// </summary>
 internal static class Floors
@@ -34,6 +38,14 @@ internal static class Floors
         var app = builder.Build();
 
         app.MapGet("/health", () => Results.Ok());
+
+        var passwordHash = PasswordHasher.Hash(Seeding.Password);
+        app.MapPost("/floor/login", async (HttpRequest request) =>
+        {
+            using var body = await JsonDocument.ParseAsync(request.Body);
+            var password = body.RootElement.GetProperty("password").GetString() ?? string.Empty;
+            return PasswordHasher.Verify(password, passwordHash) ? Results.Ok() : Results.Unauthorized();
+        });
 
         app.MapPost("/floor/webhook", async (HttpRequest request) =>
         {

@@ -6,7 +6,6 @@ using Moosermail.Bench;
 //   floor  --db CONN --urls URL --secret WHSEC --endpoint-id GUID --team GUID   the bare floors (Floors.cs)
 //   seed   --app URL --sandbox URL --db CONN --emails N --out DIR              user, sender, secret, mk_ key, emails
 //   sign   --secret WHSEC --ids FILE --prefix P --count N --out FILE            signed events for bench/webhook.lua
-//   bcrypt --seconds S                                                          cost-12 verifications/s on all cores
 //   batch  --app URL --sandbox URL --calls N                                    N x POST /api/send/batch of 100
 string Value(string name) =>
     Array.IndexOf(args, name) is var index and >= 0 && index + 1 < args.Length ? args[index + 1] : throw new ArgumentException($"{name} is required");
@@ -22,9 +21,6 @@ switch (args.FirstOrDefault())
         return 0;
     case "sign":
         await Seeding.SignAsync(Value("--secret"), Value("--ids"), Value("--prefix"), Number("--count"), Value("--out"));
-        return 0;
-    case "bcrypt":
-        Console.WriteLine(Seeding.BcryptPerSecond(TimeSpan.FromSeconds(Number("--seconds"))).ToString("F2", CultureInfo.InvariantCulture));
         return 0;
     case "batch":
     {
@@ -46,6 +42,6 @@ switch (args.FirstOrDefault())
     }
 
     default:
-        Console.Error.WriteLine("usage: Moosermail.Bench floor|seed|sign|bcrypt|batch ... (see Program.cs)");
+        Console.Error.WriteLine("usage: Moosermail.Bench floor|seed|sign|batch ... (see Program.cs)");
         return 2;
 }

@@ -106,25 +106,4 @@ internal static class Seeding
             await writer.WriteLineAsync($"{svixId}\t{timestamp}\tv1,{signature}\t{body}");
         }
     }
-
-    /// <summary>bcrypt verifications of a cost-12 hash per second on all cores, with the product's hasher (the login floor).</summary>
-    public static double BcryptPerSecond(TimeSpan duration)
-    {
-        var hash = PasswordHasher.Hash(Password);
-        var total = 0L;
-        var until = DateTime.UtcNow + duration;
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        Parallel.For(0, Environment.ProcessorCount, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, _ =>
-        {
-            var local = 0L;
-            while (DateTime.UtcNow < until)
-            {
-                PasswordHasher.Verify(Password, hash);
-                local++;
-            }
-
-            Interlocked.Add(ref total, local);
-        });
-        return total / clock.Elapsed.TotalSeconds;
-    }
 }

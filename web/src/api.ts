@@ -61,6 +61,24 @@ function safeJson(text: string): unknown {
   }
 }
 
+/**
+ * A file from the API (e.g. a received attachment) with the acting team's header, which a plain link cannot carry;
+ * the page hands the bytes to the browser as a download. A refusal throws the same ApiError as api().
+ */
+export async function download(path: string): Promise<Blob> {
+  const headers: Record<string, string> = {};
+  const acting = team.get();
+  if (acting) headers["X-Moosermail-Team"] = acting;
+  const response = await fetch(`/api/${path}`, { headers, credentials: "same-origin" });
+  if (!response.ok) {
+    const text = await response.text();
+    const problem = (text ? safeJson(text) : {}) as { detail?: string; title?: string; correlation_id?: string };
+    if (response.status === 401) onUnauthenticated();
+    throw new ApiError(response.status, problem.detail ?? problem.title ?? `HTTP ${response.status}`, problem.correlation_id ?? response.headers.get("X-Correlation-Id"));
+  }
+  return response.blob();
+}
+
 export const get = <T = any>(path: string) => api<T>("GET", path);
 export const post = <T = any>(path: string, body?: Body) => api<T>("POST", path, body ?? {});
 export const put = <T = any>(path: string, body: Body) => api<T>("PUT", path, body);

@@ -12,7 +12,10 @@ import { contactsPage } from "./pages/contacts";
 import { suppressionsPage } from "./pages/suppressions";
 import { webhooksPage } from "./pages/webhooks";
 import { teamPage } from "./pages/team";
-import { inboxPage, inboxEmailPage, draftsPage, draftPage } from "./pages/inbox";
+import { inboxPage, inboxEmailPage, draftsPage, draftPage, inboxThreadPage } from "./pages/inbox";
+import { outboundWebhooksPage, outboundDeliveriesPage } from "./pages/outbound";
+import { cronPage, cronJobPage } from "./pages/cron";
+import { pipesPage, pipePage } from "./pages/pipes";
 
 export interface Me {
   id: string;
@@ -51,6 +54,13 @@ const pages: [RegExp, string, Page][] = [
   [/^team$/, "Team", teamPage],
   [/^accept$/, "Join a team", acceptInvitationPage],
   [/^account$/, "Account", accountPage],
+  [/^inbox\/threads\/(?<id>[0-9a-f-]{36})$/, "Thread", inboxThreadPage],
+  [/^outbound-webhooks$/, "Outbound webhooks", outboundWebhooksPage],
+  [/^outbound-webhooks\/(?<id>[0-9a-f-]{36})$/, "Deliveries", outboundDeliveriesPage],
+  [/^cron$/, "Cron jobs", cronPage],
+  [/^cron\/(?<id>[0-9a-f-]{36})$/, "Cron job", cronJobPage],
+  [/^pipes$/, "Pipes", pipesPage],
+  [/^pipes\/(?<id>[0-9a-f-]{36})$/, "Pipe", pipePage],
 ];
 
 const nav: [string, string][] = [
@@ -66,6 +76,9 @@ const nav: [string, string][] = [
   ["senders", "Senders"],
   ["api-keys", "API keys"],
   ["webhooks", "Webhooks"],
+  ["outbound-webhooks", "Outbound webhooks"],
+  ["cron", "Cron jobs"],
+  ["pipes", "Pipes"],
   ["team", "Team"],
   ["account", "Account"],
 ];

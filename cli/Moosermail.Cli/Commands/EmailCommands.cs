@@ -79,6 +79,11 @@ public static class EmailCommands
                     text.Append(CultureInfo.InvariantCulture, $"Error:   {email.Str("last_error")}\n");
                 }
 
+                if (email.Str("cron_name").Length > 0)
+                {
+                    text.Append(CultureInfo.InvariantCulture, $"Cron:    {email.Str("cron_name")} ({email.Str("cron_job_id")})\n");
+                }
+
                 foreach (var e in detail.Items("events"))
                 {
                     text.Append(string.Create(CultureInfo.InvariantCulture, $"  {e.When("occurred_at")}  {e.Str("type")}  {e.Str("detail")}").TrimEnd()).Append('\n');

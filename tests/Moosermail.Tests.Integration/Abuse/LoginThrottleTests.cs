@@ -59,6 +59,20 @@ public sealed class LoginThrottleTests(AppFixture app)
     }
 
     [Fact]
+    public async Task AConcurrentBurst_GetsOnlyTheFreeFailuresChecked_TheRestWait()
+    {
+        // Checking the backoff and counting the failure are one statement, so requests in flight together cannot
+        // all slip past the check before any of them is counted.
+        var user = await TestUsers.CreateAsync(app);
+
+        var burst = await Task.WhenAll(Enumerable.Range(0, 12).Select(i => LoginAsync(user.Email, "burst guess " + i)));
+
+        Assert.Equal(5, burst.Count(r => r.StatusCode == HttpStatusCode.Unauthorized));
+        Assert.Equal(7, burst.Count(r => r.StatusCode == HttpStatusCode.TooManyRequests));
+        Assert.All(burst.Where(r => r.StatusCode == HttpStatusCode.TooManyRequests), r => Assert.True(r.Headers.RetryAfter?.Delta >= TimeSpan.FromSeconds(1)));
+    }
+
+    [Fact]
     public async Task ThrottleIsPerAccount_NotPerAddress_AndAnUnknownEmailAnswersTheSame()
     {
         // An instance that believes X-Forwarded-For from loopback and has the per-address limits on, so each

@@ -176,6 +176,7 @@ public static class RouteFixtures
         ["RotateResendWebhook"] = new(_ => Call("api/webhooks/resend/rotate")),
         ["CreateOutboundWebhook"] = new(_ => Call("api/outbound-webhooks", new { url = UnusedReceiver, events = new[] { "email.sent" } })),
         ["ListOutboundWebhooks"] = new(async w => { await OutboundWebhookAsync(w); return await Call("api/outbound-webhooks"); }),
+        ["ListOutboundWebhookEventTypes"] = new(_ => Call("api/outbound-webhooks/events")),
         ["UpdateOutboundWebhook"] = new(async w => await Call($"api/outbound-webhooks/{await OutboundWebhookAsync(w)}", new { description = "changed" }), NamesTeamResource: true),
         ["DeleteOutboundWebhook"] = new(async w => await Call($"api/outbound-webhooks/{await OutboundWebhookAsync(w)}"), NamesTeamResource: true),
         ["RotateOutboundWebhookSecret"] = new(async w => await Call($"api/outbound-webhooks/{await OutboundWebhookAsync(w)}/rotate-secret"), NamesTeamResource: true),

@@ -230,6 +230,38 @@ public sealed class CronRunTests(AppFixture app)
         Assert.Equal(1, await app.Sandbox.AcceptedSendsAsync(world.ApiKey));
     }
 
+    [Fact]
+    public async Task SendLog_NamesTheCronJobOfEachEmail_AfterTheJobIsRenamedAndDeletedToo()
+    {
+        var clock = Clock();
+        await using var own = await SecondaryApp.StartAsync(app, clock);
+        var world = await WorldAsync(own);
+        var id = await CreateJobAsync(world, new { to = new[] { "x@example.com", "y@example.com" } });
+        clock.Advance(TimeSpan.FromMinutes(1));
+        await own.RunTimerAsync(Timer);
+        var (sentByHand, _) = await SendAsync(world.Client, world.User, HttpMethod.Post, "api/send", new { to = "z@example.com", subject = "By hand", body = "Hi" });
+        await SendAsync(world.Client, world.User, HttpMethod.Put, $"api/cron/{id}", new { name = "renamed" });
+        var (deleted, _) = await SendAsync(world.Client, world.User, HttpMethod.Delete, $"api/cron/{id}");
+
+        var (_, page) = await SendAsync(world.Client, world.User, HttpMethod.Get, "api/emails?limit=10");
+        var emails = page.GetProperty("data").EnumerateArray().ToList();
+        var byCron = emails.Where(e => e.GetProperty("cron_job_id").ValueKind != JsonValueKind.Null).ToList();
+        var (_, detail) = await SendAsync(world.Client, world.User, HttpMethod.Get, $"api/emails/{byCron[0].GetProperty("id").GetGuid()}");
+        var (_, log) = await SendAsync(world.Client, world.User, HttpMethod.Get, "api/send-log?limit=10");
+
+        Assert.Equal(HttpStatusCode.OK, sentByHand);
+        Assert.Equal(HttpStatusCode.NoContent, deleted);
+        Assert.Equal(3, emails.Count);
+        Assert.Equal(2, byCron.Count);
+        Assert.All(byCron, e => Assert.Equal(id, e.GetProperty("cron_job_id").GetGuid()));
+        Assert.All(byCron, e => Assert.Equal("every minute", e.GetProperty("cron_name").GetString()));
+        var byHand = Assert.Single(emails, e => e.GetProperty("subject").GetString() == "By hand");
+        Assert.Equal(JsonValueKind.Null, byHand.GetProperty("cron_name").ValueKind);
+        Assert.Equal(id, detail.GetProperty("email").GetProperty("cron_job_id").GetGuid());
+        Assert.Equal("every minute", detail.GetProperty("email").GetProperty("cron_name").GetString());
+        Assert.Equal(2, log.GetProperty("logs").EnumerateArray().Count(e => e.GetProperty("cron_name").GetString() == "every minute"));
+    }
+
     private sealed record World(HttpClient Client, TestUser User, string ApiKey, Guid TemplateId);
 
     /// <summary>10:00:30 UTC two days ahead: jobs created now first run at 10:01 (<see cref="Slot"/>(1)).</summary>

@@ -83,6 +83,78 @@ public sealed partial class InboxDashboardTests(AppFixture app, BrowserFixture b
     }
 
     [BrowserFact]
+    public async Task ReceivedEmail_Labelled_AttachmentDownloaded_Archived_AndItsThreadShown()
+    {
+        var user = await _host.CreateUserAsync();
+        using var client = _host.CreateClient();
+        var (_, apiKey) = await TestSenders.AddAsync(client, user);
+        var subject = $"Ledger {Guid.NewGuid():N}"[..15];
+        await ReceiveOnHostAsync(user, apiKey, new
+        {
+            from = "Ada <ada@example.net>",
+            to = new[] { "hello@example.com" },
+            subject,
+            message_id = $"<{subject.Replace(' ', '-')}@example.net>",
+            text = "The ledger is attached.",
+            attachments = new[] { new { filename = "ledger.txt", content_type = "text/plain", content = Convert.ToBase64String("debit, credit"u8.ToArray()) } },
+        });
+        await ReceiveOnHostAsync(user, apiKey, new
+        {
+            from = "Bob <bob@example.net>",
+            to = new[] { "hello@example.com" },
+            subject = $"Re: {subject}",
+            in_reply_to = $"<{subject.Replace(' ', '-')}@example.net>",
+            text = "Thanks, got it.",
+        });
+
+        var page = await LoginAsync(user);
+        await page.GotoAsync("app/#/inbox");
+        await page.GetByRole(AriaRole.Link, new() { Name = subject, Exact = true }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = subject, Level = 1 })).ToBeVisibleAsync();
+
+        // The attachment is a link to the API's route; the download carries its bytes.
+        var download = await page.RunAndWaitForDownloadAsync(() => page.GetByRole(AriaRole.Link, new() { Name = "ledger.txt" }).ClickAsync());
+        Assert.Equal("ledger.txt", download.SuggestedFilename);
+        using (var reader = new StreamReader(await download.CreateReadStreamAsync()))
+        {
+            Assert.Equal("debit, credit", await reader.ReadToEndAsync());
+        }
+
+        // Labels: added and removed, each a PATCH whose answer the page shows.
+        await page.GetByLabel("New label").FillAsync("books");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Add label" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.List, new() { Name = "Labels" })).ToContainTextAsync("books");
+        await page.GetByLabel("New label").FillAsync("2026");
+        await page.GetByLabel("New label").PressAsync("Enter");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Remove label books" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.List, new() { Name = "Labels" })).Not.ToContainTextAsync("books");
+        await Assertions.Expect(page.GetByRole(AriaRole.List, new() { Name = "Labels" })).ToContainTextAsync("2026");
+
+        // The thread: both emails, oldest first.
+        await page.GetByRole(AriaRole.Link, new() { Name = "View the thread" }).ClickAsync();
+        var conversation = page.GetByRole(AriaRole.List, new() { Name = "Conversation" });
+        await Assertions.Expect(conversation.GetByRole(AriaRole.Listitem)).ToHaveCountAsync(2);
+        await Assertions.Expect(conversation.GetByRole(AriaRole.Listitem).First).ToContainTextAsync("ada@example.net");
+        await Assertions.Expect(conversation.GetByRole(AriaRole.Listitem).Last).ToContainTextAsync($"Re: {subject}");
+
+        // Archive: it leaves the inbox, is found under Archived, and moves back.
+        await conversation.GetByRole(AriaRole.Link, new() { Name = subject, Exact = true }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Archive" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Status).Filter(new() { HasText = "Archived." })).ToBeVisibleAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "← Inbox" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = $"Re: {subject}", Exact = true })).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = subject, Exact = true })).ToHaveCountAsync(0);
+        await page.GetByLabel("Show").SelectOptionAsync("true");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Search" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Row).Filter(new() { HasText = "2026" })).ToContainTextAsync(subject);
+        await page.GetByRole(AriaRole.Link, new() { Name = subject, Exact = true }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Move to inbox" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Archive" })).ToBeVisibleAsync();
+        Assert.False(await app.ScalarAsync<bool>("SELECT is_archived FROM received_emails WHERE team_id = @TeamId AND subject = @Subject", new { user.TeamId, Subject = subject }));
+        Assert.Empty(_pageErrors);
+    }
+
+    [BrowserFact]
     public async Task MailedLinks_ResetPasswordAndVerifyEmail_WorkInTheApp()
     {
         var user = await _host.CreateUserAsync();
@@ -105,6 +177,14 @@ public sealed partial class InboxDashboardTests(AppFixture app, BrowserFixture b
         await Assertions.Expect(page.GetByText("Password changed.")).ToBeVisibleAsync();
         Assert.True((await client.PostAsJsonAsync("api/auth/login", new { email = user.Email, password = "a brand new password" })).IsSuccessStatusCode);
         Assert.Empty(_pageErrors);
+    }
+
+    /// <summary>Injects, backfills and fetches on the browser tests' app, whose real clock orders the emails of a thread.</summary>
+    private async Task ReceiveOnHostAsync(TestUser user, string apiKey, object inbound)
+    {
+        await app.InjectAsync(apiKey, inbound);
+        await _host.Services.BackfillAsync(user.TeamId);
+        await _host.Services.FetchContentAsync();
     }
 
     private async Task<IPage> LoginAsync(TestUser user)

@@ -5,14 +5,27 @@ using Moosermail.Tests.Integration.Infrastructure;
 
 namespace Moosermail.Tests.Integration.Mcp;
 
-/// <summary>Speaks to POST /api/mcp as an MCP Streamable HTTP client would: one JSON-RPC message per POST, the answer one SSE event.</summary>
-public sealed class McpClient(HttpClient http, TestUser user)
+/// <summary>
+/// Speaks to POST /api/mcp as an MCP Streamable HTTP client would: one JSON-RPC message per POST, the answer one SSE
+/// event (or one JSON object). <paramref name="team"/> acts in a shared team through the X-Moosermail-Team header.
+/// </summary>
+public sealed class McpClient(HttpClient http, TestUser user, Guid? team = null)
 {
     private int _nextId;
 
-    public async Task<(HttpStatusCode Status, JsonElement Body)> PostRawAsync(string json)
+    public async Task<(HttpStatusCode Status, JsonElement Body)> PostRawAsync(string json, string? correlationId = null)
     {
         using var request = user.RawJson(HttpMethod.Post, "api/mcp", json);
+        if (team is { } teamId)
+        {
+            request.Headers.Add("X-Moosermail-Team", teamId.ToString());
+        }
+
+        if (correlationId is not null)
+        {
+            request.Headers.Add("X-Correlation-Id", correlationId);
+        }
+
         request.Headers.Accept.ParseAdd("application/json");
         request.Headers.Accept.ParseAdd("text/event-stream");
         var response = await http.SendAsync(request);

@@ -131,6 +131,35 @@ public sealed class TriggerKeyAbuseTests(AppFixture app)
     }
 
     [Fact]
+    public async Task RecipientsSkippedOrAFireRefusedAfterTheCheck_UseNoneOfTheLimit()
+    {
+        var clock = new FakeTimeProvider(new DateTimeOffset(DateTime.UtcNow.Date.AddDays(1).AddHours(12), TimeSpan.Zero).AddSeconds(5));
+        await using var own = await SecondaryApp.StartAsync(app, clock);
+        using var client = own.CreateClient();
+        var (user, apiKey, key, id) = await TriggerAsync(domains: ["example.com"], client: client, user: await own.CreateUserAsync());
+        await TestContent.SendAsync(client, user, HttpMethod.Put, $"api/triggers/{id}", new { rate_limit_per_minute = 2 });
+        await using (var connection = new NpgsqlConnection(app.DatabaseUrl))
+        {
+            await connection.ExecuteAsync("INSERT INTO suppressions (team_id, address, reason, created_at) VALUES (@TeamId, 'bounced@example.com', 'bounced', now())", new { user.TeamId });
+        }
+
+        Task<HttpResponseMessage> FireOwnAsync(object body) => client.PostAsJsonAsync($"api/trigger/{key}", body);
+
+        var missingVariable = await FireOwnAsync(new { to = new[] { "a@example.com", "b@example.com" } });
+        var oneSuppressed = await FireOwnAsync(new { to = new[] { "bounced@example.com", "c@example.com" }, variables = new { name = "x" } });
+        var allSuppressed = await FireOwnAsync(new { to = "bounced@example.com", variables = new { name = "x" } });
+        var secondEmail = await FireOwnAsync(new { to = "d@example.com", variables = new { name = "x" } });
+        var overTheLimit = await FireOwnAsync(new { to = "e@example.com", variables = new { name = "x" } });
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, missingVariable.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, oneSuppressed.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, allSuppressed.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, secondEmail.StatusCode);
+        Assert.Equal(HttpStatusCode.TooManyRequests, overTheLimit.StatusCode);
+        Assert.Equal(2, await app.Sandbox.AcceptedSendsAsync(apiKey));
+    }
+
+    [Fact]
     public async Task ARetryWithTheSameIdempotencyKey_GetsTheFirstAnswer_WithoutUsingTheLimit()
     {
         var clock = new FakeTimeProvider(new DateTimeOffset(DateTime.UtcNow.Date.AddDays(1).AddHours(11), TimeSpan.Zero).AddSeconds(5));

@@ -20,6 +20,18 @@ public sealed class DatabaseSettingsTests
         Assert.Equal("db.example:5433", settings.Endpoint);
     }
 
+    [Fact]
+    public void CreateDataSource_PreparesStatements_UnlessTheConnectionStringSays()
+    {
+        using var defaulted = Database.CreateDataSource(DatabaseSettings.Load(Config()));
+        using var off = Database.CreateDataSource(DatabaseSettings.Load(Config((DatabaseSettings.DatabaseUrlKey, Url + ";Max Auto Prepare=0"))));
+        using var own = Database.CreateDataSource(Url + ";MaxAutoPrepare=7");
+
+        Assert.Equal(Database.DefaultMaxAutoPrepare, new NpgsqlConnectionStringBuilder(defaulted.ConnectionString).MaxAutoPrepare);
+        Assert.Equal(0, new NpgsqlConnectionStringBuilder(off.ConnectionString).MaxAutoPrepare);
+        Assert.Equal(7, new NpgsqlConnectionStringBuilder(own.ConnectionString).MaxAutoPrepare);
+    }
+
     [Theory]
     [InlineData("0")]
     [InlineData("-3")]

@@ -58,7 +58,7 @@ export async function contactsPage(main: HTMLElement, params: URLSearchParams) {
       ]),
       "Contacts",
     ),
-    page.next_cursor ? h("nav", { class: "pager", "aria-label": "Pages" }, h("a", { href: `#/contacts${query({ search, tag, cursor: page.next_cursor })}` }, "More →")) : null,
+    page.next_cursor ? h("nav", { class: "pager", "aria-label": "Pages" }, h("a", { href: `#/contacts${query({ search, tag, cursor: page.next_cursor })}` }, "More →")) : "",
     section(
       "Add a contact",
       form(
@@ -80,7 +80,7 @@ export async function contactsPage(main: HTMLElement, params: URLSearchParams) {
         const result = await api<{ imported: number; updated: number; errors: { row: number; email: string | null; message: string }[] }>("POST", "contacts/import", csv, "text/csv");
         importResult.replaceChildren(
           h("p", {}, `${result.imported} imported, ${result.updated} updated, ${result.errors.length} rows with errors.`),
-          result.errors.length ? table(["Row", "Email", "Error"], result.errors.map((e) => [e.row, e.email ?? "", e.message]), "Rows with errors") : null,
+          result.errors.length ? table(["Row", "Email", "Error"], result.errors.map((e) => [e.row, e.email ?? "", e.message]), "Rows with errors") : "",
         );
       }),
       importResult,

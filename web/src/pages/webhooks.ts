@@ -29,7 +29,7 @@ export async function webhooksPage(main: HTMLElement) {
   };
   main.append(
     h("h1", {}, "Webhooks"),
-    settings.warning ? h("p", { class: "warning", role: "note" }, settings.warning) : null,
+    settings.warning ? h("p", { class: "warning", role: "note" }, settings.warning) : "",
     section(
       "1. Give Resend this URL",
       h("p", {}, "In Resend: Webhooks → Add endpoint. Choose the email.* events."),

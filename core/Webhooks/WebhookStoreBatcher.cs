@@ -1,0 +1,118 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace Moosermail.Core.Webhooks;
+
+/// <summary>
+/// Group commit for webhook ingest (issue 15). Verified events that arrive while a batch is being written queue up
+/// and go together in the next batch: ONE statement (<see cref="WebhookEventRepository.StoreVerifiedAsync"/>) stores,
+/// de-duplicates and folds them all. A burst from Resend thus pays one round trip, one plan execution and one
+/// commit per batch instead of per event, while each request still answers only after its own event is stored and
+/// folded, so nothing Svix was told "200" about can be lost. A lone event waits for nobody: it is a batch of one.
+/// <para>
+/// Two writers per process, so one batch fills while the other waits on Postgres; every batch locks its emails in id
+/// order, so batches (of this process or of other instances) cannot deadlock on them. A batch that fails as a whole (a transient error) fails every
+/// request in it (Svix retries them; the unique index makes retries safe); one that fails for another reason is
+/// retried event by event, so one bad event cannot take its neighbours down.
+/// </para>
+/// Hand-written: no library on the mirror batches awaitable database writes (a Channel and a loop are all it takes).
+/// </summary>
+public sealed class WebhookStoreBatcher(WebhookEventRepository events, ILogger<WebhookStoreBatcher> logger) : IAsyncDisposable
+{
+    /// <summary>Events per statement at most: large enough to absorb a burst, small enough to keep the statement short.</summary>
+    public const int MaxBatch = 100;
+
+    /// <summary>Batches in flight at once: while one waits on Postgres the next one fills, so a burst is not held up by one round trip.</summary>
+    public const int Writers = 2;
+
+    private readonly Channel<Pending> queue = Channel.CreateUnbounded<Pending>();
+    private readonly Lock startLock = new();
+    private Task? writer;
+
+    /// <summary>Stores and folds one verified event together with whatever else is waiting.</summary>
+    public Task<BatchStoreResult> StoreAsync(VerifiedWebhookEvent evt, CancellationToken cancellationToken)
+    {
+        var pending = new Pending(evt, new TaskCompletionSource<BatchStoreResult>(TaskCreationOptions.RunContinuationsAsynchronously));
+        EnsureWriter();
+        ObjectDisposedException.ThrowIf(!queue.Writer.TryWrite(pending), this);
+
+        // The write goes on when this request is cancelled: the event is stored either way, and Svix's retry is a duplicate.
+        return pending.Stored.Task.WaitAsync(cancellationToken);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        queue.Writer.TryComplete();
+        if (writer is not null)
+        {
+            await writer;
+        }
+    }
+
+    private void EnsureWriter()
+    {
+        if (writer is not null)
+        {
+            return;
+        }
+
+        lock (startLock)
+        {
+            writer ??= Task.WhenAll(Enumerable.Range(0, Writers).Select(_ => Task.Run(WriteLoopAsync)));
+        }
+    }
+
+    private async Task WriteLoopAsync()
+    {
+        var batch = new List<Pending>(MaxBatch);
+        while (await queue.Reader.WaitToReadAsync())
+        {
+            batch.Clear();
+            var keys = new HashSet<(Guid, string)>();
+            while (batch.Count < MaxBatch && queue.Reader.TryRead(out var pending))
+            {
+                if (keys.Add((pending.Event.Event.EndpointId, pending.Event.Event.SvixId)))
+                {
+                    batch.Add(pending);
+                }
+                else
+                {
+                    // The same event twice in one batch: the first copy decides, this one is a duplicate either way.
+                    pending.Stored.TrySetResult(new BatchStoreResult(null, EndpointCurrent: true));
+                }
+            }
+
+            await WriteAsync(batch);
+        }
+    }
+
+    private async Task WriteAsync(List<Pending> batch)
+    {
+        try
+        {
+            var results = await events.StoreVerifiedAsync(batch.Select(p => p.Event).ToList(), CancellationToken.None);
+            for (var i = 0; i < batch.Count; i++)
+            {
+                batch[i].Stored.TrySetResult(results[i]);
+            }
+        }
+        catch (Exception ex) when (batch.Count > 1 && !(ex is NpgsqlException { IsTransient: true }))
+        {
+            logger.LogWarning(ex, "A batch of {Count} webhook events failed; storing them one by one", batch.Count);
+            foreach (var pending in batch)
+            {
+                await WriteAsync([pending]);
+            }
+        }
+        catch (Exception ex)
+        {
+            foreach (var pending in batch)
+            {
+                pending.Stored.TrySetException(ex);
+            }
+        }
+    }
+
+    private sealed record Pending(VerifiedWebhookEvent Event, TaskCompletionSource<BatchStoreResult> Stored);
+}

@@ -1,0 +1,127 @@
+using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using Moosermail.Core.Webhooks;
+using Moosermail.Tests.Integration.Infrastructure;
+using Npgsql;
+
+namespace Moosermail.Tests.Integration.Webhooks;
+
+/// <summary>
+/// Webhook ingest's group commit (WebhookStoreBatcher): events that share one statement keep every guarantee a lone
+/// event has — per-email folds add up and stay monotonic, suppressions and timelines are complete, teams stay apart,
+/// and one event Postgres refuses does not take the others in its batch down.
+/// </summary>
+[Collection(AppCollection.Name)]
+public sealed class WebhookBatchTests(AppFixture app)
+{
+    private readonly WebhookTestKit _kit = new(app.CreateClient(), app.DatabaseUrl);
+
+    [Fact]
+    public async Task ConcurrentMixedEvents_ForOneEmail_FoldAsIfOneByOne()
+    {
+        var (user, endpoint, secret) = await _kit.TeamWithSecretAsync(app);
+        var (id, resendId) = await _kit.SendAsync(user, new { to = "gone@example.com", subject = "s", body = "b" });
+        var bodies = Enumerable.Range(0, 30).Select(i => (i % 3) switch
+        {
+            0 => WebhookTestKit.EmailEvent("email.opened", resendId, "gone@example.com"),
+            1 => WebhookTestKit.EmailEvent("email.delivered", resendId, "gone@example.com"),
+            _ => WebhookTestKit.EmailEvent("email.bounced", resendId, "gone@example.com", "Permanent"),
+        }).ToList();
+        using var client = app.CreateClient();
+
+        var responses = await Task.WhenAll(bodies.Select(body => client.SendAsync(WebhookTestKit.SignedPost(endpoint, secret, body, app.Time.GetUtcNow()))));
+
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        var email = await _kit.EmailAsync(user, id);
+        Assert.Equal("bounced", email.GetProperty("email").GetProperty("status").GetString());
+        Assert.Equal(10, email.GetProperty("email").GetProperty("opened_count").GetInt32());
+        Assert.Equal(30, email.GetProperty("events").EnumerateArray().Count(e => e.GetProperty("type").GetString()!.StartsWith("email.", StringComparison.Ordinal)));
+        var suppressions = (await _kit.JsonAsync(user, HttpMethod.Get, "api/suppressions")).GetProperty("data").EnumerateArray().ToList();
+        Assert.Equal("gone@example.com", Assert.Single(suppressions).GetProperty("email").GetString());
+    }
+
+    [Fact]
+    public async Task ConcurrentEventsOfTwoTeams_NeverFoldIntoTheOtherTeamsEmail()
+    {
+        var (victim, victimEndpoint, victimSecret) = await _kit.TeamWithSecretAsync(app);
+        var (attacker, attackerEndpoint, attackerSecret) = await _kit.TeamWithSecretAsync(app);
+        var (id, resendId) = await _kit.SendAsync(victim, new { to = "v@example.com", subject = "s", body = "b" });
+        using var client = app.CreateClient();
+
+        var posts = Enumerable.Range(0, 40).Select(i => i % 2 == 0
+            ? client.SendAsync(WebhookTestKit.SignedPost(victimEndpoint, victimSecret, WebhookTestKit.EmailEvent("email.opened", resendId, "v@example.com"), app.Time.GetUtcNow()))
+            : client.SendAsync(WebhookTestKit.SignedPost(attackerEndpoint, attackerSecret, WebhookTestKit.EmailEvent("email.bounced", resendId, "v@example.com", "Permanent"), app.Time.GetUtcNow())));
+        var responses = await Task.WhenAll(posts);
+
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        var email = (await _kit.EmailAsync(victim, id)).GetProperty("email");
+        Assert.Equal("opened", email.GetProperty("status").GetString());
+        Assert.Equal(20, email.GetProperty("opened_count").GetInt32());
+        Assert.Empty((await _kit.JsonAsync(victim, HttpMethod.Get, "api/suppressions")).GetProperty("data").EnumerateArray());
+        Assert.Empty((await _kit.JsonAsync(attacker, HttpMethod.Get, "api/suppressions")).GetProperty("data").EnumerateArray());
+        Assert.Equal(20, await _kit.StoredEventsAsync(attacker.TeamId));
+    }
+
+    [Fact]
+    public async Task OneEventPostgresRefuses_FailsAloneAndItsBatchIsStored()
+    {
+        var (user, publicId, _) = await _kit.TeamWithSecretAsync(app);
+        var (id, resendId) = await _kit.SendAsync(user, new { to = "a@example.com", subject = "s", body = "b" });
+        var endpoint = await app.App.Services.GetRequiredService<WebhookEndpointRepository>().FindForDeliveryAsync(publicId, CancellationToken.None);
+        var batcher = app.App.Services.GetRequiredService<WebhookStoreBatcher>();
+        var now = app.Time.GetUtcNow();
+        var opened = new FoldPlan(null, 1, 0, "email.opened", null, now, [], null);
+        VerifiedWebhookEvent Event(string svixId, string payload) =>
+            new(new NewWebhookEvent(user.TeamId, endpoint!.Id, svixId, "email.opened", true, resendId, now, payload), endpoint, opened, now);
+
+        // Hold the email's row so the first batch waits on it, and the rest queue up behind it as ONE batch.
+        await using var holder = new NpgsqlConnection(app.DatabaseUrl);
+        await holder.OpenAsync();
+        await using var hold = await holder.BeginTransactionAsync();
+        await using (var lockRow = new NpgsqlCommand("SELECT 1 FROM emails WHERE id = @id FOR UPDATE", holder, hold))
+        {
+            lockRow.Parameters.AddWithValue("id", id);
+            await lockRow.ExecuteScalarAsync();
+        }
+
+        var first = batcher.StoreAsync(Event("msg_first", "{}"), CancellationToken.None);
+        await WaitForLockWaiterAsync();
+        var good = Enumerable.Range(0, 10).Select(i => batcher.StoreAsync(Event($"msg_good_{i}", "{}"), CancellationToken.None)).ToList();
+        var bad = batcher.StoreAsync(Event("msg_bad", "not json"), CancellationToken.None);
+        await hold.CommitAsync();
+
+        Assert.NotNull((await first).EventId);
+        Assert.All(await Task.WhenAll(good), stored => Assert.NotNull(stored.EventId));
+        await Assert.ThrowsAsync<PostgresException>(() => bad);
+        Assert.Equal(11, await _kit.StoredEventsAsync(user.TeamId));
+        Assert.Equal(11, (await _kit.EmailAsync(user, id)).GetProperty("email").GetProperty("opened_count").GetInt32());
+    }
+
+    [Fact]
+    public async Task EventsNoOutboundWebhookSubscribesTo_AreStoredAlreadyFannedOut()
+    {
+        var (user, endpoint, secret) = await _kit.TeamWithSecretAsync(app);
+        var (_, resendId) = await _kit.SendAsync(user, new { to = "a@example.com", subject = "s", body = "b" });
+
+        var response = await _kit.Client.SendAsync(WebhookTestKit.SignedPost(endpoint, secret, WebhookTestKit.EmailEvent("email.delivered", resendId), app.Time.GetUtcNow()));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(0, await app.ScalarAsync<long>("SELECT count(*) FROM webhook_events WHERE team_id = @TeamId AND outbound_fanned_at IS NULL", new { user.TeamId }));
+    }
+
+    /// <summary>Until a backend of this database waits for a row lock (bounded).</summary>
+    private async Task WaitForLockWaiterAsync()
+    {
+        for (var i = 0; i < 200; i++)
+        {
+            if (await app.ScalarAsync<long>("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'", new { }) > 0)
+            {
+                return;
+            }
+
+            await Task.Delay(25);
+        }
+
+        throw new TimeoutException("The first batch never waited for the held row.");
+    }
+}
