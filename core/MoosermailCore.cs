@@ -92,6 +92,7 @@ public static class MoosermailCore
         services.AddSingleton<PipeWorkRepository>();
         services.AddSingleton<PipeActionRunner>();
         services.AddSingleton<PipeProcessor>();
+        services.AddSingleton<IReceivedMailObserver, PipeNudge>();
         services.AddSingleton<ContactRepository>();
         services.AddSingleton<ContactService>();
         services.AddSingleton<ContactImportService>();

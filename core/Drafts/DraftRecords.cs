@@ -27,6 +27,9 @@ public sealed record DraftInput
 
     /// <summary>Makes the draft a reply to this received email (GET /api/inbox/{id}); set on create only.</summary>
     public Guid? ReplyToInboxId { get; init; }
+
+    /// <summary>A reply draft quotes the email it answers when sent; false leaves it out.</summary>
+    public bool? Quote { get; init; }
 }
 
 /// <summary>A stored draft. <see cref="SentEmailId"/> and <see cref="SentAt"/> are set once it was sent; it cannot change after.</summary>
@@ -49,6 +52,9 @@ public sealed record Draft
     public string? Html { get; init; }
 
     public Guid? ReplyToInboxId { get; init; }
+
+    /// <summary>For a reply draft: the email it answers is quoted below the body when it is sent.</summary>
+    public bool Quote { get; init; } = true;
 
     public Guid? CreatedBy { get; init; }
 

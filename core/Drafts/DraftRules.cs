@@ -30,6 +30,7 @@ public static class DraftRules
             Subject = input.Subject is null ? current.Subject : Subject(input.Subject, errors),
             Text = (input.Text ?? input.Body) is { } text ? Body(text, "text", errors) : current.Text,
             Html = input.Html is { } html ? Body(html, "html", errors) : current.Html,
+            Quote = input.Quote ?? current.Quote,
         };
         errors.ThrowIfAny();
         return draft;

@@ -25,6 +25,12 @@ public sealed class DraftService(
 {
     public const int MaxListed = 200;
 
+    /// <summary>Unsent drafts a team may keep; sent ones do not count and are pruned after <see cref="SentRetention"/>.</summary>
+    public const int MaxUnsentPerTeam = 1000;
+
+    /// <summary>How long a sent draft stays readable (GET /api/drafts/{id}) before the DataRetention timer deletes it.</summary>
+    public static readonly TimeSpan SentRetention = TimeSpan.FromDays(30);
+
     public async Task<Draft> CreateAsync(Caller caller, DraftInput input, CancellationToken cancellationToken)
     {
         var all = await senders.ListForTeamAsync(caller.TeamId, cancellationToken);
@@ -38,7 +44,8 @@ public sealed class DraftService(
             draft = draft with { ReplyToInboxId = inboxId, To = [.. addressing.To], From = addressing.From, Subject = addressing.Subject };
         }
 
-        var created = await drafts.InsertAsync(caller.TeamId, DraftRules.Apply(draft, input, all), cancellationToken);
+        var created = await drafts.InsertAsync(caller.TeamId, DraftRules.Apply(draft, input, all), MaxUnsentPerTeam, cancellationToken)
+            ?? throw new ConflictException($"This team has {MaxUnsentPerTeam} unsent drafts, the most it may keep. Send or delete some (GET /api/drafts) before saving another.");
         logger.LogInformation("Draft {DraftId} created in team {TeamId}", created.Id, caller.TeamId);
         return created;
     }
@@ -92,6 +99,14 @@ public sealed class DraftService(
         var threading = draft.ReplyToInboxId is { } inboxId ? await replies.FindAsync(caller.TeamId, inboxId, cancellationToken) : null;
         var now = time.GetUtcNow();
         var errors = new ValidationErrors();
+        var (text, html, headers, messageId) = (draft.Text, draft.Html, (IReadOnlyDictionary<string, string>?)null, (string?)null);
+        if (threading is { Email: var original, Threading: var t })
+        {
+            messageId = ReplyComposer.MessageId(draft.From, await senders.ListForTeamAsync(caller.TeamId, cancellationToken));
+            headers = new Dictionary<string, string>(ReplyComposer.Headers(t), StringComparer.OrdinalIgnoreCase) { ["Message-ID"] = messageId };
+            (text, html) = draft.Quote ? (ReplyQuote.Text(text, original), ReplyQuote.Html(html, original)) : (text, html);
+        }
+
         var email = SendValidator.Validate(new SendInput
         {
             To = JsonSerializer.SerializeToElement(draft.To),
@@ -99,9 +114,9 @@ public sealed class DraftService(
             Bcc = JsonSerializer.SerializeToElement(draft.Bcc),
             From = draft.From,
             Subject = draft.Subject,
-            Text = draft.Text,
-            Html = draft.Html,
-            Headers = threading is { Threading: var t } ? ReplyComposer.Headers(t) : null,
+            Text = text,
+            Html = html,
+            Headers = headers,
         }, now, errors);
         errors.ThrowIfAny();
         await suppressions.RefuseSuppressedAsync(caller.TeamId, [email!], batch: false, cancellationToken);
@@ -111,9 +126,9 @@ public sealed class DraftService(
             WithinTransaction = async (connection, transaction, ids, ct) =>
             {
                 await DraftRepository.MarkSentAsync(connection, transaction, caller.TeamId, id, draft.UpdatedAt, ids[0], now, ct);
-                if (threading is { Email: var received })
+                if (threading is { Email: var received, Threading: var thread })
                 {
-                    await ReplyRepository.LinkAsync(connection, transaction, caller.TeamId, ids[0], received.Id, now, ct);
+                    await ReplyRepository.LinkAsync(connection, transaction, caller.TeamId, ids[0], received.Id, messageId!, thread.ThreadId, now, ct);
                 }
             },
         };

@@ -69,6 +69,20 @@ public static partial class ReplyComposer
         return headers;
     }
 
+    /// <summary>
+    /// The reply's own Message-ID, &lt;uuid@domain&gt; on the domain of the address it is sent from (RFC 5322 §3.6.4: unique,
+    /// the right side a domain the sender controls): <paramref name="from"/>, else the team's default sender.
+    /// </summary>
+    public static string MessageId(string? from, IReadOnlyList<Sender> senders)
+    {
+        var address = from is { } f && FromAddress.Normalize(f) is { } normalized ? FromAddress.AddressOf(normalized)
+            : (senders.FirstOrDefault(s => s.IsDefault) ?? (senders.Count > 0 ? senders[0] : null)) is { } sender ? FromAddress.AddressOf(sender.FromAddress)
+            : null;
+        var at = address?.LastIndexOf('@') ?? -1;
+        var domain = at < 0 ? "moosermail.invalid" : address![(at + 1)..];
+        return $"<{Guid.NewGuid():N}@{domain}>";
+    }
+
     private static string Bare(string address) => FromAddress.Normalize(address) is { } normalized ? FromAddress.AddressOf(normalized) : address.Trim();
 
     [GeneratedRegex(@"^re(\[\d+\])?\s*:", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]

@@ -11,8 +11,9 @@ namespace Moosermail.Core.Drafts;
 
 /// <summary>
 /// POST /api/inbox/{id}/reply: answers a received email through the one accept path, threaded (In-Reply-To,
-/// References, "Re: " once), and links the sent email to the received one in the same transaction, so the thread
-/// shows it. A reply is a send: besides inbox:write (declared on the route) the caller needs emails:send.
+/// References, "Re: " once, its own Message-ID), quoting the original (<see cref="ReplyQuote"/>) unless asked not to,
+/// and links the sent email to the received one in the same transaction, registering its Message-ID in the thread, so
+/// the thread shows it and answers to it join. A reply is a send: besides inbox:write (declared on the route) the caller needs emails:send.
 /// </summary>
 public sealed class ReplyService(
     InboxRepository inbox,
@@ -28,21 +29,30 @@ public sealed class ReplyService(
         IdempotencyKeys.Check(idempotencyKey);
         var (received, threading) = await FindAsync(caller.TeamId, receivedEmailId, cancellationToken)
             ?? throw new NotFoundException("No received email with this id in your team.");
-        var addressing = ReplyComposer.Address(received, threading, await senders.ListForTeamAsync(caller.TeamId, cancellationToken), input.ReplyAll == true);
+        var all = await senders.ListForTeamAsync(caller.TeamId, cancellationToken);
+        var addressing = ReplyComposer.Address(received, threading, all, input.ReplyAll == true);
 
         var now = time.GetUtcNow();
         var errors = new ValidationErrors();
         var extraCc = SendValidator.Recipients(input.Cc, "cc", errors, required: false);
         errors.ThrowIfAny();
+        var from = string.IsNullOrWhiteSpace(input.From) ? addressing.From : input.From;
+        var messageId = ReplyComposer.MessageId(from, all);
+        var (text, html) = (input.Text ?? input.Body, input.Html);
+        if (input.Quote != false)
+        {
+            (text, html) = (ReplyQuote.Text(text, received), ReplyQuote.Html(html, received));
+        }
+
         var send = new SendInput
         {
             To = JsonSerializer.SerializeToElement(addressing.To),
             Cc = JsonSerializer.SerializeToElement(addressing.Cc.Concat(extraCc).Distinct(StringComparer.OrdinalIgnoreCase).ToList()),
-            From = string.IsNullOrWhiteSpace(input.From) ? addressing.From : input.From,
+            From = from,
             Subject = addressing.Subject,
-            Text = input.Text ?? input.Body,
-            Html = input.Html,
-            Headers = addressing.Headers,
+            Text = text,
+            Html = html,
+            Headers = new Dictionary<string, string>(addressing.Headers, StringComparer.OrdinalIgnoreCase) { ["Message-ID"] = messageId },
         };
         var email = SendValidator.Validate(send, now, errors);
         errors.ThrowIfAny();
@@ -50,7 +60,8 @@ public sealed class ReplyService(
 
         var request = new AcceptRequest(caller.TeamId, $"reply:{receivedEmailId}", idempotencyKey, JsonSerializer.Serialize(input, ApiJson.Options), [new OutgoingEmail(email!)])
         {
-            WithinTransaction = (connection, transaction, ids, ct) => ReplyRepository.LinkAsync(connection, transaction, caller.TeamId, ids[0], receivedEmailId, now, ct),
+            WithinTransaction = (connection, transaction, ids, ct) =>
+                ReplyRepository.LinkAsync(connection, transaction, caller.TeamId, ids[0], receivedEmailId, messageId, threading.ThreadId, now, ct),
         };
         var result = await acceptance.AcceptAsync(request, results => results[0], cancellationToken);
         logger.LogInformation("Reply {EmailId} to received email {ReceivedEmailId} in team {TeamId}: {Status}", result.Id, receivedEmailId, caller.TeamId, result.Status);

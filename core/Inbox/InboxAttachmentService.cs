@@ -24,7 +24,7 @@ public sealed class InboxAttachmentService(InboxRepository inbox, InboxResend re
             ?? throw new NotFoundException("No received email with this id in your team's inbox.");
         var attachment = email.Attachments.FirstOrDefault(a => a.Id == attachmentId)
             ?? throw new NotFoundException("This email has no attachment with this id.");
-        var found = await resend.CallAsync(caller.TeamId,
+        var (found, _) = await resend.CallForEmailAsync(caller.TeamId, new EmailKeyHint(email.SenderId, [.. email.To, .. email.Cc]),
             (client, apiKey) => client.GetReceivedAttachmentAsync(apiKey, email.ResendId, attachment.Id, cancellationToken), cancellationToken);
         if (found.Error is { } error)
         {

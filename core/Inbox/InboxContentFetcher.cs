@@ -8,9 +8,16 @@ namespace Moosermail.Core.Inbox;
 /// Fetches the content of received emails (GET /emails/receiving/{id}) with the team's key, as an outbox-style job:
 /// claimed with SKIP LOCKED under a lease, transient failures (network, Resend errors, rate limits, "not found" while Resend catches up, a
 /// team without a key) back off like sends and are retried up to <see cref="MaxAttempts"/>; a permanent refusal marks
-/// the content failed with Resend's message. The metadata row is never lost either way.
+/// the content failed with Resend's message. The metadata row is never lost either way. The key is the one that can read
+/// the email (<see cref="InboxResend.CallForEmailAsync{T}"/>). After each batch the observers (pipes) hear which teams
+/// have new content.
 /// </summary>
-public sealed class InboxContentFetcher(InboxFetchRepository fetches, InboxResend resend, TimeProvider time, ILogger<InboxContentFetcher> logger)
+public sealed class InboxContentFetcher(
+    InboxFetchRepository fetches,
+    InboxResend resend,
+    IEnumerable<IReceivedMailObserver> observers,
+    TimeProvider time,
+    ILogger<InboxContentFetcher> logger)
 {
     public const int MaxAttempts = 10;
     public static readonly TimeSpan Lease = TimeSpan.FromMinutes(2);
@@ -28,25 +35,52 @@ public sealed class InboxContentFetcher(InboxFetchRepository fetches, InboxResen
                 break;
             }
 
+            var fetched = new HashSet<Guid>();
             foreach (var job in jobs)
             {
-                await RunAsync(job, cancellationToken);
+                if (await RunAsync(job, cancellationToken))
+                {
+                    fetched.Add(job.TeamId);
+                }
+
                 ran++;
             }
+
+            await NotifyAsync(fetched, cancellationToken);
         }
 
         return ran;
     }
 
-    private async Task RunAsync(ClaimedFetch job, CancellationToken cancellationToken)
+    private async Task NotifyAsync(IEnumerable<Guid> teams, CancellationToken cancellationToken)
     {
-        var result = await resend.CallAsync(job.TeamId, (client, apiKey) => client.GetReceivedEmailAsync(apiKey, job.ResendId, cancellationToken), cancellationToken);
+        foreach (var teamId in teams)
+        {
+            foreach (var observer in observers)
+            {
+                try
+                {
+                    await observer.ContentFetchedAsync(teamId, cancellationToken);
+                }
+                catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+                {
+                    logger.LogWarning(ex, "After fetching received mail of team {TeamId}, {Observer} failed; its timer catches up", teamId, observer.GetType().Name);
+                }
+            }
+        }
+    }
+
+    /// <summary>True when the content was fetched and stored.</summary>
+    private async Task<bool> RunAsync(ClaimedFetch job, CancellationToken cancellationToken)
+    {
+        var (result, senderId) = await resend.CallForEmailAsync(job.TeamId, new EmailKeyHint(job.SenderId, [.. job.To, .. job.Cc]),
+            (client, apiKey) => client.GetReceivedEmailAsync(apiKey, job.ResendId, cancellationToken), cancellationToken);
         if (result.Value is { } email)
         {
             try
             {
-                await fetches.CompleteAsync(job, ReceivedContent.Content(email), time.GetUtcNow(), cancellationToken);
-                return;
+                await fetches.CompleteAsync(job, ReceivedContent.Content(email), senderId, time.GetUtcNow(), cancellationToken);
+                return true;
             }
             catch (Npgsql.PostgresException ex)
             {
@@ -64,11 +98,12 @@ public sealed class InboxContentFetcher(InboxFetchRepository fetches, InboxResen
             var reason = transient ? $"Gave up after {job.Attempts} attempts: {error.Message}" : error.Message;
             logger.LogWarning("Received email {EmailId} content fetch failed: {Reason}", job.Id, reason);
             await fetches.FailAsync(job, reason, time.GetUtcNow(), cancellationToken);
-            return;
+            return false;
         }
 
         var delay = OutboxDispatcher.Backoff(job.Attempts, error);
         logger.LogInformation("Received email {EmailId} fetch attempt {Attempt} failed ({Error}); retrying in {Delay}", job.Id, job.Attempts, error.Name, delay);
         await fetches.RetryLaterAsync(job, time.GetUtcNow() + delay, error.Message, cancellationToken);
+        return false;
     }
 }

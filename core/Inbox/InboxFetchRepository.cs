@@ -13,6 +13,13 @@ public sealed record ClaimedFetch
     public string ResendId { get; init; } = string.Empty;
 
     public int Attempts { get; init; }
+
+    /// <summary>The sender whose key found or last read the email, tried first.</summary>
+    public Guid? SenderId { get; init; }
+
+    public string[] To { get; init; } = [];
+
+    public string[] Cc { get; init; } = [];
 }
 
 /// <summary>The content of a received email as Resend returned it, already cleaned for storage.</summary>
@@ -59,14 +66,14 @@ public sealed class InboxFetchRepository(NpgsqlDataSource dataSource)
             SET fetch_attempts = r.fetch_attempts + 1, lease_until = @LeaseUntil
             FROM due
             WHERE r.id = due.id
-            RETURNING r.id, r.team_id, r.resend_id, r.fetch_attempts AS attempts
+            RETURNING r.id, r.team_id, r.resend_id, r.fetch_attempts AS attempts, r.sender_id, r.to_addresses AS to, r.cc_addresses AS cc
             """,
             new { Now = now, LeaseUntil = now + lease, Limit = limit }, cancellationToken: cancellationToken));
         return rows.ToList();
     }
 
-    /// <summary>Stores the content, marks it fetched and threads the email, in one transaction.</summary>
-    public async Task CompleteAsync(ClaimedFetch job, FetchedContent content, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>Stores the content (read with <paramref name="senderId"/>'s key), marks it fetched and threads the email, in one transaction.</summary>
+    public async Task CompleteAsync(ClaimedFetch job, FetchedContent content, Guid? senderId, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
@@ -77,7 +84,8 @@ public sealed class InboxFetchRepository(NpgsqlDataSource dataSource)
                 subject = @Subject, subject_key = @SubjectKey, message_id = COALESCE(@MessageId, message_id),
                 in_reply_to = @InReplyTo, references_ids = @References, text_body = @Text, html_body = @Html,
                 headers = @HeadersJson::jsonb, attachments = @AttachmentsJson::jsonb,
-                content_state = 'fetched', lease_until = NULL, last_error = NULL, fetched_at = @Now
+                content_state = 'fetched', lease_until = NULL, last_error = NULL, fetched_at = @Now,
+                sender_id = COALESCE((SELECT s.id FROM senders s WHERE s.id = @SenderId AND s.team_id = @TeamId), sender_id)
             WHERE id = @Id
               AND team_id = @TeamId
             """,
@@ -98,6 +106,7 @@ public sealed class InboxFetchRepository(NpgsqlDataSource dataSource)
                 content.Html,
                 content.HeadersJson,
                 content.AttachmentsJson,
+                SenderId = senderId,
                 Now = now,
             },
             transaction, cancellationToken: cancellationToken));
@@ -139,14 +148,14 @@ public sealed class InboxFetchRepository(NpgsqlDataSource dataSource)
     /// <summary>
     /// Threads the email by its headers: the thread of the first known id among References (root first), In-Reply-To
     /// and its own Message-ID. Only when it has neither In-Reply-To nor References and its subject is a reply
-    /// ("Re: …") does it join the newest email of the last 30 days with the same subject. Then every id it names
+    /// ("Re: …") does it join the newest email with the same subject received in the 30 days before it. Then every id it names
     /// is recorded for that thread, so later mail (or the original arriving late) finds it.
     /// </summary>
     private static async Task AssignThreadAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, ClaimedFetch job, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var email = await connection.QuerySingleAsync<ThreadingInput>(new CommandDefinition(
             """
-            SELECT thread_id, message_id, in_reply_to, references_ids AS references, subject, subject_key
+            SELECT thread_id, message_id, in_reply_to, references_ids AS references, subject, subject_key, received_at
             FROM received_emails
             WHERE id = @Id
               AND team_id = @TeamId
@@ -177,7 +186,7 @@ public sealed class InboxFetchRepository(NpgsqlDataSource dataSource)
                 ORDER BY received_at DESC, id DESC
                 LIMIT 1
                 """,
-                new { job.TeamId, job.Id, email.SubjectKey, Since = now - s_subjectFallbackWindow }, transaction, cancellationToken: cancellationToken));
+                new { job.TeamId, job.Id, email.SubjectKey, Since = email.ReceivedAt - s_subjectFallbackWindow }, transaction, cancellationToken: cancellationToken));
         }
 
         var threadId = thread ?? email.ThreadId;
@@ -209,5 +218,8 @@ public sealed class InboxFetchRepository(NpgsqlDataSource dataSource)
         public string Subject { get; init; } = string.Empty;
 
         public string SubjectKey { get; init; } = string.Empty;
+
+        /// <summary>Resend's created_at: the fallback looks back 30 days from the email itself, however late it was stored.</summary>
+        public DateTimeOffset ReceivedAt { get; init; }
     }
 }

@@ -91,6 +91,9 @@ public sealed record ReceivedEmail : ReceivedEmailSummary
     public DateTimeOffset CreatedAt { get; init; }
 
     public DateTimeOffset? FetchedAt { get; init; }
+
+    /// <summary>The sender whose Resend key found or read the email (its attachments are read with it too).</summary>
+    public Guid? SenderId { get; init; }
 }
 
 /// <summary>
@@ -150,4 +153,8 @@ public sealed record NewReceivedEmail(
     string Subject,
     string? MessageId,
     IReadOnlyList<ReceivedAttachment> Attachments,
-    DateTimeOffset? ReceivedAt);
+    DateTimeOffset? ReceivedAt)
+{
+    /// <summary>The sender whose key listed it (the backfill), so the content job reads it with that key first.</summary>
+    public Guid? SenderId { get; init; }
+}

@@ -25,9 +25,10 @@ public sealed class InboxRepository(NpgsqlDataSource dataSource)
         return await connection.ExecuteScalarAsync<Guid?>(new CommandDefinition(
             """
             INSERT INTO received_emails (id, team_id, resend_id, from_address, to_addresses, cc_addresses, subject, subject_key,
-                                         message_id, attachments, thread_id, next_attempt_at, received_at, created_at)
+                                         message_id, attachments, thread_id, next_attempt_at, received_at, created_at, sender_id)
             VALUES (@Id, @TeamId, @ResendId, @From, @To, @Cc, @Subject, @SubjectKey,
-                    @MessageId, @Attachments::jsonb, @Id, @Now, @ReceivedAt, @Now)
+                    @MessageId, @Attachments::jsonb, @Id, @Now, @ReceivedAt, @Now,
+                    (SELECT s.id FROM senders s WHERE s.id = @SenderId AND s.team_id = @TeamId))
             ON CONFLICT (team_id, resend_id) DO NOTHING
             RETURNING id;
             SELECT outbound_record(@TeamId, 'email.received', @EventId, @EventPayload, @Now)
@@ -48,6 +49,7 @@ public sealed class InboxRepository(NpgsqlDataSource dataSource)
                 email.MessageId,
                 Attachments = JsonSerializer.Serialize(email.Attachments, InboxJson.Options),
                 ReceivedAt = email.ReceivedAt ?? now,
+                email.SenderId,
                 Now = now,
             },
             cancellationToken: cancellationToken));
@@ -63,7 +65,7 @@ public sealed class InboxRepository(NpgsqlDataSource dataSource)
                    left(e.text_body, 200) AS snippet, e.is_read AS read, e.is_archived AS archived, e.is_hidden AS hidden, e.labels,
                    jsonb_array_length(e.attachments) AS attachment_count, e.content_state, e.received_at, e.seq,
                    e.reply_to, e.message_id, e.in_reply_to, e.references_ids AS references, e.text_body AS text, e.html_body AS html,
-                   e.fetch_attempts, e.last_error, e.created_at, e.fetched_at,
+                   e.fetch_attempts, e.last_error, e.created_at, e.fetched_at, e.sender_id,
                    e.attachments::text AS attachments_json, e.headers::text AS headers_json
             FROM received_emails e
             WHERE e.id = @Id
@@ -211,14 +213,20 @@ public sealed class InboxRepository(NpgsqlDataSource dataSource)
     public async Task RegisterThreadMessageAsync(Guid teamId, string messageId, Guid threadId, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await RegisterThreadMessageAsync(connection, transaction, teamId, messageId, threadId, now, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>The same inside a caller's transaction (a reply registers its Message-ID with the accept).</summary>
+    public static Task RegisterThreadMessageAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid teamId, string messageId, Guid threadId, DateTimeOffset now, CancellationToken cancellationToken) =>
+        connection.ExecuteAsync(new CommandDefinition(
             """
             INSERT INTO inbox_thread_messages (team_id, message_id, thread_id, created_at)
             VALUES (@TeamId, @MessageId, @ThreadId, @Now)
             ON CONFLICT (team_id, message_id) DO NOTHING
             """,
-            new { TeamId = teamId, MessageId = messageId, ThreadId = threadId, Now = now }, cancellationToken: cancellationToken));
-    }
+            new { TeamId = teamId, MessageId = messageId, ThreadId = threadId, Now = now }, transaction, cancellationToken: cancellationToken));
 
     private sealed class ThreadingRow
     {

@@ -3,10 +3,12 @@ using Npgsql;
 
 namespace Moosermail.Core.Inbox;
 
-/// <summary>A team's backfill place, leased by one instance for one run.</summary>
+/// <summary>Where one sender key's walk of GET /emails/receiving stands in a team.</summary>
 public sealed record InboxSyncState
 {
     public Guid TeamId { get; init; }
+
+    public Guid SenderId { get; init; }
 
     public string? LastSeenId { get; init; }
 
@@ -17,7 +19,8 @@ public sealed record InboxSyncState
 
 /// <summary>
 /// Where the backfill timer stands per team. System-level by design (the timer serves every team with a Resend key):
-/// runs are leased with FOR UPDATE SKIP LOCKED, so two instances never walk one team's list at once.
+/// runs are leased per team with FOR UPDATE SKIP LOCKED, so two instances never walk one team's lists at once; the
+/// place of each walk is kept per sender key (inbox_sync_senders).
 /// </summary>
 public sealed class InboxSyncRepository(NpgsqlDataSource dataSource)
 {
@@ -37,8 +40,8 @@ public sealed class InboxSyncRepository(NpgsqlDataSource dataSource)
             new { Now = now }, cancellationToken: cancellationToken));
     }
 
-    /// <summary>Leases up to <paramref name="limit"/> due teams (or just <paramref name="teamId"/>, due or not).</summary>
-    public async Task<IReadOnlyList<InboxSyncState>> ClaimAsync(DateTimeOffset now, TimeSpan lease, int limit, Guid? teamId, CancellationToken cancellationToken)
+    /// <summary>Leases up to <paramref name="limit"/> due teams (or just <paramref name="teamId"/>, due or not); returns their ids.</summary>
+    public async Task<IReadOnlyList<Guid>> ClaimAsync(DateTimeOffset now, TimeSpan lease, int limit, Guid? teamId, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         if (teamId is not null)
@@ -52,7 +55,7 @@ public sealed class InboxSyncRepository(NpgsqlDataSource dataSource)
                 new { TeamId = teamId, Now = now }, cancellationToken: cancellationToken));
         }
 
-        var rows = await connection.QueryAsync<InboxSyncState>(new CommandDefinition(
+        var rows = await connection.QueryAsync<Guid>(new CommandDefinition(
             """
             WITH due AS (
                 SELECT team_id
@@ -67,24 +70,54 @@ public sealed class InboxSyncRepository(NpgsqlDataSource dataSource)
             SET lease_until = @LeaseUntil
             FROM due
             WHERE y.team_id = due.team_id
-            RETURNING y.team_id, y.last_seen_id, y.walk_after, y.walk_top
+            RETURNING y.team_id
             """,
             new { Now = now, LeaseUntil = now + lease, Limit = limit, TeamId = teamId }, cancellationToken: cancellationToken));
         return rows.ToList();
     }
 
-    /// <summary>Records where the run stopped and when the team is due again; releases the lease.</summary>
-    public async Task SaveAsync(InboxSyncState state, DateTimeOffset nextRunAt, string? error, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>Where each sender key's walk of the team stands (senders never walked have no entry).</summary>
+    public async Task<IReadOnlyDictionary<Guid, InboxSyncState>> PositionsAsync(Guid teamId, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var rows = await connection.QueryAsync<InboxSyncState>(new CommandDefinition(
+            """
+            SELECT team_id, sender_id, last_seen_id, walk_after, walk_top
+            FROM inbox_sync_senders
+            WHERE team_id = @TeamId
+            """,
+            new { TeamId = teamId }, cancellationToken: cancellationToken));
+        return rows.ToDictionary(r => r.SenderId);
+    }
+
+    /// <summary>Records where one sender key's walk stopped (nothing when the sender was deleted meanwhile).</summary>
+    public async Task SavePositionAsync(InboxSyncState state, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            """
+            INSERT INTO inbox_sync_senders (team_id, sender_id, last_seen_id, walk_after, walk_top, updated_at)
+            SELECT s.team_id, s.id, @LastSeenId, @WalkAfter, @WalkTop, @Now
+            FROM senders s
+            WHERE s.id = @SenderId
+              AND s.team_id = @TeamId
+            ON CONFLICT (team_id, sender_id) DO UPDATE
+            SET last_seen_id = EXCLUDED.last_seen_id, walk_after = EXCLUDED.walk_after, walk_top = EXCLUDED.walk_top, updated_at = EXCLUDED.updated_at
+            """,
+            new { state.TeamId, state.SenderId, state.LastSeenId, state.WalkAfter, state.WalkTop, Now = now }, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>Records when the team is due again and the run's error (if any); releases the lease.</summary>
+    public async Task SaveAsync(Guid teamId, DateTimeOffset nextRunAt, string? error, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(
             """
             UPDATE inbox_sync
-            SET last_seen_id = @LastSeenId, walk_after = @WalkAfter, walk_top = @WalkTop,
-                next_run_at = @NextRunAt, lease_until = NULL, last_error = @Error, updated_at = @Now
+            SET next_run_at = @NextRunAt, lease_until = NULL, last_error = @Error, updated_at = @Now
             WHERE team_id = @TeamId
             """,
-            new { state.TeamId, state.LastSeenId, state.WalkAfter, state.WalkTop, NextRunAt = nextRunAt, Error = error, Now = now },
+            new { TeamId = teamId, NextRunAt = nextRunAt, Error = error, Now = now },
             cancellationToken: cancellationToken));
     }
 }

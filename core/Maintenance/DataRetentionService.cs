@@ -1,21 +1,27 @@
 using Dapper;
 using Microsoft.Extensions.Logging;
+using Moosermail.Core.Drafts;
 using Moosermail.Core.OutboundWebhooks;
 using Moosermail.Core.Sending;
 using Npgsql;
 
 namespace Moosermail.Core.Maintenance;
 
-public sealed record RetentionResult(int WebhookEvents, int UnverifiedDays, int IdempotencyKeys, int TriggerFireWindows, int OutboundDeliveries = 0, int OutboundEvents = 0);
+public sealed record RetentionResult(int WebhookEvents, int UnverifiedDays, int IdempotencyKeys, int TriggerFireWindows, int OutboundDeliveries = 0, int OutboundEvents = 0)
+{
+    /// <summary>Drafts sent more than <see cref="DraftService.SentRetention"/> ago.</summary>
+    public int SentDrafts { get; init; }
+}
 
 /// <summary>
 /// Deletes stored rows past their retention, across all teams (a system job: no statement is team-scoped):
 /// webhook events (verified and unverified kept for different times), the unverified-event day counters,
-/// Idempotency-Key answers past their 24 h, past trigger rate-limit windows, and finished outbound webhook deliveries
-/// (with their events) past <see cref="RetentionOptions.OutboundWebhookDeliveries"/>. Each statement is an idempotent
-/// DELETE by age, safe on many instances; webhook events go in batches so no run holds long locks.
+/// Idempotency-Key answers past their 24 h, past trigger rate-limit windows, finished outbound webhook deliveries
+/// (with their events) past <see cref="RetentionOptions.OutboundWebhookDeliveries"/>, and drafts sent over 30 days ago.
+/// Each statement is an idempotent DELETE by age, safe on many instances; webhook events go in batches so no run holds
+/// long locks.
 /// </summary>
-public sealed class DataRetentionService(NpgsqlDataSource dataSource, RetentionOptions options, OutboundDispatchRepository outbound, TimeProvider time, ILogger<DataRetentionService> logger)
+public sealed class DataRetentionService(NpgsqlDataSource dataSource, RetentionOptions options, OutboundDispatchRepository outbound, DraftRepository drafts, TimeProvider time, ILogger<DataRetentionService> logger)
 {
     private const int Batch = 5000;
 
@@ -66,9 +72,11 @@ public sealed class DataRetentionService(NpgsqlDataSource dataSource, RetentionO
             """,
             new { Cutoff = now - TriggerWindowRetention }, cancellationToken: cancellationToken));
         var (deliveries, outboundEvents) = await outbound.PruneAsync(now - options.OutboundWebhookDeliveries, Batch, cancellationToken);
+        var sentDrafts = await drafts.DeleteSentBeforeAsync(now - DraftService.SentRetention, cancellationToken);
         logger.LogInformation(
             "Retention removed {WebhookEvents} webhook events, {UnverifiedDays} unverified-day counters, {IdempotencyKeys} idempotency keys, {TriggerFireWindows} trigger windows, {OutboundDeliveries} outbound deliveries and {OutboundEvents} outbound events",
             events, days, keys, windows, deliveries, outboundEvents);
-        return new RetentionResult(events, days, keys, windows, deliveries, outboundEvents);
+        logger.LogInformation("Retention removed {SentDrafts} sent drafts", sentDrafts);
+        return new RetentionResult(events, days, keys, windows, deliveries, outboundEvents) { SentDrafts = sentDrafts };
     }
 }

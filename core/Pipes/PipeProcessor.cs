@@ -36,17 +36,26 @@ public sealed class PipeProcessor(
     public static TimeSpan Backoff(int attempts) => s_backoff[Math.Clamp(attempts - 1, 0, s_backoff.Length - 1)];
 
     /// <summary>Runs due work until none is left or <paramref name="budget"/> is spent; returns how many runs were attempted.</summary>
-    public async Task<int> ProcessDueAsync(TimeSpan budget, CancellationToken cancellationToken)
+    public Task<int> ProcessDueAsync(TimeSpan budget, CancellationToken cancellationToken) => RunPassAsync(null, budget, cancellationToken);
+
+    /// <summary>
+    /// The same pass for one team's mail only: run right after its content was fetched (<see cref="PipeNudge"/>), so a
+    /// matching pipe acts within seconds rather than at the next timer tick. Claims as the timer does, so the two never
+    /// run one (email, pipe) twice.
+    /// </summary>
+    public Task<int> ProcessTeamAsync(Guid teamId, TimeSpan budget, CancellationToken cancellationToken) => RunPassAsync(teamId, budget, cancellationToken);
+
+    private async Task<int> RunPassAsync(Guid? teamId, TimeSpan budget, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
         var attempted = 0;
-        await work.EnqueueAsync(time.GetUtcNow(), time.GetUtcNow() - Horizon, 1000, cancellationToken);
+        await work.EnqueueAsync(time.GetUtcNow(), time.GetUtcNow() - Horizon, 1000, cancellationToken, teamId);
         while (Stopwatch.GetElapsedTime(started) < budget)
         {
-            var claimed = await work.ClaimDueAsync(time.GetUtcNow(), Lease, BatchSize, cancellationToken);
+            var claimed = await work.ClaimDueAsync(time.GetUtcNow(), Lease, BatchSize, cancellationToken, teamId);
             if (claimed.Count == 0)
             {
-                if (await work.EnqueueAsync(time.GetUtcNow(), time.GetUtcNow() - Horizon, 1000, cancellationToken) == 0)
+                if (await work.EnqueueAsync(time.GetUtcNow(), time.GetUtcNow() - Horizon, 1000, cancellationToken, teamId) == 0)
                 {
                     break;
                 }

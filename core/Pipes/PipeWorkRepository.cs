@@ -13,9 +13,10 @@ public sealed class PipeWorkRepository(NpgsqlDataSource dataSource)
     /// <summary>
     /// Creates the missing marker of each fetched email received since <paramref name="since"/> for each enabled pipe of
     /// its team created before the email (a new pipe does not rework old mail). Unique (pipe, email): creating twice,
-    /// or from two instances at once, inserts once. Returns how many were created.
+    /// or from two instances at once, inserts once. Returns how many were created. <paramref name="teamId"/> limits it to
+    /// one team's mail (the nudge after a content fetch); null is every team (the timer).
     /// </summary>
-    public async Task<int> EnqueueAsync(DateTimeOffset now, DateTimeOffset since, int limit, CancellationToken cancellationToken)
+    public async Task<int> EnqueueAsync(DateTimeOffset now, DateTimeOffset since, int limit, CancellationToken cancellationToken, Guid? teamId = null)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         return await connection.ExecuteAsync(new CommandDefinition(
@@ -29,6 +30,7 @@ public sealed class PipeWorkRepository(NpgsqlDataSource dataSource)
              AND p.created_at <= e.created_at
             WHERE e.content_state = 'fetched'
               AND e.created_at >= @Since
+              AND (@TeamId::uuid IS NULL OR e.team_id = @TeamId)
               AND NOT EXISTS (
                   SELECT 1
                   FROM pipe_runs r
@@ -38,15 +40,16 @@ public sealed class PipeWorkRepository(NpgsqlDataSource dataSource)
             LIMIT @Limit
             ON CONFLICT (pipe_id, received_email_id) DO NOTHING
             """,
-            new { Now = now, Since = since, Limit = limit }, cancellationToken: cancellationToken));
+            new { Now = now, Since = since, Limit = limit, TeamId = teamId }, cancellationToken: cancellationToken));
     }
 
     /// <summary>
     /// Claims up to <paramref name="limit"/> due runs, oldest email first and each email's pipes in creation order, by
     /// leasing them until now + <paramref name="lease"/> and counting the attempt. A run another processor holds (row
-    /// locked, or leased) is skipped, so no run is claimed twice while its lease lasts.
+    /// locked, or leased) is skipped, so no run is claimed twice while its lease lasts. <paramref name="teamId"/> limits
+    /// it to one team's runs; null is every team.
     /// </summary>
-    public async Task<IReadOnlyList<ClaimedPipeRun>> ClaimDueAsync(DateTimeOffset now, TimeSpan lease, int limit, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<ClaimedPipeRun>> ClaimDueAsync(DateTimeOffset now, TimeSpan lease, int limit, CancellationToken cancellationToken, Guid? teamId = null)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var rows = await connection.QueryAsync<ClaimedRow>(new CommandDefinition(
@@ -57,6 +60,7 @@ public sealed class PipeWorkRepository(NpgsqlDataSource dataSource)
                 WHERE status = 'pending'
                   AND next_attempt_at <= @Now
                   AND (lease_until IS NULL OR lease_until < @Now)
+                  AND (@TeamId::uuid IS NULL OR team_id = @TeamId)
                 ORDER BY email_seq, pipe_seq
                 LIMIT @Limit
                 FOR UPDATE SKIP LOCKED
@@ -69,7 +73,7 @@ public sealed class PipeWorkRepository(NpgsqlDataSource dataSource)
             WHERE r.id = due.id
             RETURNING r.id, r.team_id, r.pipe_id, r.received_email_id, r.attempts, r.email_seq, r.pipe_seq
             """,
-            new { Now = now, LeaseUntil = now + lease, Limit = limit }, cancellationToken: cancellationToken));
+            new { Now = now, LeaseUntil = now + lease, Limit = limit, TeamId = teamId }, cancellationToken: cancellationToken));
         return rows.OrderBy(r => r.EmailSeq).ThenBy(r => r.PipeSeq)
             .Select(r => new ClaimedPipeRun(r.Id, r.TeamId, r.PipeId, r.ReceivedEmailId, r.Attempts)).ToList();
     }

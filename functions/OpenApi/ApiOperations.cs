@@ -81,17 +81,17 @@ public static class ApiOperations
         ["RescheduleEmail"] = new("Reschedule a scheduled email", Shape(200, "Rescheduled", P<EmailSummary>("email"), P<IReadOnlyList<EmailEvent>>("events"))) { Body = typeof(EmailFunctions.RescheduleRequest) },
         ["SendLog"] = new("The original product's send log view (at most 200)", Shape(200, "OK", P<IReadOnlyList<SendLogEntry>>("logs"))) { Query = ["limit"] },
 
-        ["CreateDraft"] = new("Store a draft (may be incomplete; reply_to_inbox_id makes it a reply, addressed as one)", Shape(201, "Created", P<Draft>("draft"))) { Body = typeof(DraftInput) },
+        ["CreateDraft"] = new("Store a draft (may be incomplete; reply_to_inbox_id makes it a reply, addressed as one; 409 when the team has 1000 unsent drafts)", Shape(201, "Created", P<Draft>("draft"))) { Body = typeof(DraftInput) },
         ["ListDrafts"] = new("The team's unsent drafts, most recently changed first (at most 200)", Shape(200, "OK", P<IReadOnlyList<Draft>>("drafts"))),
         ["GetDraft"] = new("One draft (a sent one shows sent_email_id)", Shape(200, "OK", P<Draft>("draft"))),
         ["UpdateDraft"] = new("Change a draft: fields left out keep their value (409 once sent)", Shape(200, "OK", P<Draft>("draft"))) { Body = typeof(DraftInput) },
         ["DeleteDraft"] = new("Delete a draft", NoContent("Deleted")),
-        ["SendDraft"] = new("Send a draft once (needs emails:send too); a reply draft goes out threaded", Json<SendResult>(200, "Resend accepted it during the request"))
+        ["SendDraft"] = new("Send a draft once (needs emails:send too); a reply draft goes out threaded, with its own Message-ID, quoting the original unless quote is false", Json<SendResult>(200, "Resend accepted it during the request"))
         {
             Idempotent = true,
             Also = [Json<SendResult>(202, "Queued in the outbox"), new(409, "Already sent (problem details with email_id)"), new(422, "Resend refused it for good (problem details with email_id)")],
         },
-        ["ReplyToEmail"] = new("Reply to a received email: to its sender (reply_all: the other recipients too), Re: once, In-Reply-To/References set; needs emails:send too", Json<SendResult>(200, "Resend accepted it during the request"))
+        ["ReplyToEmail"] = new("Reply to a received email: to its sender (reply_all: the other recipients too), Re: once, In-Reply-To/References and its own Message-ID set, the original quoted unless quote is false; needs emails:send too", Json<SendResult>(200, "Resend accepted it during the request"))
         {
             Body = typeof(ReplyInput),
             Idempotent = true,

@@ -68,7 +68,8 @@ public sealed class CliInboxTests(AppFixture app)
         var (sent, headers) = await app.ReceivedAsync(apiKey, answer.RootElement);
         Assert.Equal("Re: Invoice 42", sent.GetProperty("subject").GetString());
         Assert.Equal(["ada@example.net"], sent.GetProperty("to").Strings());
-        Assert.Equal("Yes, paid on Monday.\n", sent.GetProperty("text").GetString());
+        // What was typed, then the original quoted below it.
+        Assert.StartsWith("Yes, paid on Monday.\n\nOn ", sent.GetProperty("text").GetString(), StringComparison.Ordinal);
         Assert.Equal("<invoice-42@mail.example.net>", headers.GetProperty("In-Reply-To").GetString());
         Assert.Contains("<invoice-42@mail.example.net>", headers.GetProperty("References").GetString(), StringComparison.Ordinal);
 
@@ -147,7 +148,7 @@ public sealed class CliInboxTests(AppFixture app)
         Assert.Equal(0, send.ExitCode);
         using var answer = JsonDocument.Parse(send.Out);
         var (sent, headers) = await app.ReceivedAsync(apiKey, answer.RootElement);
-        Assert.Equal("Final answer", sent.GetProperty("text").GetString());
+        Assert.StartsWith("Final answer\n\nOn ", sent.GetProperty("text").GetString(), StringComparison.Ordinal);
         Assert.Equal("<order-7@mail.example.org>", headers.GetProperty("In-Reply-To").GetString());
         Assert.Equal(1, again.ExitCode);
         Assert.EndsWith("(HTTP 409)", again.Error.TrimEnd(), StringComparison.Ordinal);

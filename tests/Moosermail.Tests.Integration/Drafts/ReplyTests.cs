@@ -21,7 +21,8 @@ public sealed class ReplyTests(AppFixture app)
         var (email, headers) = await app.ReceivedAsync(apiKey, answer);
         Assert.Equal(["ann@example.org"], email.GetProperty("to").Strings());
         Assert.Equal("Re: Question about my order", email.GetProperty("subject").GetString());
-        Assert.Equal("It ships today.", email.GetProperty("text").GetString());
+        Assert.StartsWith("It ships today.\n\nOn ", email.GetProperty("text").GetString(), StringComparison.Ordinal);
+        Assert.EndsWith("Ann Sender <ann@example.org> wrote:\n> Hello, where is my order?\n", email.GetProperty("text").GetString(), StringComparison.Ordinal);
         Assert.Equal("<m1@mail.example.org>", headers.GetProperty("In-Reply-To").GetString());
         Assert.Equal("<m0@mail.example.org> <m1@mail.example.org>", headers.GetProperty("References").GetString());
         Assert.Equal(1, await app.ScalarAsync<long>("SELECT count(*) FROM inbox_replies WHERE email_id = @Id AND received_email_id = @Received",
