@@ -23,23 +23,23 @@ switch (args.FirstOrDefault())
         await Seeding.SignAsync(Value("--secret"), Value("--ids"), Value("--prefix"), Number("--count"), Value("--out"));
         return 0;
     case "batch":
-    {
-        using var client = await MoosermailClient.SignUpAsync(new Uri(Value("--app")), new Uri(Value("--sandbox")));
-        var calls = Number("--calls");
-        const int PerCall = 100;
-        var clock = Stopwatch.StartNew();
-        var sentInline = 0;
-        for (var call = 0; call < calls; call++)
         {
-            sentInline += await client.SendBatchAsync(PerCall, call);
-        }
+            using var client = await MoosermailClient.SignUpAsync(new Uri(Value("--app")), new Uri(Value("--sandbox")));
+            var calls = Number("--calls");
+            const int PerCall = 100;
+            var clock = Stopwatch.StartNew();
+            var sentInline = 0;
+            for (var call = 0; call < calls; call++)
+            {
+                sentInline += await client.SendBatchAsync(PerCall, call);
+            }
 
-        var elapsed = clock.Elapsed;
-        var accepted = await client.WaitForSandboxAcceptedAsync(calls * PerCall, TimeSpan.FromSeconds(120));
-        // seconds, emails sent during the requests, emails the sandbox accepted
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{elapsed.TotalSeconds:F1} {sentInline} {accepted}"));
-        return accepted == calls * PerCall ? 0 : 1;
-    }
+            var elapsed = clock.Elapsed;
+            var accepted = await client.WaitForSandboxAcceptedAsync(calls * PerCall, TimeSpan.FromSeconds(120));
+            // seconds, emails sent during the requests, emails the sandbox accepted
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{elapsed.TotalSeconds:F1} {sentInline} {accepted}"));
+            return accepted == calls * PerCall ? 0 : 1;
+        }
 
     default:
         Console.Error.WriteLine("usage: Moosermail.Bench floor|seed|sign|batch ... (see Program.cs)");
