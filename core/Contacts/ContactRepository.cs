@@ -123,14 +123,12 @@ public sealed class ContactRepository(NpgsqlDataSource dataSource)
             new { TeamId = teamId, Id = id }, cancellationToken: cancellationToken)) == 1;
     }
 
-    /// <summary>Adds the addresses that are not contacts yet (with contact.created); existing contacts are left as they are. Returns how many were added.</summary>
-    public async Task<int> InsertMissingAsync(Guid teamId, IReadOnlyList<string> emails, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        // The send accept runs the same statement in its own command (AcceptRepository), so accepting costs no extra round trip.
-        // New contacts get contact.created for the team's outbound webhooks in the same statement.
-        return await connection.ExecuteScalarAsync<int>(new CommandDefinition(
-            """
+    /// <summary>
+    /// The CTEs that add the addresses of @ContactIds/@ContactEmails that are not contacts of @TeamId yet (CTE
+    /// <c>collected</c>) and record contact.created for the team's subscribed outbound webhooks. One statement, shared
+    /// by <see cref="InsertMissingAsync"/> and the send accept (AcceptRepository), which appends its own final SELECT.
+    /// </summary>
+    internal const string InsertMissingWithEventsSql = """
             WITH collected AS (
                 INSERT INTO contacts (id, team_id, email, created_at, updated_at)
                 SELECT r.id, @TeamId, r.email, @Now, @Now
@@ -156,13 +154,19 @@ public sealed class ContactRepository(NpgsqlDataSource dataSource)
                 FROM subscribed s
                 CROSS JOIN recorded r
             )
-            SELECT count(*)::integer
-            FROM collected
-            """,
+            """;
+
+    /// <summary>Adds the addresses that are not contacts yet (with contact.created); existing contacts are left as they are. Returns how many were added.</summary>
+    public async Task<int> InsertMissingAsync(Guid teamId, IReadOnlyList<string> emails, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        // The send accept runs the same statement in its own command (AcceptRepository), so accepting costs no extra round trip.
+        // New contacts get contact.created for the team's outbound webhooks in the same statement.
+        return await connection.ExecuteScalarAsync<int>(new CommandDefinition(
+            InsertMissingWithEventsSql + "\nSELECT count(*)::integer FROM collected",
             new { TeamId = teamId, ContactIds = emails.Select(_ => Guid.NewGuid()).ToArray(), ContactEmails = emails.ToArray(), Now = now },
             cancellationToken: cancellationToken));
     }
-
 
 
     /// <summary>The team's contacts carrying <paramref name="tag"/> that have not unsubscribed, ordered by email.</summary>

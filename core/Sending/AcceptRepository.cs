@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using Dapper;
+using Moosermail.Core.Contacts;
 using Moosermail.Core.Errors;
 using Npgsql;
 
@@ -156,31 +157,7 @@ public sealed class AcceptRepository(NpgsqlDataSource dataSource)
             INSERT INTO outbox_jobs (id, team_id, sender_id, email_ids, next_attempt_at, created_at)
             SELECT j.id, @TeamId, j.sender_id, j.email_ids, COALESCE(j.scheduled_at, @Now), @Now
             FROM jsonb_to_recordset(CAST(@Jobs AS jsonb)) AS j (id uuid, sender_id uuid, email_ids uuid[], scheduled_at timestamptz);
-            WITH collected AS (
-                INSERT INTO contacts (id, team_id, email, created_at, updated_at)
-                SELECT r.id, @TeamId, r.email, @Now, @Now
-                FROM unnest(CAST(@ContactIds AS uuid[]), CAST(@ContactEmails AS text[])) AS r (id, email)
-                ON CONFLICT (team_id, email) DO NOTHING
-                RETURNING id, email, name, tags, properties, unsubscribed, created_at, updated_at
-            ), subscribed AS (
-                SELECT id
-                FROM outbound_webhook_endpoints
-                WHERE team_id = @TeamId
-                  AND enabled
-                  AND 'contact.created' = ANY (events)
-            ), recorded AS (
-                INSERT INTO outbound_webhook_events (id, team_id, type, payload, created_at)
-                SELECT gen_random_uuid(), @TeamId, 'contact.created',
-                       outbound_contact_payload('contact.created', @Now, c.id, c.email, c.name, c.tags, c.properties, c.unsubscribed, c.created_at, c.updated_at), @Now
-                FROM collected c
-                WHERE EXISTS (SELECT 1 FROM subscribed)
-                RETURNING id
-            )
-            INSERT INTO outbound_webhook_deliveries (id, team_id, endpoint_id, event_id, status, next_attempt_at, created_at)
-            SELECT gen_random_uuid(), @TeamId, s.id, r.id, 'pending', @Now, @Now
-            FROM subscribed s
-            CROSS JOIN recorded r;
-            """,
+            """ + "\n" + ContactRepository.InsertMissingWithEventsSql + "\nSELECT count(*) FROM collected;",
             new
             {
                 TeamId = teamId,
