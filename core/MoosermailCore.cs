@@ -106,6 +106,7 @@ public static class MoosermailCore
         services.AddSingleton<WebhookSettingsService>();
         services.AddSingleton<WebhookEventRepository>();
         services.AddSingleton<WebhookStoreBatcher>();
+        services.AddSingleton<WebhookFoldWorker>();
         services.AddSingleton<WebhookEndpointCache>();
         services.AddSingleton<DeliveryStatusRepository>();
         services.AddSingleton<DeliveryEventFolder>();

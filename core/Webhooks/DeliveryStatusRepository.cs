@@ -17,6 +17,9 @@ public sealed record PendingWebhookEvent
     public DateTimeOffset ReceivedAt { get; init; }
 }
 
+/// <summary>An event stored just now, with the fold its payload stands for: what <see cref="WebhookFoldWorker"/> folds.</summary>
+public sealed record StoredFold(long EventId, Guid TeamId, string ResendEmailId, FoldPlan Plan, DateTimeOffset Now);
+
 /// <summary>An email in 'sent' for a while with no final event: the reconcile timer asks Resend about it.</summary>
 public sealed record StuckEmail
 {
@@ -37,7 +40,7 @@ public sealed class DeliveryStatusRepository(NpgsqlDataSource dataSource)
 {
     /// <summary>
     /// The parameters of the fold for <paramref name="plan"/> (all present, defaults when there is no plan). The CTEs of
-    /// <see cref="FoldAsync"/> (and, set-based, of <see cref="WebhookEventRepository.StoreVerifiedAsync"/>) fold into
+    /// <see cref="FoldAsync"/> (and, set-based, of <see cref="FoldBatchAsync"/>) fold into
     /// the email of the CTE <c>email</c> only when the CTE <c>gate</c> returned a row (the event was stored now, or
     /// claimed now); the UPDATE locks the email and moves its status by email_status_rank (migration 0120) from the
     /// row as it is then, so concurrent folds of one email stay monotonic.
@@ -132,6 +135,114 @@ public sealed class DeliveryStatusRepository(NpgsqlDataSource dataSource)
             SELECT EXISTS (SELECT 1 FROM gate)
             """,
             new DynamicParameters(parameters), cancellationToken: cancellationToken));
+    }
+
+    /// <summary>
+    /// Folds a batch of stored events in ONE statement, each into the email of its team with its Resend id, with the
+    /// guarantees <see cref="FoldAsync"/> gives one event: an event is claimed (marked folded) only while it is not
+    /// folded yet and its email is known, and only a claimed event changes its email, so a second folder (the reconcile
+    /// timer, a retry) finds nothing to do and an event whose email is not known yet stays for the timer. Events of one
+    /// email fold together: counts add up and the status moves to the highest rank among them (ties: the first in the
+    /// batch), the order-independent outcome of folding them one by one. The events are locked first, then the emails in
+    /// id order, so two batches (or a batch and a single fold) cannot deadlock. Returns how many events were folded.
+    /// </summary>
+    public async Task<int> FoldBatchAsync(IReadOnlyList<StoredFold> batch, CancellationToken cancellationToken)
+    {
+        var suppressed = batch.SelectMany((item, ord) => item.Plan.Suppress.Select(address => (Ord: ord, Address: address))).ToList();
+        var parameters = new
+        {
+            Ord = Enumerable.Range(0, batch.Count).ToArray(),
+            EventId = batch.Select(i => i.EventId).ToArray(),
+            TeamId = batch.Select(i => i.TeamId).ToArray(),
+            ResendEmailId = batch.Select(i => i.ResendEmailId).ToArray(),
+            Now = batch.Select(i => i.Now).ToArray(),
+            Status = batch.Select(i => i.Plan.Status).ToArray(),
+            Opened = batch.Select(i => i.Plan.Opened).ToArray(),
+            Clicked = batch.Select(i => i.Plan.Clicked).ToArray(),
+            TimelineType = batch.Select(i => i.Plan.TimelineType).ToArray(),
+            TimelineDetail = batch.Select(i => i.Plan.TimelineDetail).ToArray(),
+            OccurredAt = batch.Select(i => i.Plan.OccurredAt).ToArray(),
+            SuppressReason = batch.Select(i => i.Plan.SuppressReason).ToArray(),
+            SuppressOrd = suppressed.Select(s => s.Ord).ToArray(),
+            SuppressAddress = suppressed.Select(s => s.Address).ToArray(),
+        };
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<int>(new CommandDefinition(
+            """
+            WITH input AS MATERIALIZED (
+                SELECT *
+                FROM unnest(CAST(@Ord AS int[]), CAST(@EventId AS bigint[]), CAST(@TeamId AS uuid[]), CAST(@ResendEmailId AS text[]),
+                            CAST(@Now AS timestamptz[]), CAST(@Status AS text[]), CAST(@Opened AS int[]), CAST(@Clicked AS int[]),
+                            CAST(@TimelineType AS text[]), CAST(@TimelineDetail AS text[]), CAST(@OccurredAt AS timestamptz[]),
+                            CAST(@SuppressReason AS text[]))
+                     AS i(ord, event_id, team_id, resend_email_id, now, status, opened, clicked, timeline_type, timeline_detail, occurred_at,
+                          suppress_reason)
+            ),
+            claimed AS MATERIALIZED (
+                UPDATE webhook_events w
+                SET folded_at = i.now
+                FROM input i
+                JOIN emails e ON e.team_id = i.team_id AND e.resend_id = i.resend_email_id
+                WHERE w.id = i.event_id
+                  AND w.team_id = i.team_id
+                  AND w.folded_at IS NULL
+                RETURNING i.ord, e.id AS email_id
+            ),
+            stored AS MATERIALIZED (
+                SELECT i.*, c.email_id
+                FROM input i
+                JOIN claimed c ON c.ord = i.ord
+            ),
+            locked AS MATERIALIZED (
+                SELECT e.id
+                FROM emails e
+                WHERE e.id IN (SELECT email_id FROM stored)
+                ORDER BY e.id
+                FOR UPDATE
+            ),
+            agg AS (
+                SELECT s.email_id, s.team_id,
+                       (array_agg(s.status ORDER BY email_status_rank(s.status) DESC, s.ord) FILTER (WHERE s.status IS NOT NULL))[1] AS status,
+                       sum(s.opened) AS opened, sum(s.clicked) AS clicked, max(s.now) AS now
+                FROM stored s
+                GROUP BY s.email_id, s.team_id
+            ),
+            folded AS (
+                UPDATE emails e
+                SET status = CASE
+                        WHEN email_status_rank(e.status) < 100 AND agg.status IS NOT NULL
+                             AND email_status_rank(agg.status) > email_status_rank(e.status)
+                        THEN agg.status
+                        ELSE e.status
+                    END,
+                    opened_count = e.opened_count + agg.opened,
+                    clicked_count = e.clicked_count + agg.clicked,
+                    updated_at = agg.now
+                FROM agg
+                WHERE e.id = agg.email_id
+                  AND e.team_id = agg.team_id
+                  AND e.id IN (SELECT id FROM locked)
+                RETURNING e.id
+            ),
+            timeline AS (
+                INSERT INTO email_events (email_id, team_id, type, detail, occurred_at)
+                SELECT s.email_id, s.team_id, s.timeline_type, s.timeline_detail, s.occurred_at
+                FROM stored s
+                WHERE s.email_id IN (SELECT id FROM folded)
+                ORDER BY s.ord
+            ),
+            suppressed AS (
+                INSERT INTO suppressions (team_id, address, reason, detail, email_id, created_at)
+                SELECT s.team_id, x.address, s.suppress_reason, s.timeline_detail, s.email_id, s.now
+                FROM stored s
+                JOIN unnest(CAST(@SuppressOrd AS int[]), CAST(@SuppressAddress AS text[])) AS x(ord, address) ON x.ord = s.ord
+                WHERE s.email_id IN (SELECT id FROM folded)
+                ORDER BY s.ord
+                ON CONFLICT (team_id, address) DO NOTHING
+            )
+            SELECT count(*) FROM claimed
+            """,
+            parameters, cancellationToken: cancellationToken));
     }
 
     /// <summary>Emails sent before <paramref name="sentBefore"/> (and after <paramref name="notBefore"/>) still in 'sent', not checked since <paramref name="checkedBefore"/>.</summary>

@@ -17,7 +17,7 @@ public sealed record StoreResult
     public bool EndpointCurrent { get; init; }
 }
 
-/// <summary>A verified event waiting to be stored: the endpoint it was verified with, its fold, and the time it arrived.</summary>
+/// <summary>A verified event waiting to be stored: the endpoint it was verified with, its fold (done after it is stored), and the time it arrived.</summary>
 public sealed record VerifiedWebhookEvent(NewWebhookEvent Event, WebhookEndpoint Endpoint, FoldPlan? Fold, DateTimeOffset Now);
 
 /// <summary>What storing one event of a batch did: <see cref="EventId"/> null for a duplicate; <see cref="EndpointCurrent"/> false when the endpoint no longer has the id, team or secret the event was checked with (nothing stored).</summary>
@@ -68,23 +68,17 @@ public sealed class WebhookEventRepository(NpgsqlDataSource dataSource)
     }
 
     /// <summary>
-    /// Stores and folds a batch of VERIFIED events in ONE statement (see <see cref="WebhookStoreBatcher"/>), with the
-    /// guarantees the per-event statement had for each: de-duplicated on (endpoint, svix-id) by the unique index, stored
-    /// already marked folded when its email is known, folded only when stored now. Events of one email fold together:
-    /// counts add up, and the status moves to the highest rank among them (ties: the first in the batch), which is the
-    /// order-independent outcome of folding them one by one. The emails are locked in id order first, so two batches
-    /// (two instances) cannot deadlock on them. The batch must hold no two events with the same (endpoint, svix-id).
-    /// <para>
-    /// Each event is stored only while its endpoint still has the id, team, public id and signing secret it was verified
-    /// with (<see cref="WebhookEndpointCache"/> may have served an old copy). An event no outbound webhook of its team
-    /// subscribes to is stored as already fanned out, so the outbound dispatcher never has to look at it.
-    /// </para>
+    /// Stores a batch of VERIFIED events in ONE statement (see <see cref="WebhookStoreBatcher"/>): de-duplicated on
+    /// (endpoint, svix-id) by the unique index, each stored only while its endpoint still has the id, team, public id
+    /// and signing secret it was verified with (<see cref="WebhookEndpointCache"/> may have served an old copy). They
+    /// are stored unfolded; <see cref="WebhookFoldWorker"/> folds the ones stored now into their emails. An event no
+    /// outbound webhook of its team subscribes to is stored as already fanned out, so the outbound dispatcher never
+    /// has to look at it. The batch must hold no two events with the same (endpoint, svix-id).
     /// Returns, per item in order, the stored event's id (null for a duplicate) and whether its endpoint was current.
     /// </summary>
     public async Task<IReadOnlyList<BatchStoreResult>> StoreVerifiedAsync(IReadOnlyList<VerifiedWebhookEvent> batch, CancellationToken cancellationToken)
     {
-        var suppressed = batch.SelectMany((item, ord) => (item.Fold?.Suppress ?? []).Select(address => (Ord: ord, Address: address))).ToList();
-        var parameters = new DynamicParameters(new
+        var parameters = new
         {
             Ord = Enumerable.Range(0, batch.Count).ToArray(),
             TeamId = batch.Select(i => i.Event.TeamId).ToArray(),
@@ -97,17 +91,7 @@ public sealed class WebhookEventRepository(NpgsqlDataSource dataSource)
             EventOccurredAt = batch.Select(i => i.Event.OccurredAt).ToArray(),
             Payload = batch.Select(i => i.Event.Payload).ToArray(),
             Now = batch.Select(i => i.Now).ToArray(),
-            Fold = batch.Select(i => i.Fold is not null).ToArray(),
-            Status = batch.Select(i => i.Fold?.Status).ToArray(),
-            Opened = batch.Select(i => i.Fold?.Opened ?? 0).ToArray(),
-            Clicked = batch.Select(i => i.Fold?.Clicked ?? 0).ToArray(),
-            TimelineType = batch.Select(i => i.Fold?.TimelineType ?? string.Empty).ToArray(),
-            TimelineDetail = batch.Select(i => i.Fold?.TimelineDetail).ToArray(),
-            OccurredAt = batch.Select(i => i.Fold?.OccurredAt ?? i.Now).ToArray(),
-            SuppressReason = batch.Select(i => i.Fold?.SuppressReason).ToArray(),
-            SuppressOrd = suppressed.Select(s => s.Ord).ToArray(),
-            SuppressAddress = suppressed.Select(s => s.Address).ToArray(),
-        });
+        };
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var rows = await connection.QueryAsync<(int Ord, long? EventId, bool EndpointCurrent)>(new CommandDefinition(
             """
@@ -115,12 +99,8 @@ public sealed class WebhookEventRepository(NpgsqlDataSource dataSource)
                 SELECT *
                 FROM unnest(CAST(@Ord AS int[]), CAST(@TeamId AS uuid[]), CAST(@EndpointId AS uuid[]), CAST(@SvixId AS text[]),
                             CAST(@Type AS text[]), CAST(@ResendEmailId AS text[]), CAST(@EventOccurredAt AS timestamptz[]),
-                            CAST(@Payload AS text[]), CAST(@Now AS timestamptz[]), CAST(@Fold AS boolean[]), CAST(@Status AS text[]),
-                            CAST(@Opened AS int[]), CAST(@Clicked AS int[]), CAST(@TimelineType AS text[]),
-                            CAST(@TimelineDetail AS text[]), CAST(@OccurredAt AS timestamptz[]), CAST(@SuppressReason AS text[]),
-                            CAST(@PublicId AS text[]), CAST(@SigningSecret AS text[]))
-                     AS i(ord, team_id, endpoint_id, svix_id, type, resend_email_id, event_occurred_at, payload, now, fold, status,
-                          opened, clicked, timeline_type, timeline_detail, occurred_at, suppress_reason, public_id, signing_secret)
+                            CAST(@Payload AS text[]), CAST(@Now AS timestamptz[]), CAST(@PublicId AS text[]), CAST(@SigningSecret AS text[]))
+                     AS i(ord, team_id, endpoint_id, svix_id, type, resend_email_id, event_occurred_at, payload, now, public_id, signing_secret)
             ),
             current_endpoint AS MATERIALIZED (
                 SELECT i.ord
@@ -128,18 +108,10 @@ public sealed class WebhookEventRepository(NpgsqlDataSource dataSource)
                 JOIN webhook_endpoints w ON w.id = i.endpoint_id AND w.team_id = i.team_id AND w.public_id = i.public_id
                                         AND w.encrypted_signing_secret = i.signing_secret
             ),
-            email AS MATERIALIZED (
-                SELECT i.ord, e.id
-                FROM input i
-                JOIN emails e ON e.team_id = i.team_id AND e.resend_id = i.resend_email_id
-                WHERE i.fold
-                  AND i.ord IN (SELECT ord FROM current_endpoint)
-            ),
             gate AS (
-                INSERT INTO webhook_events (team_id, endpoint_id, svix_id, type, verified, resend_email_id, occurred_at, payload, received_at, folded_at,
+                INSERT INTO webhook_events (team_id, endpoint_id, svix_id, type, verified, resend_email_id, occurred_at, payload, received_at,
                                             outbound_fanned_at)
                 SELECT i.team_id, i.endpoint_id, i.svix_id, i.type, TRUE, i.resend_email_id, i.event_occurred_at, CAST(i.payload AS jsonb), i.now,
-                       CASE WHEN EXISTS (SELECT 1 FROM email WHERE email.ord = i.ord) THEN i.now END,
                        CASE WHEN NOT EXISTS (SELECT 1 FROM outbound_webhook_endpoints o WHERE o.team_id = i.team_id AND o.enabled AND i.type = ANY (o.events))
                             THEN i.now END
                 FROM input i
@@ -147,60 +119,6 @@ public sealed class WebhookEventRepository(NpgsqlDataSource dataSource)
                 ORDER BY i.ord
                 ON CONFLICT (endpoint_id, svix_id) DO NOTHING
                 RETURNING id, endpoint_id, svix_id
-            ),
-            stored AS MATERIALIZED (
-                SELECT i.*, gate.id AS event_id, email.id AS email_id
-                FROM input i
-                JOIN gate ON gate.endpoint_id = i.endpoint_id AND gate.svix_id = i.svix_id
-                LEFT JOIN email ON email.ord = i.ord
-            ),
-            locked AS MATERIALIZED (
-                SELECT e.id
-                FROM emails e
-                WHERE e.id IN (SELECT email_id FROM stored)
-                ORDER BY e.id
-                FOR UPDATE
-            ),
-            agg AS (
-                SELECT s.email_id, s.team_id,
-                       (array_agg(s.status ORDER BY email_status_rank(s.status) DESC, s.ord) FILTER (WHERE s.status IS NOT NULL))[1] AS status,
-                       sum(s.opened) AS opened, sum(s.clicked) AS clicked, max(s.now) AS now
-                FROM stored s
-                WHERE s.email_id IS NOT NULL
-                GROUP BY s.email_id, s.team_id
-            ),
-            folded AS (
-                UPDATE emails e
-                SET status = CASE
-                        WHEN email_status_rank(e.status) < 100 AND agg.status IS NOT NULL
-                             AND email_status_rank(agg.status) > email_status_rank(e.status)
-                        THEN agg.status
-                        ELSE e.status
-                    END,
-                    opened_count = e.opened_count + agg.opened,
-                    clicked_count = e.clicked_count + agg.clicked,
-                    updated_at = agg.now
-                FROM agg
-                WHERE e.id = agg.email_id
-                  AND e.team_id = agg.team_id
-                  AND e.id IN (SELECT id FROM locked)
-                RETURNING e.id
-            ),
-            timeline AS (
-                INSERT INTO email_events (email_id, team_id, type, detail, occurred_at)
-                SELECT s.email_id, s.team_id, s.timeline_type, s.timeline_detail, s.occurred_at
-                FROM stored s
-                WHERE s.email_id IN (SELECT id FROM folded)
-                ORDER BY s.ord
-            ),
-            suppressed AS (
-                INSERT INTO suppressions (team_id, address, reason, detail, email_id, created_at)
-                SELECT s.team_id, x.address, s.suppress_reason, s.timeline_detail, s.email_id, s.now
-                FROM stored s
-                JOIN unnest(CAST(@SuppressOrd AS int[]), CAST(@SuppressAddress AS text[])) AS x(ord, address) ON x.ord = s.ord
-                WHERE s.email_id IN (SELECT id FROM folded)
-                ORDER BY s.ord
-                ON CONFLICT (team_id, address) DO NOTHING
             )
             SELECT i.ord, gate.id AS event_id, i.ord IN (SELECT ord FROM current_endpoint) AS endpoint_current
             FROM input i

@@ -15,11 +15,12 @@ public enum WebhookIngestOutcome
 
 /// <summary>
 /// Receives a Resend webhook for the endpoint named in its URL: verifies the raw bytes when the team set a signing
-/// secret, then stores the event once per svix-id and folds it into its email in one statement, which verified events
-/// share with the others arriving at the same time (<see cref="WebhookStoreBatcher"/>). The endpoint usually comes
-/// from memory (<see cref="WebhookEndpointCache"/>), so a burst costs one round trip per batch; the statement checks
-/// the endpoint is unchanged, and the event is checked again against the stored endpoint when it is not. An event
-/// whose email is not known yet is folded by the reconcile timer.
+/// secret, then stores the event once per svix-id in one statement, which verified events share with the others
+/// arriving at the same time (<see cref="WebhookStoreBatcher"/>), and answers once it is stored. The fold into its
+/// email follows moments later, set-based, in <see cref="WebhookFoldWorker"/>. The endpoint usually comes from memory
+/// (<see cref="WebhookEndpointCache"/>), so a burst costs one round trip per batch; the statement checks the endpoint is
+/// unchanged, and the event is checked again against the stored endpoint when it is not. An event whose email is not
+/// known yet is folded by the reconcile timer.
 /// </summary>
 public sealed class WebhookIngestService(
     WebhookEndpointCache endpoints,

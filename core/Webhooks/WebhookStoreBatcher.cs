@@ -6,19 +6,19 @@ namespace Moosermail.Core.Webhooks;
 
 /// <summary>
 /// Group commit for webhook ingest (issue 15). Verified events that arrive while a batch is being written queue up
-/// and go together in the next batch: ONE statement (<see cref="WebhookEventRepository.StoreVerifiedAsync"/>) stores,
-/// de-duplicates and folds them all. A burst from Resend thus pays one round trip, one plan execution and one
-/// commit per batch instead of per event, while each request still answers only after its own event is stored and
-/// folded, so nothing Svix was told "200" about can be lost. A lone event waits for nobody: it is a batch of one.
+/// and go together in the next batch: ONE statement (<see cref="WebhookEventRepository.StoreVerifiedAsync"/>) stores
+/// and de-duplicates them all, and the ones stored now go to <see cref="WebhookFoldWorker"/>, which folds them into
+/// their emails. A burst from Resend thus pays one round trip, one plan execution and one commit per batch instead of
+/// per event, while each request still answers only after its own event is stored, so nothing Svix was told "200"
+/// about can be lost. A lone event waits for nobody: it is a batch of one.
 /// <para>
-/// Two writers per process, so one batch fills while the other waits on Postgres; every batch locks its emails in id
-/// order, so batches (of this process or of other instances) cannot deadlock on them. A batch that fails as a whole (a transient error) fails every
-/// request in it (Svix retries them; the unique index makes retries safe); one that fails for another reason is
-/// retried event by event, so one bad event cannot take its neighbours down.
+/// Two writers per process, so one batch fills while the other waits on Postgres. A batch that fails as a whole (a
+/// transient error) fails every request in it (Svix retries them; the unique index makes retries safe); one that fails
+/// for another reason is retried event by event, so one bad event cannot take its neighbours down.
 /// </para>
 /// Hand-written: no library on the mirror batches awaitable database writes (a Channel and a loop are all it takes).
 /// </summary>
-public sealed class WebhookStoreBatcher(WebhookEventRepository events, ILogger<WebhookStoreBatcher> logger) : IAsyncDisposable
+public sealed class WebhookStoreBatcher(WebhookEventRepository events, WebhookFoldWorker folds, ILogger<WebhookStoreBatcher> logger) : IAsyncDisposable
 {
     /// <summary>Events per statement at most: large enough to absorb a burst, small enough to keep the statement short.</summary>
     public const int MaxBatch = 100;
@@ -30,7 +30,7 @@ public sealed class WebhookStoreBatcher(WebhookEventRepository events, ILogger<W
     private readonly Lock startLock = new();
     private Task? writer;
 
-    /// <summary>Stores and folds one verified event together with whatever else is waiting.</summary>
+    /// <summary>Stores one verified event together with whatever else is waiting, and queues its fold.</summary>
     public Task<BatchStoreResult> StoreAsync(VerifiedWebhookEvent evt, CancellationToken cancellationToken)
     {
         var pending = new Pending(evt, new TaskCompletionSource<BatchStoreResult>(TaskCreationOptions.RunContinuationsAsynchronously));
@@ -83,7 +83,11 @@ public sealed class WebhookStoreBatcher(WebhookEventRepository events, ILogger<W
                 }
             }
 
-            await WriteAsync(batch);
+            // Both writers wake for one event; the one that finds the queue empty has nothing to write.
+            if (batch.Count > 0)
+            {
+                await WriteAsync(batch);
+            }
         }
     }
 
@@ -92,6 +96,10 @@ public sealed class WebhookStoreBatcher(WebhookEventRepository events, ILogger<W
         try
         {
             var results = await events.StoreVerifiedAsync(batch.Select(p => p.Event).ToList(), CancellationToken.None);
+            folds.Enqueue(batch.Zip(results)
+                .Where(x => x.Second.EventId is not null && x.First.Event.Fold is not null && x.First.Event.Event.ResendEmailId is not null)
+                .Select(x => new StoredFold(x.Second.EventId!.Value, x.First.Event.Event.TeamId, x.First.Event.Event.ResendEmailId!, x.First.Event.Fold!, x.First.Event.Now))
+                .ToList());
             for (var i = 0; i < batch.Count; i++)
             {
                 batch[i].Stored.TrySetResult(results[i]);

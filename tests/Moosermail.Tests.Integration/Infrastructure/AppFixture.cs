@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using Moosermail.Core.Data;
+using Moosermail.Core.Webhooks;
 using Moosermail.Functions.Hosting;
 using Moosermail.Tests.Integration.Resend;
 
@@ -72,6 +73,12 @@ public sealed class AppFixture : IAsyncLifetime
     }
 
     public HttpClient CreateClient() => new(new HttpClientHandler { UseCookies = false }) { BaseAddress = BaseAddress };
+
+    /// <summary>
+    /// Waits until every Resend event the app has stored so far is folded into its email: ingest answers once an
+    /// event is stored, and its fold follows moments later (WebhookFoldWorker).
+    /// </summary>
+    public Task FoldedAsync() => App.Services.GetRequiredService<WebhookFoldWorker>().WhenIdleAsync().WaitAsync(TimeSpan.FromSeconds(30));
 
     public Dictionary<string, string?> Settings() => new()
     {

@@ -141,5 +141,6 @@ public sealed class SuppressionAndStatsTests(AppFixture app)
     {
         var response = await _kit.Client.SendAsync(WebhookTestKit.SignedPost(endpoint, secret, body, app.Time.GetUtcNow()));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        await app.FoldedAsync(); // a 200 means stored; the fold follows
     }
 }

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using Moosermail.Core.Webhooks;
 using Moosermail.Tests.Integration.Infrastructure;
@@ -7,9 +8,10 @@ using Npgsql;
 namespace Moosermail.Tests.Integration.Webhooks;
 
 /// <summary>
-/// Webhook ingest's group commit (WebhookStoreBatcher): events that share one statement keep every guarantee a lone
-/// event has — per-email folds add up and stay monotonic, suppressions and timelines are complete, teams stay apart,
-/// and one event Postgres refuses does not take the others in its batch down.
+/// Webhook ingest's group commit (WebhookStoreBatcher) and the fold that follows it (WebhookFoldWorker): events that
+/// share one statement keep every guarantee a lone event has — per-email folds add up and stay monotonic, suppressions
+/// and timelines are complete, teams stay apart, one event Postgres refuses does not take the others in its batch down,
+/// and the answer waits for the store, never for the fold.
 /// </summary>
 [Collection(AppCollection.Name)]
 public sealed class WebhookBatchTests(AppFixture app)
@@ -32,6 +34,7 @@ public sealed class WebhookBatchTests(AppFixture app)
         var responses = await Task.WhenAll(bodies.Select(body => client.SendAsync(WebhookTestKit.SignedPost(endpoint, secret, body, app.Time.GetUtcNow()))));
 
         Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        await app.FoldedAsync();
         var email = await _kit.EmailAsync(user, id);
         Assert.Equal("bounced", email.GetProperty("email").GetProperty("status").GetString());
         Assert.Equal(10, email.GetProperty("email").GetProperty("opened_count").GetInt32());
@@ -54,6 +57,7 @@ public sealed class WebhookBatchTests(AppFixture app)
         var responses = await Task.WhenAll(posts);
 
         Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        await app.FoldedAsync();
         var email = (await _kit.EmailAsync(victim, id)).GetProperty("email");
         Assert.Equal("opened", email.GetProperty("status").GetString());
         Assert.Equal(20, email.GetProperty("opened_count").GetInt32());
@@ -74,7 +78,39 @@ public sealed class WebhookBatchTests(AppFixture app)
         VerifiedWebhookEvent Event(string svixId, string payload) =>
             new(new NewWebhookEvent(user.TeamId, endpoint!.Id, svixId, "email.opened", true, resendId, now, payload), endpoint, opened, now);
 
-        // Hold the email's row so the first batch waits on it, and the rest queue up behind it as ONE batch.
+        // Hold an uncommitted copy of the first event, so the first batch waits on the unique index, and the rest
+        // queue up behind it as ONE batch.
+        await using var holder = new NpgsqlConnection(app.DatabaseUrl);
+        await holder.OpenAsync();
+        await using var hold = await holder.BeginTransactionAsync();
+        await using (var insert = new NpgsqlCommand(
+            "INSERT INTO webhook_events (team_id, endpoint_id, svix_id, type, verified, payload, received_at) VALUES (@t, @e, 'msg_first', 'email.opened', TRUE, '{}', now())",
+            holder, hold))
+        {
+            insert.Parameters.AddWithValue("t", user.TeamId);
+            insert.Parameters.AddWithValue("e", endpoint!.Id);
+            await insert.ExecuteNonQueryAsync();
+        }
+
+        var first = batcher.StoreAsync(Event("msg_first", "{}"), CancellationToken.None);
+        await WaitForLockWaiterAsync();
+        var good = Enumerable.Range(0, 10).Select(i => batcher.StoreAsync(Event($"msg_good_{i}", "{}"), CancellationToken.None)).ToList();
+        var bad = batcher.StoreAsync(Event("msg_bad", "not json"), CancellationToken.None);
+        await hold.RollbackAsync();
+
+        Assert.NotNull((await first).EventId);
+        Assert.All(await Task.WhenAll(good), stored => Assert.NotNull(stored.EventId));
+        await Assert.ThrowsAsync<PostgresException>(() => bad);
+        await app.FoldedAsync();
+        Assert.Equal(11, await _kit.StoredEventsAsync(user.TeamId));
+        Assert.Equal(11, (await _kit.EmailAsync(user, id)).GetProperty("email").GetProperty("opened_count").GetInt32());
+    }
+
+    [Fact]
+    public async Task EmailLockedByAnotherTransaction_EventIsAnsweredOnceStored_AndFoldedWhenTheLockGoes()
+    {
+        var (user, endpoint, secret) = await _kit.TeamWithSecretAsync(app);
+        var (id, resendId) = await _kit.SendAsync(user, new { to = "a@example.com", subject = "s", body = "b" });
         await using var holder = new NpgsqlConnection(app.DatabaseUrl);
         await holder.OpenAsync();
         await using var hold = await holder.BeginTransactionAsync();
@@ -84,17 +120,44 @@ public sealed class WebhookBatchTests(AppFixture app)
             await lockRow.ExecuteScalarAsync();
         }
 
-        var first = batcher.StoreAsync(Event("msg_first", "{}"), CancellationToken.None);
+        // The answer does not wait for the fold: the event is stored (committed) while its email is still locked.
+        var response = await _kit.Client.SendAsync(WebhookTestKit.SignedPost(endpoint, secret, WebhookTestKit.EmailEvent("email.delivered", resendId), app.Time.GetUtcNow()));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(1, await _kit.StoredEventsAsync(user.TeamId));
         await WaitForLockWaiterAsync();
-        var good = Enumerable.Range(0, 10).Select(i => batcher.StoreAsync(Event($"msg_good_{i}", "{}"), CancellationToken.None)).ToList();
-        var bad = batcher.StoreAsync(Event("msg_bad", "not json"), CancellationToken.None);
-        await hold.CommitAsync();
+        Assert.Equal("sent", await _kit.StatusAsync(user, id));
 
-        Assert.NotNull((await first).EventId);
-        Assert.All(await Task.WhenAll(good), stored => Assert.NotNull(stored.EventId));
-        await Assert.ThrowsAsync<PostgresException>(() => bad);
-        Assert.Equal(11, await _kit.StoredEventsAsync(user.TeamId));
-        Assert.Equal(11, (await _kit.EmailAsync(user, id)).GetProperty("email").GetProperty("opened_count").GetInt32());
+        await hold.CommitAsync();
+        await app.FoldedAsync();
+
+        Assert.Equal("delivered", await _kit.StatusAsync(user, id));
+        Assert.Equal(0, await app.ScalarAsync<long>("SELECT count(*) FROM webhook_events WHERE team_id = @TeamId AND folded_at IS NULL", new { user.TeamId }));
+    }
+
+    [Fact]
+    public async Task FoldBatchPostgresRefuses_EachEventIsFoldedAloneFromItsStoredPayload()
+    {
+        var (user, publicId, _) = await _kit.TeamWithSecretAsync(app);
+        var (id, resendId) = await _kit.SendAsync(user, new { to = "a@example.com", subject = "s", body = "b" });
+        var endpoint = await app.App.Services.GetRequiredService<WebhookEndpointRepository>().FindForDeliveryAsync(publicId, CancellationToken.None);
+        var now = app.Time.GetUtcNow();
+        var stored = await app.App.Services.GetRequiredService<WebhookEventRepository>().StoreVerifiedAsync(
+            [.. new[] { "msg_a", "msg_b" }.Select(svixId => new VerifiedWebhookEvent(
+                new NewWebhookEvent(user.TeamId, endpoint!.Id, svixId, "email.opened", true, resendId, now,
+                    Encoding.UTF8.GetString(WebhookTestKit.EmailEvent("email.opened", resendId))), endpoint, null, now))],
+            CancellationToken.None);
+        var good = new FoldPlan(null, 1, 0, "email.opened", null, now, [], null);
+
+        // Postgres refuses a NUL in text, so this batch fails as a whole; the events' payloads are fine.
+        app.App.Services.GetRequiredService<WebhookFoldWorker>().Enqueue(
+        [
+            new StoredFold(stored[0].EventId!.Value, user.TeamId, resendId, good, now),
+            new StoredFold(stored[1].EventId!.Value, user.TeamId, resendId, good with { TimelineDetail = "bad\0detail" }, now),
+        ]);
+        await app.FoldedAsync();
+
+        Assert.Equal(2, (await _kit.EmailAsync(user, id)).GetProperty("email").GetProperty("opened_count").GetInt32());
+        Assert.Equal(0, await app.ScalarAsync<long>("SELECT count(*) FROM webhook_events WHERE team_id = @TeamId AND folded_at IS NULL", new { user.TeamId }));
     }
 
     [Fact]

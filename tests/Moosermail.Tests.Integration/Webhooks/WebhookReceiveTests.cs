@@ -22,6 +22,7 @@ public sealed class WebhookReceiveTests(AppFixture app)
         var (id, resendId) = await _kit.SendAsync(user, new { to = "a@example.com", subject = "s", body = "b" });
 
         var response = await _kit.Client.SendAsync(WebhookTestKit.SignedPost(endpoint, secret, WebhookTestKit.EmailEvent("email.delivered", resendId), app.Time.GetUtcNow()));
+        await app.FoldedAsync();
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var email = await _kit.EmailAsync(user, id);
@@ -38,6 +39,7 @@ public sealed class WebhookReceiveTests(AppFixture app)
 
         var first = await _kit.Client.SendAsync(WebhookTestKit.SignedPost(endpoint, secret, body, app.Time.GetUtcNow(), "msg_replayed"));
         var second = await _kit.Client.SendAsync(WebhookTestKit.SignedPost(endpoint, secret, body, app.Time.GetUtcNow(), "msg_replayed"));
+        await app.FoldedAsync();
 
         Assert.Equal(HttpStatusCode.OK, first.StatusCode);
         Assert.Equal(HttpStatusCode.OK, second.StatusCode);
@@ -55,6 +57,7 @@ public sealed class WebhookReceiveTests(AppFixture app)
 
         var responses = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ =>
             _kit.Client.SendAsync(WebhookTestKit.SignedPost(endpoint, secret, body, app.Time.GetUtcNow(), "msg_concurrent"))));
+        await app.FoldedAsync();
 
         Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
         Assert.Equal(1, await _kit.StoredEventsAsync(user.TeamId));
@@ -119,6 +122,7 @@ public sealed class WebhookReceiveTests(AppFixture app)
 
         var responses = await Task.WhenAll(Enumerable.Range(0, 300).Select(_ =>
             client.SendAsync(WebhookTestKit.SignedPost(endpoint, secret, body, app.Time.GetUtcNow()))));
+        await app.FoldedAsync();
 
         Assert.Equal(300, responses.Count(r => r.StatusCode == HttpStatusCode.OK));
         Assert.Equal(300, await _kit.StoredEventsAsync(user.TeamId));
@@ -256,6 +260,7 @@ public sealed class WebhookReceiveTests(AppFixture app)
 
         var response = await _kit.Client.SendAsync(WebhookTestKit.Post(endpoint, body, "msg_npm", timestamp, signature));
         var tampered = await _kit.Client.SendAsync(WebhookTestKit.Post(endpoint, body, "msg_npm2", timestamp, signature));
+        await app.FoldedAsync();
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, tampered.StatusCode);
@@ -266,5 +271,6 @@ public sealed class WebhookReceiveTests(AppFixture app)
     {
         var response = await _kit.Client.SendAsync(WebhookTestKit.SignedPost(endpoint, secret, body, app.Time.GetUtcNow()));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        await app.FoldedAsync(); // a 200 means stored; the fold follows
     }
 }

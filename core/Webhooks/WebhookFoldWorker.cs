@@ -1,0 +1,142 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+
+namespace Moosermail.Core.Webhooks;
+
+/// <summary>
+/// Folds stored Resend events into their emails after the webhook was answered (issue 15: store, then fold in
+/// set-based batches). A 200 to Resend means the event is stored; its email's status, counts, timeline and
+/// suppressions follow moments later, in ONE statement per batch (<see cref="DeliveryStatusRepository.FoldBatchAsync"/>)
+/// however many events arrived meanwhile, so under load a fold costs a small share of a statement per event.
+/// <para>
+/// One loop per process, so batches grow with the load instead of competing with each other. Nothing here has to
+/// survive the process: an event this loop never got to (a crash, a stopped instance, a batch that failed) is stored
+/// unfolded, and the reconcile timer (<see cref="DeliveryReconciler"/>) folds it, by the same rules, within minutes.
+/// A batch that fails is folded again event by event, so one bad event cannot hold back the others.
+/// </para>
+/// Hand-written: no library on the mirror batches background database work (a Channel and a loop are all it takes).
+/// </summary>
+public sealed class WebhookFoldWorker(DeliveryStatusRepository deliveries, DeliveryEventFolder folder, ILogger<WebhookFoldWorker> logger) : IAsyncDisposable
+{
+    /// <summary>Events per statement at most: a burst folds in a few statements, and each keeps its locks briefly.</summary>
+    public const int MaxBatch = 500;
+
+    private readonly Channel<StoredFold> queue = Channel.CreateUnbounded<StoredFold>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Lock gate = new();
+    private TaskCompletionSource idle = Idle();
+    private int outstanding;
+    private Task? loop;
+
+    /// <summary>Queues events that were just stored (committed) for folding.</summary>
+    public void Enqueue(IReadOnlyCollection<StoredFold> folds)
+    {
+        if (folds.Count == 0)
+        {
+            return;
+        }
+
+        lock (gate)
+        {
+            if (outstanding == 0)
+            {
+                idle = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            }
+
+            outstanding += folds.Count;
+            loop ??= Task.Run(LoopAsync);
+        }
+
+        foreach (var fold in folds)
+        {
+            if (!queue.Writer.TryWrite(fold))
+            {
+                Done(1); // shutting down: the reconcile timer folds it
+            }
+        }
+    }
+
+    /// <summary>Completes when every event queued so far has been folded (or left to the reconcile timer).</summary>
+    public Task WhenIdleAsync()
+    {
+        lock (gate)
+        {
+            return idle.Task;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        queue.Writer.TryComplete();
+        Task? running;
+        lock (gate)
+        {
+            running = loop;
+        }
+
+        if (running is not null)
+        {
+            await running;
+        }
+    }
+
+    private static TaskCompletionSource Idle()
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        done.SetResult();
+        return done;
+    }
+
+    private async Task LoopAsync()
+    {
+        var batch = new List<StoredFold>(MaxBatch);
+        while (await queue.Reader.WaitToReadAsync())
+        {
+            batch.Clear();
+            while (batch.Count < MaxBatch && queue.Reader.TryRead(out var fold))
+            {
+                batch.Add(fold);
+            }
+
+            if (batch.Count > 0)
+            {
+                await FoldAsync(batch);
+                Done(batch.Count);
+            }
+        }
+    }
+
+    private async Task FoldAsync(List<StoredFold> batch)
+    {
+        try
+        {
+            await deliveries.FoldBatchAsync(batch, CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning(ex, "A batch of {Count} webhook events was not folded; folding them one by one", batch.Count);
+            foreach (var fold in batch)
+            {
+                try
+                {
+                    await folder.FoldAsync(fold.EventId, CancellationToken.None);
+                }
+                catch (Exception one)
+                {
+                    logger.LogWarning(one, "Webhook event {EventId} was not folded now; the reconcile timer folds it", fold.EventId);
+                }
+            }
+        }
+    }
+
+    private void Done(int count)
+    {
+        lock (gate)
+        {
+            outstanding -= count;
+            if (outstanding == 0)
+            {
+                idle.TrySetResult();
+            }
+        }
+    }
+}
