@@ -146,7 +146,7 @@ public sealed class DeliveryStatusRepository(NpgsqlDataSource dataSource)
     /// batch), the order-independent outcome of folding them one by one. The events are locked first, then the emails in
     /// id order, so two batches (or a batch and a single fold) cannot deadlock. Returns how many events were folded.
     /// </summary>
-    public async Task<int> FoldBatchAsync(IReadOnlyList<StoredFold> batch, CancellationToken cancellationToken)
+    public async Task<int> FoldBatchAsync(IReadOnlyList<StoredFold> batch, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var suppressed = batch.SelectMany((item, ord) => item.Plan.Suppress.Select(address => (Ord: ord, Address: address))).ToList();
         var parameters = new
@@ -165,6 +165,7 @@ public sealed class DeliveryStatusRepository(NpgsqlDataSource dataSource)
             SuppressReason = batch.Select(i => i.Plan.SuppressReason).ToArray(),
             SuppressOrd = suppressed.Select(s => s.Ord).ToArray(),
             SuppressAddress = suppressed.Select(s => s.Address).ToArray(),
+            FoldedAt = now,
         };
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         return await connection.ExecuteScalarAsync<int>(new CommandDefinition(
@@ -178,20 +179,22 @@ public sealed class DeliveryStatusRepository(NpgsqlDataSource dataSource)
                      AS i(ord, event_id, team_id, resend_email_id, now, status, opened, clicked, timeline_type, timeline_detail, occurred_at,
                           suppress_reason)
             ),
-            claimed AS MATERIALIZED (
-                UPDATE webhook_events w
-                SET folded_at = i.now
+            target AS MATERIALIZED (
+                SELECT i.*, e.id AS email_id
                 FROM input i
                 JOIN emails e ON e.team_id = i.team_id AND e.resend_id = i.resend_email_id
-                WHERE w.id = i.event_id
-                  AND w.team_id = i.team_id
+            ),
+            claimed AS MATERIALIZED (
+                UPDATE webhook_events w
+                SET folded_at = @FoldedAt
+                WHERE w.id = ANY (ARRAY(SELECT event_id FROM target))
                   AND w.folded_at IS NULL
-                RETURNING i.ord, e.id AS email_id
+                RETURNING w.id, w.team_id
             ),
             stored AS MATERIALIZED (
-                SELECT i.*, c.email_id
-                FROM input i
-                JOIN claimed c ON c.ord = i.ord
+                SELECT t.*
+                FROM target t
+                JOIN claimed c ON c.id = t.event_id AND c.team_id = t.team_id
             ),
             locked AS MATERIALIZED (
                 SELECT e.id
