@@ -73,6 +73,7 @@ public sealed class OutboundDispatchRepository(NpgsqlDataSource dataSource)
                 WHERE outbound_fanned_at IS NULL
                   AND folded_at IS NOT NULL
                   AND verified
+                  AND NOT EXISTS (SELECT 1 FROM webhook_fold_queue q WHERE q.event_id = webhook_events.id)
                 ORDER BY id
                 LIMIT @Limit
                 FOR UPDATE SKIP LOCKED

@@ -20,7 +20,8 @@ public sealed record DeliveryReconcileOptions(TimeSpan StuckAfter)
 }
 
 /// <summary>
-/// The safety net behind webhooks: folds events that arrived before their send recorded resend_id, and asks Resend
+/// The safety net behind webhooks: folds events that arrived before their send recorded resend_id or whose queued
+/// fold a stopped instance never did (<see cref="WebhookFoldWorker"/>), and asks Resend
 /// (GET /emails/{id}, with the sender's key, paced) about emails stuck in 'sent', applying last_event by the same
 /// monotonic rule.
 /// </summary>
@@ -38,11 +39,15 @@ public sealed class DeliveryReconciler(
     /// <summary>Unmatched events older than this are left alone: Resend keeps emails for 30 days, races last seconds.</summary>
     public static readonly TimeSpan RefoldWindow = TimeSpan.FromDays(3);
 
+    /// <summary>A queued fold older than this belongs to an instance that stopped before folding it (the worker takes milliseconds).</summary>
+    public static readonly TimeSpan QueuedFoldTimeout = TimeSpan.FromMinutes(2);
+
     private static readonly TimeSpan s_stuckWindow = TimeSpan.FromDays(7);
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
+        await events.ReleaseQueuedFoldsAsync(now - QueuedFoldTimeout, [], cancellationToken);
         var folded = 0;
         foreach (var id in await events.ListFoldableAsync(now - RefoldWindow, limit: 1000, cancellationToken))
         {

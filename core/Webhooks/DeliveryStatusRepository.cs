@@ -138,15 +138,14 @@ public sealed class DeliveryStatusRepository(NpgsqlDataSource dataSource)
     }
 
     /// <summary>
-    /// Folds a batch of stored events in ONE statement, each into the email of its team with its Resend id, with the
-    /// guarantees <see cref="FoldAsync"/> gives one event: an event is claimed (marked folded) only while it is not
-    /// folded yet and its email is known, and only a claimed event changes its email, so a second folder (the reconcile
-    /// timer, a retry) finds nothing to do and an event whose email is not known yet stays for the timer. Events of one
-    /// email fold together: counts add up and the status moves to the highest rank among them (ties: the first in the
-    /// batch), the order-independent outcome of folding them one by one. The events are locked first, then the emails in
-    /// id order, so two batches (or a batch and a single fold) cannot deadlock. Returns how many events were folded.
+    /// Folds a batch of queued events (webhook_fold_queue, migration 0150) in ONE statement, each into the email of its
+    /// team with its Resend id. An event is folded only by whoever deletes its queue row, so a second folder finds
+    /// nothing to do; one whose email is not known yet gets folded_at NULL and is left to the reconcile timer. Events of
+    /// one email fold together: counts add up and the status moves to the highest rank among them (ties: the first in
+    /// the batch), the order-independent outcome of folding them one by one. The emails are locked in id order, so two
+    /// batches (or a batch and a single fold) cannot deadlock. Returns how many events were folded into an email.
     /// </summary>
-    public async Task<int> FoldBatchAsync(IReadOnlyList<StoredFold> batch, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task<int> FoldBatchAsync(IReadOnlyList<StoredFold> batch, CancellationToken cancellationToken)
     {
         var suppressed = batch.SelectMany((item, ord) => item.Plan.Suppress.Select(address => (Ord: ord, Address: address))).ToList();
         var parameters = new
@@ -165,7 +164,6 @@ public sealed class DeliveryStatusRepository(NpgsqlDataSource dataSource)
             SuppressReason = batch.Select(i => i.Plan.SuppressReason).ToArray(),
             SuppressOrd = suppressed.Select(s => s.Ord).ToArray(),
             SuppressAddress = suppressed.Select(s => s.Address).ToArray(),
-            FoldedAt = now,
         };
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         return await connection.ExecuteScalarAsync<int>(new CommandDefinition(
@@ -179,22 +177,26 @@ public sealed class DeliveryStatusRepository(NpgsqlDataSource dataSource)
                      AS i(ord, event_id, team_id, resend_email_id, now, status, opened, clicked, timeline_type, timeline_detail, occurred_at,
                           suppress_reason)
             ),
+            claimed AS MATERIALIZED (
+                DELETE FROM webhook_fold_queue
+                WHERE event_id = ANY (CAST(@EventId AS bigint[]))
+                RETURNING event_id
+            ),
             target AS MATERIALIZED (
                 SELECT i.*, e.id AS email_id
                 FROM input i
-                JOIN emails e ON e.team_id = i.team_id AND e.resend_id = i.resend_email_id
+                JOIN claimed c ON c.event_id = i.event_id
+                LEFT JOIN emails e ON e.team_id = i.team_id AND e.resend_id = i.resend_email_id
             ),
-            claimed AS MATERIALIZED (
-                UPDATE webhook_events w
-                SET folded_at = @FoldedAt
-                WHERE w.id = ANY (ARRAY(SELECT event_id FROM target))
-                  AND w.folded_at IS NULL
-                RETURNING w.id, w.team_id
+            unknown AS (
+                UPDATE webhook_events
+                SET folded_at = NULL
+                WHERE id = ANY (ARRAY(SELECT event_id FROM target WHERE email_id IS NULL))
             ),
             stored AS MATERIALIZED (
-                SELECT t.*
-                FROM target t
-                JOIN claimed c ON c.id = t.event_id AND c.team_id = t.team_id
+                SELECT *
+                FROM target
+                WHERE email_id IS NOT NULL
             ),
             locked AS MATERIALIZED (
                 SELECT e.id
@@ -243,7 +245,7 @@ public sealed class DeliveryStatusRepository(NpgsqlDataSource dataSource)
                 ORDER BY s.ord
                 ON CONFLICT (team_id, address) DO NOTHING
             )
-            SELECT count(*) FROM claimed
+            SELECT count(*) FROM stored
             """,
             parameters, cancellationToken: cancellationToken));
     }

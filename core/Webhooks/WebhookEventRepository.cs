@@ -70,13 +70,24 @@ public sealed class WebhookEventRepository(NpgsqlDataSource dataSource)
     /// <summary>
     /// Stores a batch of VERIFIED events in ONE statement (see <see cref="WebhookStoreBatcher"/>): de-duplicated on
     /// (endpoint, svix-id) by the unique index, each stored only while its endpoint still has the id, team, public id
-    /// and signing secret it was verified with (<see cref="WebhookEndpointCache"/> may have served an old copy). They
-    /// are stored unfolded; <see cref="WebhookFoldWorker"/> folds the ones stored now into their emails. An event no
+    /// and signing secret it was verified with (<see cref="WebhookEndpointCache"/> may have served an old copy). An
+    /// event with a fold is queued for <see cref="WebhookFoldWorker"/> in webhook_fold_queue (migration 0150) and stored
+    /// with folded_at already set, which the worker (or the reconcile timer) makes true. An event no
     /// outbound webhook of its team subscribes to is stored as already fanned out, so the outbound dispatcher never
     /// has to look at it. The batch must hold no two events with the same (endpoint, svix-id).
     /// Returns, per item in order, the stored event's id (null for a duplicate) and whether its endpoint was current.
     /// </summary>
     public async Task<IReadOnlyList<BatchStoreResult>> StoreVerifiedAsync(IReadOnlyList<VerifiedWebhookEvent> batch, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await StoreVerifiedAsync(connection, batch, cancellationToken);
+    }
+
+    /// <summary>A connection for a caller that keeps it across statements (<see cref="WebhookStoreBatcher"/>'s writers).</summary>
+    public async Task<NpgsqlConnection> OpenConnectionAsync(CancellationToken cancellationToken) => await dataSource.OpenConnectionAsync(cancellationToken);
+
+    /// <inheritdoc cref="StoreVerifiedAsync(IReadOnlyList{VerifiedWebhookEvent}, CancellationToken)"/>
+    public static async Task<IReadOnlyList<BatchStoreResult>> StoreVerifiedAsync(NpgsqlConnection connection, IReadOnlyList<VerifiedWebhookEvent> batch, CancellationToken cancellationToken)
     {
         var parameters = new
         {
@@ -91,16 +102,17 @@ public sealed class WebhookEventRepository(NpgsqlDataSource dataSource)
             EventOccurredAt = batch.Select(i => i.Event.OccurredAt).ToArray(),
             Payload = batch.Select(i => i.Event.Payload).ToArray(),
             Now = batch.Select(i => i.Now).ToArray(),
+            Fold = batch.Select(i => i.Fold is not null && i.Event.ResendEmailId is not null).ToArray(),
         };
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var rows = await connection.QueryAsync<(int Ord, long? EventId, bool EndpointCurrent)>(new CommandDefinition(
             """
             WITH input AS MATERIALIZED (
                 SELECT *
                 FROM unnest(CAST(@Ord AS int[]), CAST(@TeamId AS uuid[]), CAST(@EndpointId AS uuid[]), CAST(@SvixId AS text[]),
                             CAST(@Type AS text[]), CAST(@ResendEmailId AS text[]), CAST(@EventOccurredAt AS timestamptz[]),
-                            CAST(@Payload AS text[]), CAST(@Now AS timestamptz[]), CAST(@PublicId AS text[]), CAST(@SigningSecret AS text[]))
-                     AS i(ord, team_id, endpoint_id, svix_id, type, resend_email_id, event_occurred_at, payload, now, public_id, signing_secret)
+                            CAST(@Payload AS text[]), CAST(@Now AS timestamptz[]), CAST(@PublicId AS text[]), CAST(@SigningSecret AS text[]),
+                            CAST(@Fold AS boolean[]))
+                     AS i(ord, team_id, endpoint_id, svix_id, type, resend_email_id, event_occurred_at, payload, now, public_id, signing_secret, fold)
             ),
             current_endpoint AS MATERIALIZED (
                 SELECT i.ord
@@ -110,8 +122,9 @@ public sealed class WebhookEventRepository(NpgsqlDataSource dataSource)
             ),
             gate AS (
                 INSERT INTO webhook_events (team_id, endpoint_id, svix_id, type, verified, resend_email_id, occurred_at, payload, received_at,
-                                            outbound_fanned_at)
+                                            folded_at, outbound_fanned_at)
                 SELECT i.team_id, i.endpoint_id, i.svix_id, i.type, TRUE, i.resend_email_id, i.event_occurred_at, CAST(i.payload AS jsonb), i.now,
+                       CASE WHEN i.fold THEN i.now END,
                        CASE WHEN NOT EXISTS (SELECT 1 FROM outbound_webhook_endpoints o WHERE o.team_id = i.team_id AND o.enabled AND i.type = ANY (o.events))
                             THEN i.now END
                 FROM input i
@@ -119,6 +132,13 @@ public sealed class WebhookEventRepository(NpgsqlDataSource dataSource)
                 ORDER BY i.ord
                 ON CONFLICT (endpoint_id, svix_id) DO NOTHING
                 RETURNING id, endpoint_id, svix_id
+            ),
+            queued AS (
+                INSERT INTO webhook_fold_queue (event_id, queued_at)
+                SELECT gate.id, i.now
+                FROM gate
+                JOIN input i ON i.endpoint_id = gate.endpoint_id AND i.svix_id = gate.svix_id
+                WHERE i.fold
             )
             SELECT i.ord, gate.id AS event_id, i.ord IN (SELECT ord FROM current_endpoint) AS endpoint_current
             FROM input i
@@ -127,6 +147,30 @@ public sealed class WebhookEventRepository(NpgsqlDataSource dataSource)
             """,
             parameters, cancellationToken: cancellationToken));
         return rows.Select(r => new BatchStoreResult(r.EventId, r.EndpointCurrent)).ToList();
+    }
+
+    /// <summary>
+    /// Takes queued folds back from the worker and leaves them to the reconcile timer's one-by-one fold (folded_at
+    /// NULL): those queued before <paramref name="queuedBefore"/> (their instance stopped before folding them), and the
+    /// given events (a batch that failed). An event the worker claimed meanwhile is not taken back: each queued fold
+    /// is done exactly once, by whichever deletes its queue row.
+    /// </summary>
+    public async Task<int> ReleaseQueuedFoldsAsync(DateTimeOffset queuedBefore, IReadOnlyList<long> eventIds, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.ExecuteAsync(new CommandDefinition(
+            """
+            WITH released AS (
+                DELETE FROM webhook_fold_queue
+                WHERE queued_at < @QueuedBefore
+                   OR event_id = ANY (CAST(@EventIds AS bigint[]))
+                RETURNING event_id
+            )
+            UPDATE webhook_events
+            SET folded_at = NULL
+            WHERE id IN (SELECT event_id FROM released)
+            """,
+            new { QueuedBefore = queuedBefore, EventIds = eventIds.ToArray() }, cancellationToken: cancellationToken));
     }
 
     /// <summary>

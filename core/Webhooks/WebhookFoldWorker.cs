@@ -10,13 +10,13 @@ namespace Moosermail.Core.Webhooks;
 /// however many events arrived meanwhile, so under load a fold costs a small share of a statement per event.
 /// <para>
 /// One loop per process, so batches grow with the load instead of competing with each other. Nothing here has to
-/// survive the process: an event this loop never got to (a crash, a stopped instance, a batch that failed) is stored
-/// unfolded, and the reconcile timer (<see cref="DeliveryReconciler"/>) folds it, by the same rules, within minutes.
-/// A batch that fails is folded again event by event, so one bad event cannot hold back the others.
+/// survive the process: each event waits in webhook_fold_queue until a folder deletes its row, and the reconcile timer
+/// (<see cref="DeliveryReconciler"/>) takes back what a stopped instance never got to and folds it, by the same rules,
+/// within minutes. A batch that fails is folded again event by event, so one bad event cannot hold back the others.
 /// </para>
 /// Hand-written: no library on the mirror batches background database work (a Channel and a loop are all it takes).
 /// </summary>
-public sealed class WebhookFoldWorker(DeliveryStatusRepository deliveries, DeliveryEventFolder folder, TimeProvider time, ILogger<WebhookFoldWorker> logger) : IAsyncDisposable
+public sealed class WebhookFoldWorker(DeliveryStatusRepository deliveries, WebhookEventRepository events, DeliveryEventFolder folder, ILogger<WebhookFoldWorker> logger) : IAsyncDisposable
 {
     /// <summary>Events per statement at most: a burst folds in a few statements, and each keeps its locks briefly.</summary>
     public const int MaxBatch = 500;
@@ -118,11 +118,22 @@ public sealed class WebhookFoldWorker(DeliveryStatusRepository deliveries, Deliv
     {
         try
         {
-            await deliveries.FoldBatchAsync(batch, time.GetUtcNow(), CancellationToken.None);
+            await deliveries.FoldBatchAsync(batch, CancellationToken.None);
         }
         catch (Exception ex)
         {
             logger.LogWarning(ex, "A batch of {Count} webhook events was not folded; folding them one by one", batch.Count);
+            try
+            {
+                // Out of the queue and into the one-by-one fold, which re-reads each event's stored payload.
+                await events.ReleaseQueuedFoldsAsync(DateTimeOffset.MinValue, [.. batch.Select(f => f.EventId)], CancellationToken.None);
+            }
+            catch (Exception again)
+            {
+                logger.LogWarning(again, "{Count} webhook events were not folded now; the reconcile timer folds them", batch.Count);
+                return;
+            }
+
             foreach (var fold in batch)
             {
                 try

@@ -141,12 +141,12 @@ public sealed class WebhookBatchTests(AppFixture app)
         var (id, resendId) = await _kit.SendAsync(user, new { to = "a@example.com", subject = "s", body = "b" });
         var endpoint = await app.App.Services.GetRequiredService<WebhookEndpointRepository>().FindForDeliveryAsync(publicId, CancellationToken.None);
         var now = app.Time.GetUtcNow();
+        var good = new FoldPlan(null, 1, 0, "email.opened", null, now, [], null);
         var stored = await app.App.Services.GetRequiredService<WebhookEventRepository>().StoreVerifiedAsync(
             [.. new[] { "msg_a", "msg_b" }.Select(svixId => new VerifiedWebhookEvent(
                 new NewWebhookEvent(user.TeamId, endpoint!.Id, svixId, "email.opened", true, resendId, now,
-                    Encoding.UTF8.GetString(WebhookTestKit.EmailEvent("email.opened", resendId))), endpoint, null, now))],
+                    Encoding.UTF8.GetString(WebhookTestKit.EmailEvent("email.opened", resendId))), endpoint, good, now))],
             CancellationToken.None);
-        var good = new FoldPlan(null, 1, 0, "email.opened", null, now, [], null);
 
         // Postgres refuses a NUL in text, so this batch fails as a whole; the events' payloads are fine.
         app.App.Services.GetRequiredService<WebhookFoldWorker>().Enqueue(
@@ -158,7 +158,37 @@ public sealed class WebhookBatchTests(AppFixture app)
 
         Assert.Equal(2, (await _kit.EmailAsync(user, id)).GetProperty("email").GetProperty("opened_count").GetInt32());
         Assert.Equal(0, await app.ScalarAsync<long>("SELECT count(*) FROM webhook_events WHERE team_id = @TeamId AND folded_at IS NULL", new { user.TeamId }));
+        Assert.Equal(0, await QueuedAsync(user.TeamId));
     }
+
+    [Fact]
+    public async Task QueuedFoldOfAStoppedInstance_IsFoldedOnceByTheReconcileTimer()
+    {
+        var (user, publicId, _) = await _kit.TeamWithSecretAsync(app);
+        var (id, resendId) = await _kit.SendAsync(user, new { to = "a@example.com", subject = "s", body = "b" });
+        var endpoint = await app.App.Services.GetRequiredService<WebhookEndpointRepository>().FindForDeliveryAsync(publicId, CancellationToken.None);
+        var now = app.Time.GetUtcNow();
+        var opened = new FoldPlan(null, 1, 0, "email.opened", null, now, [], null);
+
+        // Stored and queued, but the worker never hears of it: the instance stopped right after answering.
+        await app.App.Services.GetRequiredService<WebhookEventRepository>().StoreVerifiedAsync(
+            [new VerifiedWebhookEvent(new NewWebhookEvent(user.TeamId, endpoint!.Id, "msg_orphan", "email.opened", true, resendId, now,
+                Encoding.UTF8.GetString(WebhookTestKit.EmailEvent("email.opened", resendId))), endpoint, opened, now)],
+            CancellationToken.None);
+        await app.RunTimerAsync("DeliveryReconcile");
+        Assert.Equal(0, (await _kit.EmailAsync(user, id)).GetProperty("email").GetProperty("opened_count").GetInt32());
+
+        app.Time.Advance(DeliveryReconciler.QueuedFoldTimeout + TimeSpan.FromSeconds(1));
+        await app.RunTimerAsync("DeliveryReconcile");
+        await app.RunTimerAsync("DeliveryReconcile");
+
+        Assert.Equal(1, (await _kit.EmailAsync(user, id)).GetProperty("email").GetProperty("opened_count").GetInt32());
+        Assert.Equal(0, await QueuedAsync(user.TeamId));
+        Assert.Equal(0, await app.ScalarAsync<long>("SELECT count(*) FROM webhook_events WHERE team_id = @TeamId AND folded_at IS NULL", new { user.TeamId }));
+    }
+
+    private Task<long> QueuedAsync(Guid teamId) => app.ScalarAsync<long>(
+        "SELECT count(*) FROM webhook_fold_queue q JOIN webhook_events w ON w.id = q.event_id WHERE w.team_id = @TeamId", new { TeamId = teamId });
 
     [Fact]
     public async Task EventsNoOutboundWebhookSubscribesTo_AreStoredAlreadyFannedOut()
