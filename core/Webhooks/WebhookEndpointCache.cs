@@ -16,13 +16,13 @@ public sealed class WebhookEndpointCache(WebhookEndpointRepository endpoints, Ti
     /// <summary>A bound for the dictionary, far above one endpoint per team; past it the cache starts over.</summary>
     private const int MaxEntries = 10_000;
 
-    private readonly ConcurrentDictionary<string, (WebhookEndpoint Endpoint, DateTimeOffset At)> entries = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (WebhookEndpoint Endpoint, DateTimeOffset At)> _entries = new(StringComparer.Ordinal);
 
     /// <summary>The endpoint, from memory unless <paramref name="fresh"/> or expired; null when no team has that public id.</summary>
     public async Task<WebhookEndpoint?> FindAsync(string publicId, bool fresh, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        if (!fresh && entries.TryGetValue(publicId, out var entry) && now - entry.At < MaxAge)
+        if (!fresh && _entries.TryGetValue(publicId, out var entry) && now - entry.At < MaxAge)
         {
             return entry.Endpoint;
         }
@@ -30,18 +30,18 @@ public sealed class WebhookEndpointCache(WebhookEndpointRepository endpoints, Ti
         var endpoint = await endpoints.FindForDeliveryAsync(publicId, cancellationToken);
         if (endpoint is null)
         {
-            entries.TryRemove(publicId, out _);
+            _entries.TryRemove(publicId, out _);
             return null;
         }
 
-        if (entries.Count >= MaxEntries)
+        if (_entries.Count >= MaxEntries)
         {
-            entries.Clear();
+            _entries.Clear();
         }
 
-        entries[publicId] = (endpoint, now);
+        _entries[publicId] = (endpoint, now);
         return endpoint;
     }
 
-    public void Forget(string publicId) => entries.TryRemove(publicId, out _);
+    public void Forget(string publicId) => _entries.TryRemove(publicId, out _);
 }

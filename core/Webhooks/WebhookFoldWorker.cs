@@ -28,11 +28,11 @@ public sealed class WebhookFoldWorker(DeliveryStatusRepository deliveries, Webho
     /// </summary>
     public static readonly TimeSpan Gather = TimeSpan.FromMilliseconds(20);
 
-    private readonly Channel<StoredFold> queue = Channel.CreateUnbounded<StoredFold>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly Lock gate = new();
-    private TaskCompletionSource idle = Idle();
-    private int outstanding;
-    private Task? loop;
+    private readonly Channel<StoredFold> _queue = Channel.CreateUnbounded<StoredFold>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Lock _gate = new();
+    private TaskCompletionSource _idle = Idle();
+    private int _outstanding;
+    private Task? _loop;
 
     /// <summary>Queues events that were just stored (committed) for folding.</summary>
     public void Enqueue(IReadOnlyCollection<StoredFold> folds)
@@ -42,20 +42,20 @@ public sealed class WebhookFoldWorker(DeliveryStatusRepository deliveries, Webho
             return;
         }
 
-        lock (gate)
+        lock (_gate)
         {
-            if (outstanding == 0)
+            if (_outstanding == 0)
             {
-                idle = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                _idle = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             }
 
-            outstanding += folds.Count;
-            loop ??= Task.Run(LoopAsync);
+            _outstanding += folds.Count;
+            _loop ??= Task.Run(LoopAsync);
         }
 
         foreach (var fold in folds)
         {
-            if (!queue.Writer.TryWrite(fold))
+            if (!_queue.Writer.TryWrite(fold))
             {
                 Done(1); // shutting down: the reconcile timer folds it
             }
@@ -65,19 +65,19 @@ public sealed class WebhookFoldWorker(DeliveryStatusRepository deliveries, Webho
     /// <summary>Completes when every event queued so far has been folded (or left to the reconcile timer).</summary>
     public Task WhenIdleAsync()
     {
-        lock (gate)
+        lock (_gate)
         {
-            return idle.Task;
+            return _idle.Task;
         }
     }
 
     public async ValueTask DisposeAsync()
     {
-        queue.Writer.TryComplete();
+        _queue.Writer.TryComplete();
         Task? running;
-        lock (gate)
+        lock (_gate)
         {
-            running = loop;
+            running = _loop;
         }
 
         if (running is not null)
@@ -96,12 +96,12 @@ public sealed class WebhookFoldWorker(DeliveryStatusRepository deliveries, Webho
     private async Task LoopAsync()
     {
         var batch = new List<StoredFold>(MaxBatch);
-        while (await queue.Reader.WaitToReadAsync())
+        while (await _queue.Reader.WaitToReadAsync())
         {
             batch.Clear();
             // Gather what arrives meanwhile: one statement then folds a whole burst (a wall-clock pause, not app time).
             await Task.Delay(Gather);
-            while (batch.Count < MaxBatch && queue.Reader.TryRead(out var fold))
+            while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var fold))
             {
                 batch.Add(fold);
             }
@@ -150,12 +150,12 @@ public sealed class WebhookFoldWorker(DeliveryStatusRepository deliveries, Webho
 
     private void Done(int count)
     {
-        lock (gate)
+        lock (_gate)
         {
-            outstanding -= count;
-            if (outstanding == 0)
+            _outstanding -= count;
+            if (_outstanding == 0)
             {
-                idle.TrySetResult();
+                _idle.TrySetResult();
             }
         }
     }

@@ -33,16 +33,16 @@ public sealed class WebhookStoreBatcher(WebhookEventRepository events, WebhookFo
     /// </summary>
     public static readonly TimeSpan IdleRelease = TimeSpan.FromSeconds(5);
 
-    private readonly Channel<Pending> queue = Channel.CreateUnbounded<Pending>();
-    private readonly Lock startLock = new();
-    private Task? writer;
+    private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>();
+    private readonly Lock _startLock = new();
+    private Task? _writer;
 
     /// <summary>Stores one verified event together with whatever else is waiting, and queues its fold.</summary>
     public Task<BatchStoreResult> StoreAsync(VerifiedWebhookEvent evt, CancellationToken cancellationToken)
     {
         var pending = new Pending(evt, new TaskCompletionSource<BatchStoreResult>(TaskCreationOptions.RunContinuationsAsynchronously));
         EnsureWriter();
-        ObjectDisposedException.ThrowIf(!queue.Writer.TryWrite(pending), this);
+        ObjectDisposedException.ThrowIf(!_queue.Writer.TryWrite(pending), this);
 
         // The write goes on when this request is cancelled: the event is stored either way, and Svix's retry is a duplicate.
         return pending.Stored.Task.WaitAsync(cancellationToken);
@@ -50,23 +50,23 @@ public sealed class WebhookStoreBatcher(WebhookEventRepository events, WebhookFo
 
     public async ValueTask DisposeAsync()
     {
-        queue.Writer.TryComplete();
-        if (writer is not null)
+        _queue.Writer.TryComplete();
+        if (_writer is not null)
         {
-            await writer;
+            await _writer;
         }
     }
 
     private void EnsureWriter()
     {
-        if (writer is not null)
+        if (_writer is not null)
         {
             return;
         }
 
-        lock (startLock)
+        lock (_startLock)
         {
-            writer ??= Task.WhenAll(Enumerable.Range(0, Writers).Select(_ => Task.Run(WriteLoopAsync)));
+            _writer ??= Task.WhenAll(Enumerable.Range(0, Writers).Select(_ => Task.Run(WriteLoopAsync)));
         }
     }
 
@@ -80,7 +80,7 @@ public sealed class WebhookStoreBatcher(WebhookEventRepository events, WebhookFo
             {
                 if (!await WaitForEventsAsync(connection is not null))
                 {
-                    if (queue.Reader.Completion.IsCompleted)
+                    if (_queue.Reader.Completion.IsCompleted)
                     {
                         return;
                     }
@@ -93,7 +93,7 @@ public sealed class WebhookStoreBatcher(WebhookEventRepository events, WebhookFo
 
                 batch.Clear();
                 var keys = new HashSet<(Guid, string)>();
-                while (batch.Count < MaxBatch && queue.Reader.TryRead(out var pending))
+                while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var pending))
                 {
                     if (keys.Add((pending.Event.Event.EndpointId, pending.Event.Event.SvixId)))
                     {
@@ -125,15 +125,15 @@ public sealed class WebhookStoreBatcher(WebhookEventRepository events, WebhookFo
     /// <summary>True when events wait; false when the queue is completed, or (holding a connection) idle for <see cref="IdleRelease"/>.</summary>
     private async Task<bool> WaitForEventsAsync(bool holdingConnection)
     {
-        if (!holdingConnection || queue.Reader.TryPeek(out _))
+        if (!holdingConnection || _queue.Reader.TryPeek(out _))
         {
-            return await queue.Reader.WaitToReadAsync();
+            return await _queue.Reader.WaitToReadAsync();
         }
 
         using var idle = new CancellationTokenSource(IdleRelease);
         try
         {
-            return await queue.Reader.WaitToReadAsync(idle.Token);
+            return await _queue.Reader.WaitToReadAsync(idle.Token);
         }
         catch (OperationCanceledException)
         {
