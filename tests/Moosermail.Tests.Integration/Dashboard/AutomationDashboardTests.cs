@@ -143,6 +143,13 @@ public sealed partial class AutomationDashboardTests(AppFixture app, BrowserFixt
         await Assertions.Expect(runs).ToContainTextAsync("sent");
         await Assertions.Expect(runs.GetByRole(AriaRole.Link, new() { Name = "ann@example.com" })).ToBeVisibleAsync();
 
+        // The email the run sent says which cron job sent it, linked back to the job.
+        await runs.GetByRole(AriaRole.Link, new() { Name = "ann@example.com" }).ClickAsync();
+        var sentBy = page.Locator("#email-sent-by");
+        await Assertions.Expect(sentBy).ToHaveTextAsync("cron job Morning digest");
+        await sentBy.GetByRole(AriaRole.Link, new() { Name = "Morning digest" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Morning digest", Level = 1 })).ToBeVisibleAsync();
+
         page.Dialog += (_, dialog) => _ = dialog.AcceptAsync();
         await page.GetByRole(AriaRole.Link, new() { Name = "← Cron jobs" }).ClickAsync();
         var row = page.GetByRole(AriaRole.Row).Filter(new() { HasText = "Morning digest" });
