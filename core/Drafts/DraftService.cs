@@ -99,11 +99,10 @@ public sealed class DraftService(
         var threading = draft.ReplyToInboxId is { } inboxId ? await replies.FindAsync(caller.TeamId, inboxId, cancellationToken) : null;
         var now = time.GetUtcNow();
         var errors = new ValidationErrors();
-        var (text, html, headers, messageId) = (draft.Text, draft.Html, (IReadOnlyDictionary<string, string>?)null, (string?)null);
+        var (text, html, reply) = (draft.Text, draft.Html, (ThreadedReply?)null);
         if (threading is { Email: var original, Threading: var t })
         {
-            messageId = ReplyComposer.MessageId(draft.From, await senders.ListForTeamAsync(caller.TeamId, cancellationToken));
-            headers = new Dictionary<string, string>(ReplyComposer.Headers(t), StringComparer.OrdinalIgnoreCase) { ["Message-ID"] = messageId };
+            reply = ThreadedReply.For(original.Id, t, draft.From, await senders.ListForTeamAsync(caller.TeamId, cancellationToken));
             (text, html) = draft.Quote ? (ReplyQuote.Text(text, original), ReplyQuote.Html(html, original)) : (text, html);
         }
 
@@ -116,7 +115,7 @@ public sealed class DraftService(
             Subject = draft.Subject,
             Text = text,
             Html = html,
-            Headers = headers,
+            Headers = reply?.Headers,
         }, now, errors);
         errors.ThrowIfAny();
         await suppressions.RefuseSuppressedAsync(caller.TeamId, [email!], batch: false, cancellationToken);
@@ -126,9 +125,9 @@ public sealed class DraftService(
             WithinTransaction = async (connection, transaction, ids, ct) =>
             {
                 await DraftRepository.MarkSentAsync(connection, transaction, caller.TeamId, id, draft.UpdatedAt, ids[0], now, ct);
-                if (threading is { Email: var received, Threading: var thread })
+                if (reply is not null)
                 {
-                    await ReplyRepository.LinkAsync(connection, transaction, caller.TeamId, ids[0], received.Id, messageId!, thread.ThreadId, now, ct);
+                    await reply.LinkAsync(connection, transaction, caller.TeamId, ids[0], now, ct);
                 }
             },
         };

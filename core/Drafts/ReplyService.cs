@@ -37,7 +37,7 @@ public sealed class ReplyService(
         var extraCc = SendValidator.Recipients(input.Cc, "cc", errors, required: false);
         errors.ThrowIfAny();
         var from = string.IsNullOrWhiteSpace(input.From) ? addressing.From : input.From;
-        var messageId = ReplyComposer.MessageId(from, all);
+        var reply = ThreadedReply.For(receivedEmailId, threading, from, all);
         var (text, html) = (input.Text ?? input.Body, input.Html);
         if (input.Quote != false)
         {
@@ -52,7 +52,7 @@ public sealed class ReplyService(
             Subject = addressing.Subject,
             Text = text,
             Html = html,
-            Headers = new Dictionary<string, string>(addressing.Headers, StringComparer.OrdinalIgnoreCase) { ["Message-ID"] = messageId },
+            Headers = reply.Headers,
         };
         var email = SendValidator.Validate(send, now, errors);
         errors.ThrowIfAny();
@@ -60,8 +60,7 @@ public sealed class ReplyService(
 
         var request = new AcceptRequest(caller.TeamId, $"reply:{receivedEmailId}", idempotencyKey, JsonSerializer.Serialize(input, ApiJson.Options), [new OutgoingEmail(email!)])
         {
-            WithinTransaction = (connection, transaction, ids, ct) =>
-                ReplyRepository.LinkAsync(connection, transaction, caller.TeamId, ids[0], receivedEmailId, messageId, threading.ThreadId, now, ct),
+            WithinTransaction = (connection, transaction, ids, ct) => reply.LinkAsync(connection, transaction, caller.TeamId, ids[0], now, ct),
         };
         var result = await acceptance.AcceptAsync(request, results => results[0], cancellationToken);
         logger.LogInformation("Reply {EmailId} to received email {ReceivedEmailId} in team {TeamId}: {Status}", result.Id, receivedEmailId, caller.TeamId, result.Status);

@@ -141,6 +141,21 @@ public sealed record ReplyThreading(Guid ThreadId, string? InReplyTo, IReadOnlyL
 {
     /// <summary>The References header value: the ids in angle brackets, separated by spaces; null when there are none.</summary>
     public string? ReferencesHeader => References.Count == 0 ? null : string.Join(' ', References);
+
+    /// <summary>How to thread a reply to an email with this Message-ID and References (its own id last, at most <see cref="MailHeaders.MaxIds"/>).</summary>
+    public static ReplyThreading For(Guid threadId, string? messageId, IEnumerable<string> references, string subject)
+    {
+        var ids = references.Where(x => x != messageId).ToList();
+        if (messageId is not null)
+        {
+            ids.Add(messageId);
+        }
+
+        return new ReplyThreading(threadId, messageId, ids.TakeLast(MailHeaders.MaxIds).ToList(), subject);
+    }
+
+    /// <summary>How to thread a reply to <paramref name="email"/> as it was read.</summary>
+    public static ReplyThreading For(ReceivedEmail email) => For(email.ThreadId, email.MessageId, email.References, email.Subject);
 }
 
 /// <summary>What the email.received event (or the backfill's list) tells about an email before its content is fetched.</summary>

@@ -192,18 +192,7 @@ public sealed class InboxRepository(NpgsqlDataSource dataSource)
               AND team_id = @TeamId
             """,
             new { TeamId = teamId, Id = id }, cancellationToken: cancellationToken));
-        if (row is not { } r)
-        {
-            return null;
-        }
-
-        var references = r.References.Where(x => x != r.MessageId).ToList();
-        if (r.MessageId is not null)
-        {
-            references.Add(r.MessageId);
-        }
-
-        return new ReplyThreading(r.ThreadId, r.MessageId, references.TakeLast(MailHeaders.MaxIds).ToList(), r.Subject);
+        return row is { } r ? ReplyThreading.For(r.ThreadId, r.MessageId, r.References, r.Subject) : null;
     }
 
     /// <summary>

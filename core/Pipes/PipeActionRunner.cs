@@ -1,8 +1,10 @@
 using System.Text.Json;
+using Moosermail.Core.Drafts;
 using Moosermail.Core.Errors;
 using Moosermail.Core.Inbox;
 using Moosermail.Core.Outbound;
 using Moosermail.Core.Secrets;
+using Moosermail.Core.Senders;
 using Moosermail.Core.Sending;
 using Moosermail.Core.Templates;
 using Moosermail.Core.Validation;
@@ -12,11 +14,13 @@ namespace Moosermail.Core.Pipes;
 /// <summary>
 /// Runs one pipe's action on one received email (§2.11). Sends go through <see cref="SendAcceptance"/> with the run
 /// id as Idempotency-Key, so a retried run accepts its email once; webhooks go through the outbound guard, signed
-/// with the pipe's secret, with the run id as webhook-id, so a receiver can drop a repeated delivery.
+/// with the pipe's secret, with the run id as webhook-id, so a receiver can drop a repeated delivery. An auto-reply is
+/// threaded like any reply (<see cref="ThreadedReply"/>): its own Message-ID is registered in the thread with the accept.
 /// </summary>
 public sealed class PipeActionRunner(
     PipeRunRepository runs,
     SendAcceptance acceptance,
+    SenderRepository senders,
     TemplateService templates,
     EmailComposer composer,
     OutboundHttpGuard guard,
@@ -70,13 +74,6 @@ public sealed class PipeActionRunner(
             return PipeRunOutcome.Skip("this sender had an auto-reply from this pipe within 24 hours");
         }
 
-        var headers = new Dictionary<string, string>(StringComparer.Ordinal) { ["Auto-Submitted"] = "auto-replied" };
-        if (email.MessageId is { } messageId && !TextRules.HasLineBreak(messageId))
-        {
-            headers["In-Reply-To"] = messageId;
-            headers["References"] = string.Join(' ', email.References.Append(messageId).Where(r => !TextRules.HasLineBreak(r)));
-        }
-
         var variables = new Dictionary<string, object?>(StringComparer.Ordinal)
         {
             ["sender_name"] = DisplayName(email.From) ?? address,
@@ -86,13 +83,15 @@ public sealed class PipeActionRunner(
         var errors = new ValidationErrors();
         try
         {
+            var reply = ThreadedReply.For(email.Id, ReplyThreading.For(email), from: null, await senders.ListForTeamAsync(run.TeamId, cancellationToken));
+            var headers = new Dictionary<string, string>(reply.Headers, StringComparer.OrdinalIgnoreCase) { ["Auto-Submitted"] = "auto-replied" };
             var rendered = composer.Render(template, variables, new SendInput { To = JsonSerializer.SerializeToElement(address), Headers = headers }, time.GetUtcNow(), errors, "");
             if (rendered is null || !errors.IsEmpty)
             {
                 return PipeRunOutcome.Fail("the auto-reply is not a valid email: " + string.Join("; ", errors.ByField().Select(e => $"{e.Key} {string.Join(' ', e.Value)}")), retry: false);
             }
 
-            return await AcceptAsync(run, rendered, cancellationToken);
+            return await AcceptAsync(run, rendered, cancellationToken, (connection, transaction, ids, ct) => reply.LinkAsync(connection, transaction, run.TeamId, ids[0], time.GetUtcNow(), ct));
         }
         catch (OutcomeException ex)
         {
@@ -109,12 +108,12 @@ public sealed class PipeActionRunner(
             : await AcceptAsync(run, email, cancellationToken);
     }
 
-    private async Task<PipeRunOutcome> AcceptAsync(ClaimedPipeRun run, ValidatedEmail email, CancellationToken cancellationToken)
+    private async Task<PipeRunOutcome> AcceptAsync(ClaimedPipeRun run, ValidatedEmail email, CancellationToken cancellationToken, AcceptHook? within = null)
     {
         try
         {
             var results = await acceptance.AcceptAsync(
-                new AcceptRequest(run.TeamId, "pipe-run", run.Id.ToString(), run.Id.ToString(), [new OutgoingEmail(email)]),
+                new AcceptRequest(run.TeamId, "pipe-run", run.Id.ToString(), run.Id.ToString(), [new OutgoingEmail(email)]) { WithinTransaction = within },
                 answer => answer.ToList(), cancellationToken);
             var result = results.Single();
             return result.Status == Emails.EmailStatus.Failed

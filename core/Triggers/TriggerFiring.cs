@@ -103,9 +103,14 @@ public sealed class TriggerFiring(
         var counted = await CountEmailsAsync(trigger, outgoing.Count, scope, idempotencyKey, now, cancellationToken);
         try
         {
+            // trigger.fired commits with the emails, which takes a transaction (two more round trips); a team none of whose
+            // endpoints subscribes to it (read with the trigger) would record nothing, so its fire is one statement. An
+            // endpoint subscribing between that read and this accept starts with the next fire.
             return await acceptance.AcceptAsync(new AcceptRequest(trigger.TeamId, scope, idempotencyKey, JsonSerializer.Serialize(input, ApiJson.Options), outgoing)
             {
-                WithinTransaction = OutboundEvents.TriggerFired(trigger.TeamId, trigger.Id, trigger.Name, trigger.TemplateId, keyHolder ? "key" : "member", skippedFailures.Count, now),
+                WithinTransaction = trigger.FiredSubscribed
+                    ? OutboundEvents.TriggerFired(trigger.TeamId, trigger.Id, trigger.Name, trigger.TemplateId, keyHolder ? "key" : "member", skippedFailures.Count, now)
+                    : null,
             }, Answer, cancellationToken);
         }
         catch when (counted is { } window)

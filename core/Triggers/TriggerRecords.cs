@@ -44,6 +44,9 @@ public sealed record TriggerWithKey : Trigger
 public sealed record FiringTrigger : Trigger
 {
     public Guid TeamId { get; init; }
+
+    /// <summary>Whether an enabled outbound webhook endpoint of the team subscribes to trigger.fired (read with the trigger).</summary>
+    public bool FiredSubscribed { get; init; }
 }
 
 /// <summary>A validated partial update: null keeps a field, a Clear flag empties it.</summary>

@@ -1,5 +1,6 @@
 using Dapper;
 using Moosermail.Core.Audit;
+using Moosermail.Core.OutboundWebhooks;
 using Npgsql;
 
 namespace Moosermail.Core.Triggers;
@@ -137,13 +138,20 @@ public sealed class TriggerRepository(NpgsqlDataSource dataSource)
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         return await connection.QuerySingleOrDefaultAsync<FiringTrigger>(new CommandDefinition(
             """
-            SELECT g.id, g.team_id, g.name, g.template_id, t.name AS template_name, g.default_to, g.enabled, g.rate_limit_per_minute, g.allowed_recipient_domains, g.created_at, g.updated_at
+            SELECT g.id, g.team_id, g.name, g.template_id, t.name AS template_name, g.default_to, g.enabled, g.rate_limit_per_minute, g.allowed_recipient_domains, g.created_at, g.updated_at,
+                   EXISTS (
+                       SELECT 1
+                       FROM outbound_webhook_endpoints w
+                       WHERE w.team_id = g.team_id
+                         AND w.enabled
+                         AND @FiredType = ANY (w.events)
+                   ) AS fired_subscribed
             FROM triggers g
             JOIN templates t ON t.id = g.template_id AND t.team_id = g.team_id
             WHERE g.id = @Id
               AND g.team_id = @TeamId
             """,
-            new { TeamId = teamId, Id = id }, cancellationToken: cancellationToken));
+            new { TeamId = teamId, Id = id, FiredType = OutboundEvents.TriggerFiredType }, cancellationToken: cancellationToken));
     }
 
     /// <summary>
@@ -162,12 +170,19 @@ public sealed class TriggerRepository(NpgsqlDataSource dataSource)
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         return await connection.QuerySingleOrDefaultAsync<FiringTrigger>(new CommandDefinition(
             """
-            SELECT g.id, g.team_id, g.name, g.template_id, t.name AS template_name, g.default_to, g.enabled, g.rate_limit_per_minute, g.allowed_recipient_domains, g.created_at, g.updated_at
+            SELECT g.id, g.team_id, g.name, g.template_id, t.name AS template_name, g.default_to, g.enabled, g.rate_limit_per_minute, g.allowed_recipient_domains, g.created_at, g.updated_at,
+                   EXISTS (
+                       SELECT 1
+                       FROM outbound_webhook_endpoints w
+                       WHERE w.team_id = g.team_id
+                         AND w.enabled
+                         AND @FiredType = ANY (w.events)
+                   ) AS fired_subscribed
             FROM triggers g
             JOIN templates t ON t.id = g.template_id AND t.team_id = g.team_id
             WHERE g.key_hash = @KeyHash
             """,
-            new { KeyHash = TriggerKey.Hash(key) }, cancellationToken: cancellationToken));
+            new { KeyHash = TriggerKey.Hash(key), FiredType = OutboundEvents.TriggerFiredType }, cancellationToken: cancellationToken));
     }
 
     /// <summary>

@@ -78,7 +78,8 @@ public static class McpToolCatalog
               "body":{"type":"string","description":"Plain-text body."},
               "html":{"type":"string","description":"HTML body."},
               "from":{"type":"string","description":"A from address the team has a sender for."},
-              "reply_to_id":{"type":"string","format":"uuid","description":"The received email this draft answers."}
+              "reply_to_id":{"type":"string","format":"uuid","description":"The received email this draft answers."},
+              "quote":{"type":"boolean","description":"With reply_to_id: false sends only what you wrote; by default the received email is quoted below the reply when it is sent."}
               },
              "required":["body"]}
             """),

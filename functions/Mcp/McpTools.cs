@@ -157,6 +157,7 @@ public sealed class McpTools(
             Html = args.Text("html"),
             From = args.Text("from"),
             ReplyToInboxId = args.Id("reply_to_id"),
+            Quote = args.Flag("quote"),
         };
         var draft = await drafts.CreateAsync(caller, Valid(args, input), cancellationToken);
         return McpResults.Data(new { status = "draft saved, NOT sent", draft });

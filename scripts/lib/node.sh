@@ -12,7 +12,8 @@ ensure_node_packages() {
 }
 
 # The dashboard (/app) and the API reference (/api/docs): npm packages from web/package-lock.json (install
-# scripts off: nothing needs one, and swagger-ui-dist's would phone home), then a Vite build into web/dist,
+# scripts off: nothing needs one, and swagger-ui-dist's would phone home), then `npm run build`: a type check
+# (tsc --noEmit; a type error fails it, and so scripts/run and scripts/test) and a Vite build into web/dist,
 # which the functions project copies beside its binaries. Rebuilt only when a source file is newer.
 ensure_web_built() {
   local dir=$root/web
@@ -22,7 +23,7 @@ ensure_web_built() {
     echo "==> Installing the dashboard's npm packages"
     (cd "$dir" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error) && touch "$dir/node_modules"
   fi
-  if [ ! -f "$dir/dist/index.html" ] || [ -n "$(find "$dir/src" "$dir/index.html" "$dir/vite.config.js" "$dir/package-lock.json" -newer "$dir/dist/index.html" -print -quit)" ]; then
+  if [ ! -f "$dir/dist/index.html" ] || [ -n "$(find "$dir/src" "$dir/index.html" "$dir/vite.config.js" "$dir/tsconfig.json" "$dir/package-lock.json" -newer "$dir/dist/index.html" -print -quit)" ]; then
     echo "==> Building the dashboard (web/ -> web/dist)"
     (cd "$dir" && npm run --silent build -- --logLevel warn)
   fi

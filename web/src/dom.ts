@@ -89,7 +89,8 @@ export function secretOnce(label: string, value: string): HTMLElement {
   return h("div", { class: "once" }, h("p", {}, h("strong", {}, label), " — shown this once; copy it now."), h("div", { class: "row" }, output, copy, copied));
 }
 
-export function table(headers: string[], rows: Child[][], caption: string): HTMLElement {
+/** A cell may be a list of nodes (e.g. a contact's tag links). */
+export function table(headers: string[], rows: (Child | Child[])[][], caption: string): HTMLElement {
   if (rows.length === 0) return h("p", { class: "empty" }, `No ${caption.toLowerCase()} yet.`);
   return h(
     "table",

@@ -18,10 +18,11 @@ public static class DraftCommands
         var all = new Option<bool>("--all") { Description = "Reply to all: the other recipients too" };
         var cc = new Option<string[]>("--cc") { Description = "Also copy this address (repeat for more)" };
         var from = new Option<string?>("--from") { Description = "Which of your senders answers (default: the address it was sent to, else the team's default)" };
+        var noQuote = new Option<bool>("--no-quote") { Description = "Send only what you wrote (by default the received email is quoted below it)" };
         var idempotencyKey = new Option<string?>("--idempotency-key") { Description = "Makes a retry safe: the same key sends once" };
-        var command = new Command("reply", "Reply to a received email: Re: subject, In-Reply-To and References set, the reply joins the thread")
+        var command = new Command("reply", "Reply to a received email: Re: subject, In-Reply-To and References set, the original quoted, the reply joins the thread")
         {
-            id, body, bodyFile, html, all, cc, from, idempotencyKey,
+            id, body, bodyFile, html, all, cc, from, noQuote, idempotencyKey,
         };
         cli.Handle(command, async (parse, ct) =>
         {
@@ -45,6 +46,7 @@ public static class DraftCommands
                 cc = parse.GetValue(cc) is { Length: > 0 } copies ? copies : null,
                 reply_all = parse.GetValue(all) ? true : (bool?)null,
                 from = parse.GetValue(from),
+                quote = parse.GetValue(noQuote) ? false : (bool?)null,
             };
             using var api = await cli.ApiAsync(ct);
             var answer = await api.PostAsync(Inputs.Path("inbox", parse.GetValue(id)!) + "/reply", request, ct, parse.GetValue(idempotencyKey));

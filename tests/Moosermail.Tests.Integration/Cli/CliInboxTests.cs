@@ -104,6 +104,24 @@ public sealed class CliInboxTests(AppFixture app)
     }
 
     [Fact]
+    public async Task Reply_NoQuote_SendsOnlyWhatWasWritten()
+    {
+        var (user, apiKey) = await TestSenders.UserWithSenderAsync(app, _client);
+        var (id, _) = await app.InsertAsync(user.TeamId);
+        using var cli = new CliRunner(app, user.Token);
+
+        var quoted = await cli.RunAsync("reply", id.ToString(), "--body", "With the original.", "--json");
+        var plain = await cli.RunAsync("reply", id.ToString(), "--body", "Just this.", "--no-quote", "--json");
+
+        Assert.Equal(0, quoted.ExitCode);
+        Assert.Equal(0, plain.ExitCode);
+        using var quotedAnswer = JsonDocument.Parse(quoted.Out);
+        using var plainAnswer = JsonDocument.Parse(plain.Out);
+        Assert.StartsWith("With the original.\n\nOn ", (await app.ReceivedAsync(apiKey, quotedAnswer.RootElement)).Email.GetProperty("text").GetString(), StringComparison.Ordinal);
+        Assert.Equal("Just this.", (await app.ReceivedAsync(apiKey, plainAnswer.RootElement)).Email.GetProperty("text").GetString());
+    }
+
+    [Fact]
     public async Task Reply_WithoutABody_IsAUsageError_AndSendsNothing()
     {
         var (user, apiKey) = await TestSenders.UserWithSenderAsync(app, _client);

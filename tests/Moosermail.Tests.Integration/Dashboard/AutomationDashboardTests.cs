@@ -15,23 +15,23 @@ namespace Moosermail.Tests.Integration.Dashboard;
 [Collection(AppCollection.Name)]
 public sealed partial class AutomationDashboardTests(AppFixture app, BrowserFixture browser) : IClassFixture<BrowserFixture>, IAsyncLifetime
 {
-    private readonly List<string> _pageErrors = [];
-    private readonly List<IBrowserContext> _contexts = [];
     private SecondaryApp _host = null!;
+    private BrowserPages _pages = null!;
 
     public async Task InitializeAsync()
     {
         if (BrowserFixture.Available)
         {
             _host = await browser.HostAsync(app);
+            _pages = new BrowserPages(browser, _host);
         }
     }
 
     public async Task DisposeAsync()
     {
-        foreach (var context in _contexts)
+        if (_pages is not null)
         {
-            await context.CloseAsync();
+            await _pages.DisposeAsync();
         }
     }
 
@@ -41,7 +41,7 @@ public sealed partial class AutomationDashboardTests(AppFixture app, BrowserFixt
         await using var receiver = await OutboundReceiver.StartAsync();
         receiver.Answer = 500;
         var user = await _host.CreateUserAsync();
-        var page = await LoginAsync(user);
+        var page = await _pages.LogInAsync(user);
 
         await OpenSectionAsync(page, "Outbound webhooks");
         await page.GetByLabel("Endpoint URL").FillAsync(receiver.Url());
@@ -85,7 +85,7 @@ public sealed partial class AutomationDashboardTests(AppFixture app, BrowserFixt
         await Assertions.Expect(page.GetByRole(AriaRole.Row).Filter(new() { HasText = "CRM sync" })).ToContainTextAsync("disabled");
         await page.GetByRole(AriaRole.Button, new() { Name = $"Delete {receiver.Url()}" }).ClickAsync();
         await Assertions.Expect(page.GetByText("No outbound webhooks yet.")).ToBeVisibleAsync();
-        Assert.Empty(_pageErrors);
+        Assert.Empty(_pages.Errors);
     }
 
     [BrowserFact]
@@ -95,7 +95,7 @@ public sealed partial class AutomationDashboardTests(AppFixture app, BrowserFixt
         using var client = _host.CreateClient();
         await TestSenders.AddAsync(client, user);
         await TestContent.CreateTemplateAsync(client, user, name: "digest");
-        var page = await LoginAsync(user);
+        var page = await _pages.LogInAsync(user);
 
         // Every refused field is named beside its control, and the problem keeps its correlation id.
         await OpenSectionAsync(page, "Cron jobs");
@@ -143,6 +143,13 @@ public sealed partial class AutomationDashboardTests(AppFixture app, BrowserFixt
         await Assertions.Expect(runs).ToContainTextAsync("sent");
         await Assertions.Expect(runs.GetByRole(AriaRole.Link, new() { Name = "ann@example.com" })).ToBeVisibleAsync();
 
+        // The email the run sent says which cron job sent it, linked back to the job.
+        await runs.GetByRole(AriaRole.Link, new() { Name = "ann@example.com" }).ClickAsync();
+        var sentBy = page.Locator("#email-sent-by");
+        await Assertions.Expect(sentBy).ToHaveTextAsync("cron job Morning digest");
+        await sentBy.GetByRole(AriaRole.Link, new() { Name = "Morning digest" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Morning digest", Level = 1 })).ToBeVisibleAsync();
+
         page.Dialog += (_, dialog) => _ = dialog.AcceptAsync();
         await page.GetByRole(AriaRole.Link, new() { Name = "← Cron jobs" }).ClickAsync();
         var row = page.GetByRole(AriaRole.Row).Filter(new() { HasText = "Morning digest" });
@@ -151,7 +158,7 @@ public sealed partial class AutomationDashboardTests(AppFixture app, BrowserFixt
         await Assertions.Expect(row).ToContainTextAsync("paused");
         await row.GetByRole(AriaRole.Button, new() { Name = "Delete Morning digest" }).ClickAsync();
         await Assertions.Expect(page.GetByText("No cron jobs yet.")).ToBeVisibleAsync();
-        Assert.Empty(_pageErrors);
+        Assert.Empty(_pages.Errors);
     }
 
     [BrowserFact]
@@ -160,7 +167,7 @@ public sealed partial class AutomationDashboardTests(AppFixture app, BrowserFixt
         var user = await _host.CreateUserAsync();
         using var client = _host.CreateClient();
         var (_, apiKey) = await TestSenders.AddAsync(client, user);
-        var page = await LoginAsync(user);
+        var page = await _pages.LogInAsync(user);
 
         // A pipe without a condition: the refusal is shown beside "Match every email".
         await OpenSectionAsync(page, "Pipes");
@@ -202,7 +209,7 @@ public sealed partial class AutomationDashboardTests(AppFixture app, BrowserFixt
         await page.GetByRole(AriaRole.Link, new() { Name = "← Pipes" }).ClickAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Delete Invoices to the books" }).ClickAsync();
         await Assertions.Expect(page.GetByText("No pipes yet.")).ToBeVisibleAsync();
-        Assert.Empty(_pageErrors);
+        Assert.Empty(_pages.Errors);
     }
 
     /// <summary>The new sections render under the CSP, and every control has a name.</summary>
@@ -212,7 +219,7 @@ public sealed partial class AutomationDashboardTests(AppFixture app, BrowserFixt
         var user = await _host.CreateUserAsync();
         using var client = _host.CreateClient();
         await TestContent.CreateTemplateAsync(client, user);
-        var page = await LoginAsync(user);
+        var page = await _pages.LogInAsync(user);
         foreach (var section in new[] { "outbound-webhooks", "cron", "pipes", "inbox" })
         {
             await page.GotoAsync($"app/#/{section}");
@@ -222,36 +229,13 @@ public sealed partial class AutomationDashboardTests(AppFixture app, BrowserFixt
             Assert.True(unlabelled.Length == 0, $"{section}: {string.Join(", ", unlabelled)}");
         }
 
-        Assert.Empty(_pageErrors);
+        Assert.Empty(_pages.Errors);
     }
 
     private static async Task OpenSectionAsync(IPage page, string name)
     {
         await page.GetByRole(AriaRole.Navigation, new() { Name = "Sections" }).GetByRole(AriaRole.Link, new() { Name = name, Exact = true }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = name, Level = 1, Exact = true })).ToBeVisibleAsync();
-    }
-
-    private async Task<IPage> LoginAsync(TestUser user)
-    {
-        var context = await browser.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = _host.BaseAddress.AbsoluteUri, ViewportSize = new() { Width = 1280, Height = 800 } });
-        context.SetDefaultTimeout(20_000);
-        _contexts.Add(context);
-        var page = await context.NewPageAsync();
-        page.Console += (_, message) =>
-        {
-            // A 4xx the page handles is logged by Chromium as "Failed to load resource"; the page shows it, so it is no error here.
-            if (message.Type == "error" && !message.Text.Contains("the server responded with a status of", StringComparison.Ordinal))
-            {
-                _pageErrors.Add(message.Text);
-            }
-        };
-        page.PageError += (_, error) => _pageErrors.Add(error);
-        await page.GotoAsync("app/#/login");
-        await page.GetByLabel("Email").FillAsync(user.Email);
-        await page.GetByLabel("Password").FillAsync(TestUsers.Password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Log in" }).ClickAsync();
-        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Send log" })).ToBeVisibleAsync();
-        return page;
     }
 
     [GeneratedRegex("^Retry contact\\.created")]

@@ -15,30 +15,30 @@ namespace Moosermail.Tests.Integration.Dashboard;
 [Collection(AppCollection.Name)]
 public sealed class DashboardTests(AppFixture app, BrowserFixture browser) : IClassFixture<BrowserFixture>, IAsyncLifetime
 {
-    private readonly List<string> _pageErrors = [];
-    private readonly List<IBrowserContext> _contexts = [];
     private SecondaryApp _host = null!;
+    private BrowserPages _pages = null!;
 
     public async Task InitializeAsync()
     {
         if (BrowserFixture.Available)
         {
             _host = await browser.HostAsync(app);
+            _pages = new BrowserPages(browser, _host);
         }
     }
 
     public async Task DisposeAsync()
     {
-        foreach (var context in _contexts)
+        if (_pages is not null)
         {
-            await context.CloseAsync();
+            await _pages.DisposeAsync();
         }
     }
 
     [BrowserFact]
     public async Task NewUser_SignsUpAddsSenderAndKey_SendsAndSeesDelivered()
     {
-        var page = await NewPageAsync();
+        var page = await _pages.NewPageAsync();
         var email = TestUsers.NewEmail("dash");
 
         // Sign up and log in: the session is the HttpOnly cookie; no script can read it.
@@ -47,9 +47,7 @@ public sealed class DashboardTests(AppFixture app, BrowserFixture browser) : ICl
         await page.GetByLabel("Password").FillAsync(TestUsers.Password);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign up" }).ClickAsync();
         await page.GetByRole(AriaRole.Link, new() { Name = "Log in now" }).ClickAsync();
-        await page.GetByLabel("Email").FillAsync(email);
-        await page.GetByLabel("Password").FillAsync(TestUsers.Password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Log in" }).ClickAsync();
+        await BrowserPages.SubmitLogInAsync(page, email);
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Send log" })).ToBeVisibleAsync();
         Assert.Equal(string.Empty, await page.EvaluateAsync<string>("document.cookie"));
 
@@ -109,7 +107,7 @@ public sealed class DashboardTests(AppFixture app, BrowserFixture browser) : ICl
         await Assertions.Expect(page.Locator(".chart canvas")).ToBeVisibleAsync();
         await Assertions.Expect(page.Locator(".totals")).ToContainTextAsync("1 delivered");
         await ScreenshotAsync(page, "stats.png");
-        Assert.Empty(_pageErrors);
+        Assert.Empty(_pages.Errors);
     }
 
     [BrowserFact]
@@ -128,7 +126,7 @@ public sealed class DashboardTests(AppFixture app, BrowserFixture browser) : ICl
         await page.GetByLabel("Sample variables (JSON)").FillAsync("{\"name\": \"<b>Ada</b>\"}");
         await Assertions.Expect(page.Locator("#preview-subject")).ToHaveTextAsync("Welcome, <b>Ada</b>");
         await Assertions.Expect(page.FrameLocator("iframe.preview").Locator("p")).ToHaveTextAsync("Hi <b>Ada</b>");
-        Assert.Empty(_pageErrors);
+        Assert.Empty(_pages.Errors);
     }
 
     [BrowserFact]
@@ -165,7 +163,7 @@ public sealed class DashboardTests(AppFixture app, BrowserFixture browser) : ICl
         await page.GetByRole(AriaRole.Searchbox, new() { Name = "Search" }).FillAsync("ada@");
         await page.GetByRole(AriaRole.Button, new() { Name = "Search" }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Cell, new() { Name = "ada@example.com", Exact = true })).ToBeVisibleAsync();
-        Assert.Empty(_pageErrors);
+        Assert.Empty(_pages.Errors);
     }
 
     /// <summary>Every section renders without a CSP violation or script error, and every control has a name.</summary>
@@ -194,7 +192,7 @@ public sealed class DashboardTests(AppFixture app, BrowserFixture browser) : ICl
         using var client = _host.CreateClient();
         var response = await client.GetAsync("app/");
         Assert.Equal(WebAssets.ContentSecurityPolicy, response.Headers.GetValues("Content-Security-Policy").Single());
-        Assert.Empty(_pageErrors);
+        Assert.Empty(_pages.Errors);
     }
 
     [BrowserFact]
@@ -219,31 +217,29 @@ public sealed class DashboardTests(AppFixture app, BrowserFixture browser) : ICl
         Assert.StartsWith("#token=", acceptUrl.Fragment);
 
         // The teammate follows the link (on this host), logs in, and accepts.
-        var teammate = await NewPageAsync();
+        var teammate = await _pages.NewPageAsync();
         await teammate.GotoAsync(acceptUrl.PathAndQuery.TrimStart('/') + acceptUrl.Fragment);
-        await teammate.GetByLabel("Email").FillAsync(teammateEmail);
-        await teammate.GetByLabel("Password").FillAsync(TestUsers.Password);
-        await teammate.GetByRole(AriaRole.Button, new() { Name = "Log in" }).ClickAsync();
+        await BrowserPages.SubmitLogInAsync(teammate, teammateEmail);
         await Assertions.Expect(teammate.GetByLabel("Invitation token")).ToHaveValueAsync(acceptUrl.Fragment["#token=".Length..]);
         await teammate.GetByRole(AriaRole.Button, new() { Name = "Accept invitation" }).ClickAsync();
         await Assertions.Expect(teammate.GetByText("You joined the team.")).ToBeVisibleAsync();
 
         await owner.ReloadAsync();
         await Assertions.Expect(owner.GetByRole(AriaRole.Table, new() { Name = "Members" })).ToContainTextAsync(teammateEmail);
-        Assert.Empty(_pageErrors);
+        Assert.Empty(_pages.Errors);
     }
 
     [BrowserFact]
     public async Task ApiDocs_RendersEveryOperation_UnderTheCsp()
     {
-        var page = await NewPageAsync();
+        var page = await _pages.NewPageAsync();
 
         await page.GotoAsync("api/docs");
 
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Moosermail API" })).ToBeVisibleAsync();
         await Assertions.Expect(page.Locator(".opblock").First).ToBeVisibleAsync();
         Assert.True(await page.Locator(".opblock").CountAsync() > 40);
-        Assert.Empty(_pageErrors);
+        Assert.Empty(_pages.Errors);
     }
 
     /// <summary>Follows a navigation link and waits for the section's heading, so no control of the previous page is used.</summary>
@@ -258,31 +254,7 @@ public sealed class DashboardTests(AppFixture app, BrowserFixture browser) : ICl
         using var client = _host.CreateClient();
         var email = TestUsers.NewEmail("dash");
         await client.PostAsJsonAsync("api/auth/signup", new { email, password = TestUsers.Password });
-        var page = await NewPageAsync();
-        await page.GotoAsync("app/#/login");
-        await page.GetByLabel("Email").FillAsync(email);
-        await page.GetByLabel("Password").FillAsync(TestUsers.Password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Log in" }).ClickAsync();
-        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Send log" })).ToBeVisibleAsync();
-        return page;
-    }
-
-    private async Task<IPage> NewPageAsync()
-    {
-        var context = await browser.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = _host.BaseAddress.AbsoluteUri, ViewportSize = new() { Width = 1280, Height = 800 } });
-        context.SetDefaultTimeout(20_000);
-        _contexts.Add(context);
-        var page = await context.NewPageAsync();
-        page.Console += (_, message) =>
-        {
-            // A 4xx the page handles is logged by Chromium as "Failed to load resource"; the page shows it, so it is no error here.
-            if (message.Type == "error" && !message.Text.Contains("the server responded with a status of", StringComparison.Ordinal))
-            {
-                _pageErrors.Add(message.Text);
-            }
-        };
-        page.PageError += (_, error) => _pageErrors.Add(error);
-        return page;
+        return await _pages.LogInAsync(email);
     }
 
     private static async Task ReloadUntilAsync(IPage page, ILocator locator, string text)

@@ -14,23 +14,23 @@ namespace Moosermail.Tests.Integration.Dashboard;
 [Collection(AppCollection.Name)]
 public sealed partial class InboxDashboardTests(AppFixture app, BrowserFixture browser) : IClassFixture<BrowserFixture>, IAsyncLifetime
 {
-    private readonly List<string> _pageErrors = [];
-    private IBrowserContext? _context;
     private SecondaryApp _host = null!;
+    private BrowserPages _pages = null!;
 
     public async Task InitializeAsync()
     {
         if (BrowserFixture.Available)
         {
             _host = await browser.HostAsync(app);
+            _pages = new BrowserPages(browser, _host);
         }
     }
 
     public async Task DisposeAsync()
     {
-        if (_context is not null)
+        if (_pages is not null)
         {
-            await _context.CloseAsync();
+            await _pages.DisposeAsync();
         }
     }
 
@@ -51,7 +51,7 @@ public sealed partial class InboxDashboardTests(AppFixture app, BrowserFixture b
         });
         await app.ReceiveAsync(user, apiKey, new { from = "bob@example.net", subject = "Unrelated", text = "Nothing to see." });
 
-        var page = await LoginAsync(user);
+        var page = await _pages.LogInAsync(user);
         await page.GetByRole(AriaRole.Navigation, new() { Name = "Sections" }).GetByRole(AriaRole.Link, new() { Name = "Inbox", Exact = true }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Inbox", Level = 1 })).ToBeVisibleAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Row).Filter(new() { HasText = subject })).ToContainTextAsync("unread");
@@ -79,7 +79,7 @@ public sealed partial class InboxDashboardTests(AppFixture app, BrowserFixture b
 
         await page.GetByRole(AriaRole.Link, new() { Name = "← Inbox" }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Row).Filter(new() { HasText = subject })).Not.ToContainTextAsync("unread");
-        Assert.Empty(_pageErrors);
+        Assert.Empty(_pages.Errors);
     }
 
     [BrowserFact]
@@ -107,7 +107,7 @@ public sealed partial class InboxDashboardTests(AppFixture app, BrowserFixture b
             text = "Thanks, got it.",
         });
 
-        var page = await LoginAsync(user);
+        var page = await _pages.LogInAsync(user);
         await page.GotoAsync("app/#/inbox");
         await page.GetByRole(AriaRole.Link, new() { Name = subject, Exact = true }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = subject, Level = 1 })).ToBeVisibleAsync();
@@ -151,7 +151,7 @@ public sealed partial class InboxDashboardTests(AppFixture app, BrowserFixture b
         await page.GetByRole(AriaRole.Button, new() { Name = "Move to inbox" }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Archive" })).ToBeVisibleAsync();
         Assert.False(await app.ScalarAsync<bool>("SELECT is_archived FROM received_emails WHERE team_id = @TeamId AND subject = @Subject", new { user.TeamId, Subject = subject }));
-        Assert.Empty(_pageErrors);
+        Assert.Empty(_pages.Errors);
     }
 
     [BrowserFact]
@@ -159,7 +159,7 @@ public sealed partial class InboxDashboardTests(AppFixture app, BrowserFixture b
     {
         var user = await _host.CreateUserAsync();
         using var client = _host.CreateClient();
-        var page = await NewPageAsync();
+        var page = await _pages.NewPageAsync();
 
         // The verification link (a session asks for it; the link itself needs none).
         (await client.SendAsync(user.Request(HttpMethod.Post, "api/auth/verify/request"))).EnsureSuccessStatusCode();
@@ -176,7 +176,7 @@ public sealed partial class InboxDashboardTests(AppFixture app, BrowserFixture b
         await page.GetByRole(AriaRole.Button, new() { Name = "Set password" }).ClickAsync();
         await Assertions.Expect(page.GetByText("Password changed.")).ToBeVisibleAsync();
         Assert.True((await client.PostAsJsonAsync("api/auth/login", new { email = user.Email, password = "a brand new password" })).IsSuccessStatusCode);
-        Assert.Empty(_pageErrors);
+        Assert.Empty(_pages.Errors);
     }
 
     /// <summary>Injects, backfills and fetches on the browser tests' app, whose real clock orders the emails of a thread.</summary>
@@ -185,33 +185,6 @@ public sealed partial class InboxDashboardTests(AppFixture app, BrowserFixture b
         await app.InjectAsync(apiKey, inbound);
         await _host.Services.BackfillAsync(user.TeamId);
         await _host.Services.FetchContentAsync();
-    }
-
-    private async Task<IPage> LoginAsync(TestUser user)
-    {
-        var page = await NewPageAsync();
-        await page.GotoAsync("app/#/login");
-        await page.GetByLabel("Email").FillAsync(user.Email);
-        await page.GetByLabel("Password").FillAsync(TestUsers.Password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Log in" }).ClickAsync();
-        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Send log" })).ToBeVisibleAsync();
-        return page;
-    }
-
-    private async Task<IPage> NewPageAsync()
-    {
-        _context = await browser.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = _host.BaseAddress.AbsoluteUri, ViewportSize = new() { Width = 1280, Height = 800 } });
-        _context.SetDefaultTimeout(20_000);
-        var page = await _context.NewPageAsync();
-        page.Console += (_, message) =>
-        {
-            if (message.Type == "error" && !message.Text.Contains("the server responded with a status of", StringComparison.Ordinal))
-            {
-                _pageErrors.Add(message.Text);
-            }
-        };
-        page.PageError += (_, error) => _pageErrors.Add(error);
-        return page;
     }
 
     [GeneratedRegex("Reply (sent|queued)")]

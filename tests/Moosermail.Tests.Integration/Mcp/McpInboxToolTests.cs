@@ -71,6 +71,28 @@ public sealed class McpInboxToolTests(AppFixture app)
     }
 
     [Fact]
+    public async Task WriteDraft_QuoteFalse_StoresAReplyDraftThatQuotesNothing_AndANonBooleanIsRefused()
+    {
+        var user = await TestUsers.CreateAsync(app);
+        var (_, resendKey) = await TestSenders.AddAsync(_client, user);
+        var id = await ReceiveAsync(user, resendKey, new { from = "ann@example.com", to = new[] { "inbox@example.com" }, subject = "Question", text = "Can you?" });
+        var mcp = new McpClient(_client, user);
+
+        var (quotedError, quoted) = await mcp.CallToolAsync("write_draft", new { reply_to_id = id, body = "Yes" });
+        var (plainError, plain) = await mcp.CallToolAsync("write_draft", new { reply_to_id = id, body = "Yes", quote = false });
+        var (badError, bad) = await mcp.CallToolAsync("write_draft", new { reply_to_id = id, body = "Yes", quote = "no" });
+        var (_, stored) = await TestContent.SendAsync(_client, user, HttpMethod.Get, "api/drafts");
+
+        Assert.False(quotedError, quoted);
+        Assert.False(plainError, plain);
+        Assert.True(JsonDocument.Parse(quoted).RootElement.GetProperty("draft").GetProperty("quote").GetBoolean());
+        Assert.False(JsonDocument.Parse(plain).RootElement.GetProperty("draft").GetProperty("quote").GetBoolean());
+        Assert.True(badError);
+        Assert.Contains("quote", bad, StringComparison.Ordinal);
+        Assert.Equal(2, stored.GetProperty("drafts").GetArrayLength());
+    }
+
+    [Fact]
     public async Task InboxTools_NeedInboxRead()
     {
         var user = await TestUsers.CreateAsync(app);

@@ -130,6 +130,31 @@ public sealed class PipeProcessingTests(AppFixture app)
     }
 
     [Fact]
+    public async Task AutoReply_HasItsOwnMessageId_AndAnAnswerNamingOnlyIt_JoinsTheThread()
+    {
+        var (user, apiKey) = await TestSenders.UserWithSenderAsync(app, _client);
+        var template = (await CreateTemplateAsync(_client, user, subject: "Re: {{original_subject}}", bodyHtml: "<p>Away</p>", bodyText: "Away")).GetProperty("id").GetGuid();
+        await CreatePipeAsync(user, new { name = "away", action = "auto_reply", match_all = true, action_template_id = template });
+        var id = await ReceiveAsync(user, apiKey, new { from = "ann@example.net", to = new[] { "in@example.com" }, subject = "Question", text = "?", message_id = "<q1@mail.example.net>" });
+        var (_, read) = await SendAsync(_client, user, HttpMethod.Get, $"api/inbox/{id}");
+        var threadId = read.GetProperty("email").GetProperty("thread_id").GetGuid();
+
+        await Processor.ProcessDueAsync(TimeSpan.FromSeconds(30), CancellationToken.None);
+
+        var headers = Assert.Single(await HeadersSentAsync(user.TeamId));
+        var messageId = headers.GetProperty("Message-ID").GetString()!;
+        Assert.Matches(@"^<[0-9a-f]{32}@[^<>@\s]+>$", messageId);
+        Assert.Equal("<q1@mail.example.net>", headers.GetProperty("In-Reply-To").GetString());
+        Assert.Equal("auto-replied", headers.GetProperty("Auto-Submitted").GetString());
+        // The answer names only the auto-reply under a subject that is no reply: the headers alone thread it.
+        var answerId = await ReceiveAsync(user, apiKey, new { from = "ann@example.net", to = new[] { "in@example.com" }, subject = "Different words", text = "ok", in_reply_to = messageId });
+        var (_, answered) = await SendAsync(_client, user, HttpMethod.Get, $"api/inbox/{answerId}");
+        var (_, thread) = await SendAsync(_client, user, HttpMethod.Get, $"api/inbox/threads/{threadId}");
+        Assert.Equal(threadId, answered.GetProperty("email").GetProperty("thread_id").GetGuid());
+        Assert.Equal(messageId, Assert.Single(thread.GetProperty("thread").GetProperty("replies").EnumerateArray()).GetProperty("message_id").GetString());
+    }
+
+    [Fact]
     public async Task TwoProcessorsRacing_EachEmailRunsThroughEachPipeOnce()
     {
         var (user, apiKey) = await TestSenders.UserWithSenderAsync(app, _client);

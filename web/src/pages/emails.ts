@@ -17,6 +17,8 @@ interface Email {
   clicked_count: number;
   created_at: string;
   sent_at: string | null;
+  cron_job_id: string | null;
+  cron_name: string | null;
 }
 
 export const badge = (status: string) => h("span", { class: `badge status-${status}` }, status);
@@ -114,6 +116,9 @@ export async function emailPage(main: HTMLElement, params: URLSearchParams) {
       h("dt", {}, "Opens / clicks"),
       h("dd", {}, `${email.opened_count} / ${email.clicked_count}`),
       email.tags.length ? [h("dt", {}, "Tags"), h("dd", {}, email.tags.join(", "))] : null,
+      email.cron_job_id
+        ? [h("dt", {}, "Sent by"), h("dd", { id: "email-sent-by" }, "cron job ", h("a", { href: `#/cron/${email.cron_job_id}` }, email.cron_name ?? "(deleted)"))]
+        : null,
       email.last_error ? [h("dt", {}, "Error"), h("dd", {}, email.last_error)] : null,
     ),
     actions,
