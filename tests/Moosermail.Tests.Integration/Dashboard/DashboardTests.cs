@@ -230,13 +230,13 @@ public sealed class DashboardTests(AppFixture app, BrowserFixture browser) : ICl
         await Assertions.Expect(teammate.GetByText("You joined the team.")).ToBeVisibleAsync();
 
         await owner.ReloadAsync();
-        await Assertions.Expect(owner.GetByRole(AriaRole.Table, new() { Name = "Members" })).ToContainTextAsync(teammateEmail);
 
         // The audit log names what each event concerned (its Target column read a field the API never had).
         await owner.GetByLabel($"Role of {teammateEmail}").SelectOptionAsync("admin");
         var audit = owner.GetByRole(AriaRole.Table, new() { Name = "Audit events" });
         await Assertions.Expect(audit.GetByRole(AriaRole.Row).Filter(new() { HasText = "member.role_changed" })).ToContainTextAsync(teammateEmail);
         await Assertions.Expect(audit.GetByRole(AriaRole.Row).Filter(new() { HasText = "member.invited" })).ToContainTextAsync("invitation ");
+        await Assertions.Expect(owner.GetByRole(AriaRole.Table, new() { Name = "Members" })).ToContainTextAsync(teammateEmail);
         Assert.Empty(_pageErrors);
     }
 
