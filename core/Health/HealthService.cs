@@ -38,6 +38,7 @@ public sealed class HealthService(NpgsqlDataSource dataSource, ILogger<HealthSer
 
     private readonly SemaphoreSlim _gate = new(1, 1);
     private (HealthReport Report, long AtMilliseconds)? _cached;
+    private string? _lastUnreachable;
 
     public async Task<HealthReport> CheckAsync(CancellationToken cancellationToken)
     {
@@ -89,10 +90,38 @@ public sealed class HealthService(NpgsqlDataSource dataSource, ILogger<HealthSer
             }
             catch (Exception ex) when (ex is NpgsqlException or TimeoutException or System.Net.Sockets.SocketException)
             {
-                logger.LogWarning(ex, "Health check could not reach the database");
+                LogUnreachable(ex);
                 return new HealthReport(false, 0, 0);
             }
         }
+    }
+
+    /// <summary>
+    /// One line naming the setting, the server and why (a wrong MOOSERMAIL_DATABASE_URL is the usual cause), never
+    /// the stack trace: the check runs every second while anything asks, so the same reason is logged once, and
+    /// again only after it changed or the database came back in between.
+    /// </summary>
+    private void LogUnreachable(Exception ex)
+    {
+        var reason = ex switch
+        {
+            PostgresException postgres => postgres.MessageText,
+            NpgsqlException { InnerException: System.Net.Sockets.SocketException socket } => socket.Message,
+            NpgsqlException { InnerException: TimeoutException } or TimeoutException => "timed out",
+            _ => ex.Message,
+        };
+        if (reason == _lastUnreachable)
+        {
+            return;
+        }
+
+        _lastUnreachable = reason;
+        var server = new NpgsqlConnectionStringBuilder(dataSource.ConnectionString);
+        logger.LogWarning(
+            "The database at {Server} ({Setting}) cannot be reached: {Reason}; every route answers 503 until it can",
+            $"{server.Host}:{server.Port}",
+            DatabaseSettings.DatabaseUrlKey,
+            reason);
     }
 
     private async Task<HealthReport> ReadSchemaAsync(CancellationToken cancellationToken)
@@ -104,6 +133,7 @@ public sealed class HealthService(NpgsqlDataSource dataSource, ILogger<HealthSer
             FROM schema_migrations
             """,
             cancellationToken: cancellationToken))).ToHashSet(StringComparer.Ordinal);
+        _lastUnreachable = null;
         var pending = Migrator.ScriptNames().Count(name => !applied.Contains(name));
         if (pending > 0)
         {

@@ -23,7 +23,9 @@ public static class InboxServiceCollectionExtensions
 
         // Signed download URLs only: no redirects (a redirect could leave the allowed hosts), no cookies, a timeout.
         services.AddHttpClient(InboxAttachmentService.HttpClientName, http => http.Timeout = AttachmentTimeout)
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false, UseProxy = false });
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false, UseProxy = false })
+            // A signed download URL is a capability for an hour: IHttpClientFactory's loggers would write it whole.
+            .RemoveAllLoggers();
         return services;
     }
 }

@@ -72,8 +72,10 @@ public sealed class ResendClient(IHttpClientFactory httpClientFactory, TimeProvi
         var result = await SendAsync<T>(request, cancellationToken);
         if (result.Error is { } error)
         {
-            logger.LogWarning("Resend {Method} {Path} failed: {StatusCode} {ErrorName} (transient: {IsTransient})",
-                method.Method, path, error.StatusCode, error.Name, error.IsTransient);
+            // One line: the client's own HTTP logging is off (see AddResendClient), so a network failure is this
+            // line with its reason and RESEND_BASE_URL's host, never a stack trace.
+            logger.LogWarning("Resend {Method} {Path} failed: {StatusCode} {ErrorName}: {ErrorMessage} (transient: {IsTransient})",
+                method.Method, path, error.StatusCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "no answer", error.Name, error.Message, error.IsTransient);
         }
 
         return result;
@@ -98,7 +100,7 @@ public sealed class ResendClient(IHttpClientFactory httpClientFactory, TimeProvi
         }
         catch (HttpRequestException ex)
         {
-            return ResendResult<T>.Failure(ResendError.Network($"Could not reach Resend: {ex.HttpRequestError}."), ResendRateLimit.None);
+            return ResendResult<T>.Failure(ResendError.Network($"Could not reach Resend at {http.BaseAddress?.Authority}: {ex.HttpRequestError}."), ResendRateLimit.None);
         }
     }
 

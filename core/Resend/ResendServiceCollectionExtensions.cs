@@ -25,6 +25,9 @@ public static class ResendServiceCollectionExtensions
                 http.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
                 http.Timeout = Timeout.InfiniteTimeSpan;
             })
+            // IHttpClientFactory's own loggers write every request's URL at Information and each network failure
+            // with its stack trace; ResendClient logs one line per failed call instead.
+            .RemoveAllLoggers()
             .AddResilienceHandler("resend-timeout", pipeline =>
             {
                 // A network timeout is wall-clock time. Left to the container's TimeProvider, a test's fake clock

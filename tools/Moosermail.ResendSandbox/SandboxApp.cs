@@ -18,6 +18,8 @@ public static class SandboxApp
         options.StateFile = builder.Configuration.GetValue<string?>(nameof(SandboxOptions.StateFile));
         configure?.Invoke(options);
 
+        // The host logs a failed or cancelled start with its stack trace; SandboxProgram says it in one line instead.
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.None);
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = options.MaxAttachmentBytes + (8 * 1024 * 1024));
         builder.Services.ConfigureHttpJsonOptions(json => SandboxJson.Configure(json.SerializerOptions));
         builder.Services.AddSingleton(options);

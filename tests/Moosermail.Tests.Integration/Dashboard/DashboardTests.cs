@@ -215,6 +215,7 @@ public sealed class DashboardTests(AppFixture app, BrowserFixture browser) : ICl
         await owner.GetByRole(AriaRole.Button, new() { Name = "Invite", Exact = true }).ClickAsync();
         var acceptUrl = new Uri(await owner.GetByLabel("Accept link").InputValueAsync());
         Assert.StartsWith("#token=", acceptUrl.Fragment);
+        await Assertions.Expect(owner.GetByText("it was emailed to them too")).ToBeVisibleAsync(); // the fixture has operator mail
 
         // The teammate follows the link (on this host), logs in, and accepts.
         var teammate = await _pages.NewPageAsync();
@@ -225,6 +226,12 @@ public sealed class DashboardTests(AppFixture app, BrowserFixture browser) : ICl
         await Assertions.Expect(teammate.GetByText("You joined the team.")).ToBeVisibleAsync();
 
         await owner.ReloadAsync();
+
+        // The audit log names what each event concerned (its Target column read a field the API never had).
+        await owner.GetByLabel($"Role of {teammateEmail}").SelectOptionAsync("admin");
+        var audit = owner.GetByRole(AriaRole.Table, new() { Name = "Audit events" });
+        await Assertions.Expect(audit.GetByRole(AriaRole.Row).Filter(new() { HasText = "member.role_changed" })).ToContainTextAsync(teammateEmail);
+        await Assertions.Expect(audit.GetByRole(AriaRole.Row).Filter(new() { HasText = "member.invited" })).ToContainTextAsync("invitation ");
         await Assertions.Expect(owner.GetByRole(AriaRole.Table, new() { Name = "Members" })).ToContainTextAsync(teammateEmail);
         Assert.Empty(_pages.Errors);
     }

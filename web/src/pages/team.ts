@@ -30,6 +30,8 @@ export async function teamPage(main: HTMLElement, _params: URLSearchParams, me: 
     }
   };
   main.append(h("h1", {}, `Team: ${acting?.name ?? ""}`), h("p", {}, `Your role: ${acting?.role ?? "?"}.`), errors);
+  // Member emails by user id, so the audit log names the member an event concerns.
+  const emails = new Map<string, string>();
 
   main.append(
     section(
@@ -37,6 +39,7 @@ export async function teamPage(main: HTMLElement, _params: URLSearchParams, me: 
       await part(async () => {
         const members = await get<Member[] | { members: Member[] }>(`teams/${teamId}/members`);
         const list = Array.isArray(members) ? members : members.members;
+        for (const m of list) emails.set(m.user_id, m.email);
         return table(
           ["Email", "Role", "Joined", ""],
           list.map((m) => [
@@ -73,10 +76,10 @@ export async function teamPage(main: HTMLElement, _params: URLSearchParams, me: 
         );
       }),
       form("Invite a teammate", [field("Email", input("email", { type: "email", required: true })), field("Role", select("role", roles.slice(0, 2)))], "Invite", async (data, element) => {
-        const invitation = await post<{ email: string; accept_url: string; token: string }>(`teams/${teamId}/invitations`, { email: data.get("email"), role: data.get("role") });
+        const invitation = await post<{ email: string; accept_url: string; token: string; emailed?: boolean }>(`teams/${teamId}/invitations`, { email: data.get("email"), role: data.get("role") });
         element.reset();
         invited.replaceChildren(
-          h("p", {}, `Invitation for ${invitation.email} created${invitation.accept_url ? "; it is also emailed when operator mail is set up" : ""}.`),
+          h("p", {}, `Invitation for ${invitation.email} created; ${invitation.emailed ? "it was emailed to them too" : "operator mail is off, so share this link with them yourself"}.`),
           secretOnce("Accept link", invitation.accept_url || `${location.origin}/app/#/accept?token=${invitation.token}`),
         );
       }),
@@ -101,7 +104,7 @@ export async function teamPage(main: HTMLElement, _params: URLSearchParams, me: 
       await part(async () => {
         const events = await get<{ data?: AuditEvent[]; events?: AuditEvent[] } | AuditEvent[]>(`teams/${teamId}/audit${query({ limit: 50 })}`);
         const list = Array.isArray(events) ? events : events.data ?? events.events ?? [];
-        return table(["When", "Action", "Who", "Target"], list.map((e) => [when(e.occurred_at ?? e.created_at ?? null), e.action, e.actor_email ?? e.actor_user_id ?? "", e.target ?? ""]), "Audit events");
+        return table(["When", "Action", "Who", "Target"], list.map((e) => [when(e.occurred_at ?? e.created_at ?? null), e.action, e.actor_email ?? e.actor_user_id ?? "", auditTarget(e, emails)]), "Audit events");
       }),
     ),
   );
@@ -111,9 +114,19 @@ interface AuditEvent {
   action: string;
   actor_email?: string;
   actor_user_id?: string;
-  target?: string;
+  subject_user_id?: string | null;
+  target_type?: string | null;
+  target_id?: string | null;
   occurred_at?: string;
   created_at?: string;
+}
+
+/** The member an event concerns (by email when they are still a member), else what it acted on: "api key 3774e4e0-...". */
+function auditTarget(e: AuditEvent, emails: Map<string, string>): string {
+  if (e.subject_user_id) return emails.get(e.subject_user_id) ?? e.subject_user_id;
+  if (!e.target_type) return "";
+  if (e.target_type === "member" && e.target_id && emails.has(e.target_id)) return emails.get(e.target_id)!;
+  return `${e.target_type.replace(/_/g, " ")}${e.target_id ? ` ${e.target_id}` : ""}`;
 }
 
 function roleSelect(member: Member, change: (role: string) => void): HTMLElement {
