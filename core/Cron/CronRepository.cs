@@ -95,8 +95,21 @@ public sealed class CronRepository(NpgsqlDataSource dataSource)
             """,
             new
             {
-                Id = id, TeamId = teamId, fields.Name, fields.TemplateId, fields.ToAddresses, fields.ToTag, fields.VariablesJson, fields.ClearFrom, fields.FromAddress,
-                fields.CronExpression, fields.Timezone, fields.Enabled, ScheduleChanged = scheduleChanged, NextRunAt = nextRunAt, Now = now,
+                Id = id,
+                TeamId = teamId,
+                fields.Name,
+                fields.TemplateId,
+                fields.ToAddresses,
+                fields.ToTag,
+                fields.VariablesJson,
+                fields.ClearFrom,
+                fields.FromAddress,
+                fields.CronExpression,
+                fields.Timezone,
+                fields.Enabled,
+                ScheduleChanged = scheduleChanged,
+                NextRunAt = nextRunAt,
+                Now = now,
             },
             transaction, cancellationToken: cancellationToken)) == 1;
         if (updated)

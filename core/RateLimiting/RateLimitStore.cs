@@ -85,8 +85,12 @@ public sealed class RateLimitStore(NpgsqlDataSource dataSource, TimeProvider tim
             """,
             new
             {
-                Key1 = first.Key, Interval1 = first.Policy.Interval.TotalSeconds, Capacity1 = first.Policy.Capacity,
-                Key2 = second.Key, Interval2 = second.Policy.Interval.TotalSeconds, Capacity2 = second.Policy.Capacity,
+                Key1 = first.Key,
+                Interval1 = first.Policy.Interval.TotalSeconds,
+                Capacity1 = first.Policy.Capacity,
+                Key2 = second.Key,
+                Interval2 = second.Policy.Interval.TotalSeconds,
+                Capacity2 = second.Policy.Capacity,
                 Now = now,
             },
             cancellationToken: cancellationToken));

@@ -18,8 +18,12 @@ public sealed class CronJobTests(AppFixture app)
 
         var (status, body) = await SendAsync(_client, user, HttpMethod.Post, "api/cron", new
         {
-            name = "weekly digest", template_id = templateId, to = new[] { "Ann@Example.com", "bob@example.com" }, variables = new { name = "there" },
-            cron_expression = "30 8 * * 1-5", timezone = "America/New_York",
+            name = "weekly digest",
+            template_id = templateId,
+            to = new[] { "Ann@Example.com", "bob@example.com" },
+            variables = new { name = "there" },
+            cron_expression = "30 8 * * 1-5",
+            timezone = "America/New_York",
         });
 
         Assert.Equal(HttpStatusCode.Created, status);

@@ -1,7 +1,3 @@
-using System.Net;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.DependencyInjection;
-using Moosermail.Core.Webhooks;
 using Moosermail.Tests.Integration.Infrastructure;
 using Moosermail.Tests.Integration.Webhooks;
 using Xunit.Abstractions;
@@ -96,58 +92,5 @@ public sealed class RoundTripBudgetTests(AppFixture app, ITestOutputHelper outpu
 
         output.WriteLine($"POST /api/send accept with an mk_ key (limits {(limits ? "on" : "off")}): {trips} round trips; with the inline attempt at Resend: {sent}");
         Assert.InRange(trips, 1, limits ? 4 + LimiterCost : 4);
-    }
-
-    /// <summary>An app instance whose database connections go through a <see cref="RoundTripCounter"/>.</summary>
-    private sealed class MeasuredApp : IAsyncDisposable
-    {
-        private readonly RoundTripCounter _counter;
-        private readonly WebApplication _app;
-        private readonly HttpClient _client;
-
-        private MeasuredApp(RoundTripCounter counter, WebApplication app)
-        {
-            _counter = counter;
-            _app = app;
-            _client = new HttpClient(new HttpClientHandler { UseCookies = false })
-            {
-                BaseAddress = new Uri(app.Urls.First().Replace("127.0.0.1", "localhost", StringComparison.Ordinal) + "/"),
-            };
-        }
-
-        public static async Task<MeasuredApp> StartAsync(AppFixture fixture, bool limits)
-        {
-            var counter = RoundTripCounter.Start(fixture.DatabaseUrl);
-            var settings = fixture.Settings();
-            settings["MOOSERMAIL_DATABASE_URL"] = counter.ConnectionString;
-            settings["MOOSERMAIL_RATE_LIMITS"] = limits ? "on" : "off";
-            var app = fixture.BuildApp(settings);
-            await app.StartAsync();
-            return new MeasuredApp(counter, app);
-        }
-
-        /// <summary>
-        /// Round trips the request cost, with the work it leaves behind (a webhook's fold, which follows the answer);
-        /// it must succeed.
-        /// </summary>
-        public async Task<long> CountAsync(Func<HttpClient, Task<HttpResponseMessage>> request)
-        {
-            var folds = _app.Services.GetRequiredService<WebhookFoldWorker>();
-            await folds.WhenIdleAsync();
-            var before = _counter.RoundTrips;
-            using var response = await request(_client);
-            await folds.WhenIdleAsync();
-            var after = _counter.RoundTrips;
-            Assert.True(response.IsSuccessStatusCode, $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
-            Assert.NotEqual(HttpStatusCode.TooManyRequests, response.StatusCode);
-            return after - before;
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            _client.Dispose();
-            await _app.DisposeAsync();
-            await _counter.DisposeAsync();
-        }
     }
 }
