@@ -132,22 +132,28 @@ public sealed class TriggerRepository(NpgsqlDataSource dataSource)
         return names.ToList();
     }
 
+    /// <summary>A trigger as a fire reads it (both fire routes add their WHERE), and whether an outbound webhook wants trigger.fired.</summary>
+    private const string FiringSelectSql =
+        """
+        SELECT g.id, g.team_id, g.name, g.template_id, t.name AS template_name, g.default_to, g.enabled, g.rate_limit_per_minute, g.allowed_recipient_domains, g.created_at, g.updated_at,
+               EXISTS (
+                   SELECT 1
+                   FROM outbound_webhook_endpoints w
+                   WHERE w.team_id = g.team_id
+                     AND w.enabled
+                     AND @FiredType = ANY (w.events)
+               ) AS fired_subscribed
+        FROM triggers g
+        JOIN templates t ON t.id = g.template_id AND t.team_id = g.team_id
+
+        """;
+
     /// <summary>The trigger to fire for a member of its team; null when missing or another team's.</summary>
     public async Task<FiringTrigger?> GetFiringAsync(Guid teamId, Guid id, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         return await connection.QuerySingleOrDefaultAsync<FiringTrigger>(new CommandDefinition(
-            """
-            SELECT g.id, g.team_id, g.name, g.template_id, t.name AS template_name, g.default_to, g.enabled, g.rate_limit_per_minute, g.allowed_recipient_domains, g.created_at, g.updated_at,
-                   EXISTS (
-                       SELECT 1
-                       FROM outbound_webhook_endpoints w
-                       WHERE w.team_id = g.team_id
-                         AND w.enabled
-                         AND @FiredType = ANY (w.events)
-                   ) AS fired_subscribed
-            FROM triggers g
-            JOIN templates t ON t.id = g.template_id AND t.team_id = g.team_id
+            FiringSelectSql + """
             WHERE g.id = @Id
               AND g.team_id = @TeamId
             """,
@@ -169,17 +175,7 @@ public sealed class TriggerRepository(NpgsqlDataSource dataSource)
 
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         return await connection.QuerySingleOrDefaultAsync<FiringTrigger>(new CommandDefinition(
-            """
-            SELECT g.id, g.team_id, g.name, g.template_id, t.name AS template_name, g.default_to, g.enabled, g.rate_limit_per_minute, g.allowed_recipient_domains, g.created_at, g.updated_at,
-                   EXISTS (
-                       SELECT 1
-                       FROM outbound_webhook_endpoints w
-                       WHERE w.team_id = g.team_id
-                         AND w.enabled
-                         AND @FiredType = ANY (w.events)
-                   ) AS fired_subscribed
-            FROM triggers g
-            JOIN templates t ON t.id = g.template_id AND t.team_id = g.team_id
+            FiringSelectSql + """
             WHERE g.key_hash = @KeyHash
             """,
             new { KeyHash = TriggerKey.Hash(key), FiredType = OutboundEvents.TriggerFiredType }, cancellationToken: cancellationToken));

@@ -137,16 +137,7 @@ public sealed class WebhookBatchTests(AppFixture app)
     [Fact]
     public async Task FoldBatchPostgresRefuses_EachEventIsFoldedAloneFromItsStoredPayload()
     {
-        var (user, publicId, _) = await _kit.TeamWithSecretAsync(app);
-        var (id, resendId) = await _kit.SendAsync(user, new { to = "a@example.com", subject = "s", body = "b" });
-        var endpoint = await app.App.Services.GetRequiredService<WebhookEndpointRepository>().FindForDeliveryAsync(publicId, CancellationToken.None);
-        var now = app.Time.GetUtcNow();
-        var good = new FoldPlan(null, 1, 0, "email.opened", null, now, [], null);
-        var stored = await app.App.Services.GetRequiredService<WebhookEventRepository>().StoreVerifiedAsync(
-            [.. new[] { "msg_a", "msg_b" }.Select(svixId => new VerifiedWebhookEvent(
-                new NewWebhookEvent(user.TeamId, endpoint!.Id, svixId, "email.opened", true, resendId, now,
-                    Encoding.UTF8.GetString(WebhookTestKit.EmailEvent("email.opened", resendId))), endpoint, good, now))],
-            CancellationToken.None);
+        var (user, id, resendId, stored, good, now) = await StoredOpenedEventsAsync("msg_a", "msg_b");
 
         // Postgres refuses a NUL in text, so this batch fails as a whole; the events' payloads are fine.
         app.App.Services.GetRequiredService<WebhookFoldWorker>().Enqueue(
@@ -164,17 +155,8 @@ public sealed class WebhookBatchTests(AppFixture app)
     [Fact]
     public async Task QueuedFoldOfAStoppedInstance_IsFoldedOnceByTheReconcileTimer()
     {
-        var (user, publicId, _) = await _kit.TeamWithSecretAsync(app);
-        var (id, resendId) = await _kit.SendAsync(user, new { to = "a@example.com", subject = "s", body = "b" });
-        var endpoint = await app.App.Services.GetRequiredService<WebhookEndpointRepository>().FindForDeliveryAsync(publicId, CancellationToken.None);
-        var now = app.Time.GetUtcNow();
-        var opened = new FoldPlan(null, 1, 0, "email.opened", null, now, [], null);
-
         // Stored and queued, but the worker never hears of it: the instance stopped right after answering.
-        await app.App.Services.GetRequiredService<WebhookEventRepository>().StoreVerifiedAsync(
-            [new VerifiedWebhookEvent(new NewWebhookEvent(user.TeamId, endpoint!.Id, "msg_orphan", "email.opened", true, resendId, now,
-                Encoding.UTF8.GetString(WebhookTestKit.EmailEvent("email.opened", resendId))), endpoint, opened, now)],
-            CancellationToken.None);
+        var (user, id, _, _, _, _) = await StoredOpenedEventsAsync("msg_orphan");
         await app.RunTimerAsync("DeliveryReconcile");
         Assert.Equal(0, (await _kit.EmailAsync(user, id)).GetProperty("email").GetProperty("opened_count").GetInt32());
 
@@ -185,6 +167,26 @@ public sealed class WebhookBatchTests(AppFixture app)
         Assert.Equal(1, (await _kit.EmailAsync(user, id)).GetProperty("email").GetProperty("opened_count").GetInt32());
         Assert.Equal(0, await QueuedAsync(user.TeamId));
         Assert.Equal(0, await app.ScalarAsync<long>("SELECT count(*) FROM webhook_events WHERE team_id = @TeamId AND folded_at IS NULL", new { user.TeamId }));
+    }
+
+    /// <summary>
+    /// A team's sent email and email.opened events for it, stored (and queued for their fold) straight through the
+    /// repository, so no fold worker hears of them.
+    /// </summary>
+    private async Task<(TestUser User, Guid EmailId, string ResendId, IReadOnlyList<BatchStoreResult> Stored, FoldPlan Opened, DateTimeOffset Now)> StoredOpenedEventsAsync(
+        params string[] svixIds)
+    {
+        var (user, publicId, _) = await _kit.TeamWithSecretAsync(app);
+        var (id, resendId) = await _kit.SendAsync(user, new { to = "a@example.com", subject = "s", body = "b" });
+        var endpoint = await app.App.Services.GetRequiredService<WebhookEndpointRepository>().FindForDeliveryAsync(publicId, CancellationToken.None);
+        var now = app.Time.GetUtcNow();
+        var opened = new FoldPlan(null, 1, 0, "email.opened", null, now, [], null);
+        var payload = Encoding.UTF8.GetString(WebhookTestKit.EmailEvent("email.opened", resendId));
+        var stored = await app.App.Services.GetRequiredService<WebhookEventRepository>().StoreVerifiedAsync(
+            [.. svixIds.Select(svixId => new VerifiedWebhookEvent(
+                new NewWebhookEvent(user.TeamId, endpoint!.Id, svixId, "email.opened", true, resendId, now, payload), endpoint, opened, now))],
+            CancellationToken.None);
+        return (user, id, resendId, stored, opened, now);
     }
 
     private Task<long> QueuedAsync(Guid teamId) => app.ScalarAsync<long>(
